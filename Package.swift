@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Dependencies point one way: BudgetCore knows nothing of files, SQLite, XLSX or HTTP;
+/// every other target depends on it.
+let package = Package(
+    name: "BudgetWorkbench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "budget", targets: ["budget"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
+    targets: [
+        // The domain model and the recalculation engine: pure, no I/O.
+        .target(name: "BudgetCore"),
+        // The workbook folder: CSV text form of one budget.
+        .target(name: "BudgetWorkbook", dependencies: ["BudgetCore"]),
+        // The SQLite workspace.
+        .target(name: "BudgetStore", dependencies: [
+            "BudgetCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // libxlsxwriter, as Debian's libxlsxwriter-dev installs it.
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter",
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+        // A thin, checked Swift layer over libxlsxwriter, and an XLSX reader.
+        .target(name: "BudgetXLSX", dependencies: [
+            "CXlsxWriter",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        // Disclosure table templates and the tables they describe.
+        .target(name: "BudgetTables", dependencies: ["BudgetCore", "BudgetXLSX"]),
+        // Reconciliation checks, prior-year comparison and the narrative.
+        .target(name: "BudgetChecks", dependencies: ["BudgetCore", "BudgetTables", "BudgetXLSX"]),
+        // The local web workbench.
+        .target(name: "BudgetServer", dependencies: [
+            "BudgetCore", "BudgetStore", "BudgetTables", "BudgetChecks",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [.copy("Public")]),
+        .executableTarget(name: "budget", dependencies: [
+            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables",
+            "BudgetChecks", "BudgetServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "BudgetCoreTests", dependencies: ["BudgetCore"]),
+        .testTarget(name: "BudgetWorkbookTests", dependencies: ["BudgetCore", "BudgetWorkbook"]),
+        .testTarget(name: "BudgetStoreTests", dependencies: ["BudgetCore", "BudgetStore", "BudgetWorkbook"]),
+        .testTarget(name: "BudgetXLSXTests", dependencies: ["BudgetXLSX"]),
+    ]
+)

@@ -1,0 +1,66 @@
+import BudgetCore
+import GRDB
+import GRDBSQLite
+
+/// Bulk insertion of line items straight through SQLite's C API: a 10^6-line load must not pay for
+/// building a GRDB argument array per row. Every return code is checked.
+struct ItemWriter {
+    let db: Database
+    init(_ db: Database) { self.db = db }
+
+    static let sql = """
+        INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    func insert(_ items: [LineItem]) throws {
+        let stmt = try db.makeStatement(sql: ItemWriter.sql)
+        let s = stmt.sqliteStatement
+        for item in items {
+            try bind(s, item)
+            let rc = sqlite3_step(s)
+            if rc != SQLITE_DONE {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: ItemWriter.sql)
+            }
+            try check(sqlite3_reset(s))
+        }
+    }
+
+    /// Inserts one line and returns its id.
+    func insertOne(_ item: LineItem) throws -> Int64 {
+        try insert([item])
+        return db.lastInsertedRowID
+    }
+
+    private func check(_ rc: Int32) throws {
+        if rc != SQLITE_OK {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: ItemWriter.sql)
+        }
+    }
+
+    private func bindText(_ s: OpaquePointer?, _ i: Int32, _ text: String?) throws {
+        guard let text else { try check(sqlite3_bind_null(s, i)); return }
+        var t = text
+        let rc = t.withUTF8 { buf -> Int32 in
+            guard let base = buf.baseAddress, buf.count > 0 else { return sqlite3_bind_text(s, i, "", 0, SQLITE_TRANSIENT_PTR) }
+            return sqlite3_bind_text(s, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buf.count), SQLITE_TRANSIENT_PTR)
+        }
+        try check(rc)
+    }
+
+    private func bind(_ s: OpaquePointer?, _ item: LineItem) throws {
+        try bindText(s, 1, item.unit)
+        try bindText(s, 2, item.function)
+        try bindText(s, 3, item.economic)
+        try check(sqlite3_bind_int64(s, 4, Int64(item.source.rawValue)))
+        try check(sqlite3_bind_int64(s, 5, Int64(item.carryover.rawValue)))
+        try check(sqlite3_bind_int64(s, 6, Int64(item.kind.rawValue)))
+        try bindText(s, 7, item.project)
+        try check(sqlite3_bind_int64(s, 8, item.amount.fen))
+        try bindText(s, 9, item.governmentEconomic)
+        try bindText(s, 10, item.memo)
+    }
+}
+
+/// SQLITE_TRANSIENT: SQLite copies the text before the call returns.
+let SQLITE_TRANSIENT_PTR = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

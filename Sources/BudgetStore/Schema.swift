@@ -1,0 +1,89 @@
+import GRDB
+
+/// The workspace schema. Migrations are registered by name and never edited once shipped:
+/// a change is a new migration (GRDB's Migrations guide).
+enum Schema {
+    /// Marks an SQLite file as a budget workspace ("BDGT"), so a foreign database is refused.
+    static let applicationID: Int32 = 0x4244_4754
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-workspace") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key   TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                -- 政府收支分类科目: the code sets in force; origin 'workbook' rows are written back to codes.csv.
+                CREATE TABLE code (
+                    code_set TEXT NOT NULL CHECK (code_set IN ('function','economic','government-economic','revenue')),
+                    code     TEXT NOT NULL CHECK (length(code) BETWEEN 3 AND 9 AND code NOT GLOB '*[^0-9]*'),
+                    name     TEXT NOT NULL CHECK (name <> ''),
+                    origin   TEXT NOT NULL CHECK (origin IN ('default','workbook')),
+                    PRIMARY KEY (code_set, code)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE economic_map (
+                    economic               TEXT PRIMARY KEY NOT NULL CHECK (length(economic) = 5),
+                    government_admin       TEXT NOT NULL CHECK (length(government_admin) = 5),
+                    government_institution TEXT NOT NULL CHECK (length(government_institution) = 5),
+                    origin                 TEXT NOT NULL CHECK (origin IN ('default','workbook'))
+                ) WITHOUT ROWID;
+
+                CREATE TABLE unit (
+                    code TEXT PRIMARY KEY NOT NULL CHECK (code <> ''),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    type INTEGER NOT NULL CHECK (type BETWEEN 0 AND 2)  -- 0 行政单位, 1 参公事业单位, 2 事业单位
+                ) WITHOUT ROWID;
+
+                CREATE TABLE project (
+                    unit     TEXT NOT NULL REFERENCES unit(code) ON UPDATE CASCADE,
+                    code     TEXT NOT NULL CHECK (code <> ''),
+                    name     TEXT NOT NULL CHECK (name <> ''),
+                    category INTEGER NOT NULL DEFAULT 0 CHECK (category BETWEEN 0 AND 2),
+                    PRIMARY KEY (unit, code)
+                ) WITHOUT ROWID;
+
+                -- 支出明细. Money is integer 分. A version per line lets an editor refuse a stale write.
+                CREATE TABLE item (
+                    id           INTEGER PRIMARY KEY,
+                    unit         TEXT NOT NULL REFERENCES unit(code) ON UPDATE CASCADE,
+                    function     TEXT NOT NULL CHECK (length(function) = 7),
+                    economic     TEXT NOT NULL CHECK (length(economic) = 5),
+                    source       INTEGER NOT NULL CHECK (source BETWEEN 0 AND 4),
+                    carryover    INTEGER NOT NULL CHECK (carryover IN (0, 1)),
+                    kind         INTEGER NOT NULL CHECK (kind IN (0, 1)),
+                    project      TEXT,
+                    amount       INTEGER NOT NULL CHECK (amount >= 0),
+                    gov_economic TEXT CHECK (gov_economic IS NULL OR length(gov_economic) = 5),
+                    memo         TEXT NOT NULL DEFAULT '',
+                    version      INTEGER NOT NULL DEFAULT 1,
+                    CHECK ((kind = 1) = (project IS NOT NULL)),
+                    FOREIGN KEY (unit, project) REFERENCES project(unit, code)
+                );
+                CREATE INDEX item_by_unit_project ON item(unit, project);
+
+                CREATE TABLE revenue (
+                    id     INTEGER PRIMARY KEY,
+                    source INTEGER NOT NULL CHECK (source IN (1, 2)),
+                    code   TEXT NOT NULL,
+                    amount INTEGER NOT NULL CHECK (amount >= 0)
+                );
+
+                -- Who changed which line, when, from what to what (JSON of the line before and after).
+                CREATE TABLE change_log (
+                    id      INTEGER PRIMARY KEY,
+                    item_id INTEGER NOT NULL,
+                    at      TEXT NOT NULL,
+                    author  TEXT NOT NULL,
+                    action  TEXT NOT NULL CHECK (action IN ('add','set','rm')),
+                    before  TEXT,
+                    after   TEXT
+                );
+                CREATE INDEX change_log_by_item ON change_log(item_id);
+                """)
+        }
+        return m
+    }
+}

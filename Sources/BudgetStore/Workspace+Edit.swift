@@ -1,0 +1,147 @@
+import BudgetCore
+import Foundation
+import GRDB
+
+/// Line items in the change log, as JSON a person can read.
+enum ChangeJSON {
+    static func encode(_ item: LineItem) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: e.encode(item), as: UTF8.self)) ?? ""
+    }
+    static func decode(_ s: String) -> LineItem? { try? JSONDecoder().decode(LineItem.self, from: Data(s.utf8)) }
+}
+
+extension Workspace {
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
+    }
+
+    /// Validates a line against the workspace's codes, units and projects.
+    static func validate(_ item: LineItem, _ db: Database, column: String = "") throws {
+        let b = try readContext(db)
+        var out = ProblemCollector()
+        LineItemValidator(codes: b.codes, units: b.units, projects: b.projects)
+            .validate(item, at: { Location(column: $0) }, into: &out)
+        do { try out.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
+    }
+
+    /// Codes, units and projects (no items): what a line is validated against.
+    static func readContext(_ db: Database) throws -> Budget {
+        var b = Budget(department: "", year: 0)
+        b.codes = try readCodes(db)
+        b.units = try Row.fetchAll(db, sql: "SELECT code, name, type FROM unit").map {
+            BudgetUnit(code: $0[0], name: $0[1], type: UnitType(rawValue: $0[2]) ?? .administrative)
+        }
+        b.projects = try Row.fetchAll(db, sql: "SELECT code, unit, name, category FROM project").map {
+            Project(code: $0[0], unit: $0[1], name: $0[2], category: ProjectCategory(rawValue: $0[3]) ?? .none)
+        }
+        return b
+    }
+
+    static func log(_ db: Database, id: Int64, author: String, action: String, before: LineItem?, after: LineItem?) throws {
+        try db.execute(sql: "INSERT INTO change_log(item_id, at, author, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [id, now(), author, action, before.map(ChangeJSON.encode), after.map(ChangeJSON.encode)])
+    }
+
+    /// Adds one line in one transaction, logged. Refused (nothing written) if it breaks a data rule.
+    @discardableResult
+    public func add(_ item: LineItem, author: String) throws -> StoredItem {
+        try write { db in
+            try Workspace.validate(item, db)
+            let id = try ItemWriter(db).insertOne(item)
+            try Workspace.log(db, id: id, author: author, action: "add", before: nil, after: item)
+            return StoredItem(id: id, version: 1, item: item)
+        }
+    }
+
+    /// Changes one line. With `expectedVersion`, a line changed by someone else since is refused
+    /// with its current value, never silently overwritten.
+    @discardableResult
+    public func set(_ id: Int64, to item: LineItem, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
+        try write { db in
+            guard let current = try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).first else {
+                if let v = expectedVersion { throw WorkspaceError.versionConflict(current: nil, expected: v) }
+                throw WorkspaceError.itemNotFound(id)
+            }
+            if let v = expectedVersion, v != current.version {
+                throw WorkspaceError.versionConflict(current: current, expected: v)
+            }
+            try Workspace.validate(item, db)
+            try db.execute(sql: """
+                UPDATE item SET unit = ?, function = ?, economic = ?, source = ?, carryover = ?, kind = ?, project = ?,
+                amount = ?, gov_economic = ?, memo = ?, version = version + 1 WHERE id = ?
+                """, arguments: [item.unit, item.function, item.economic, item.source.rawValue, item.carryover.rawValue,
+                                 item.kind.rawValue, item.project, item.amount.fen, item.governmentEconomic, item.memo, id])
+            try Workspace.log(db, id: id, author: author, action: "set", before: current.item, after: item)
+            return StoredItem(id: id, version: current.version + 1, item: item)
+        }
+    }
+
+    /// Removes one line, logged; returns what it was.
+    @discardableResult
+    public func remove(_ id: Int64, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
+        try write { db in
+            guard let current = try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).first else {
+                if let v = expectedVersion { throw WorkspaceError.versionConflict(current: nil, expected: v) }
+                throw WorkspaceError.itemNotFound(id)
+            }
+            if let v = expectedVersion, v != current.version {
+                throw WorkspaceError.versionConflict(current: current, expected: v)
+            }
+            try db.execute(sql: "DELETE FROM item WHERE id = ?", arguments: [id])
+            try Workspace.log(db, id: id, author: author, action: "rm", before: current.item, after: nil)
+            return current
+        }
+    }
+
+    /// Adds many lines in one transaction (an import); with `replace`, all lines are replaced.
+    /// All-or-nothing: a rule broken anywhere refuses the whole batch.
+    @discardableResult
+    public func addItems(_ items: [LineItem], replace: Bool, author: String) throws -> Int {
+        try write { db in
+            if replace {
+                let old = try Workspace.fetchItems(db, sql: "SELECT * FROM item")
+                for o in old { try Workspace.log(db, id: o.id, author: author, action: "rm", before: o.item, after: nil) }
+                try db.execute(sql: "DELETE FROM item")
+            }
+            let first = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
+            try ItemWriter(db).insert(items)
+            for (i, item) in items.enumerated() {
+                try Workspace.log(db, id: first + Int64(i), author: author, action: "add", before: nil, after: item)
+            }
+            return items.count
+        }
+    }
+
+    /// Adds or renames codes of one set in one transaction. A code whose name differs from the
+    /// default becomes the workbook's own (written back to codes.csv).
+    public func importCodes(_ set: CodeSet, _ codes: [(code: String, name: String)]) throws -> (added: Int, renamed: Int) {
+        try write { db in
+            var added = 0, renamed = 0
+            for (code, name) in codes {
+                if let old = try String.fetchOne(db, sql: "SELECT name FROM code WHERE code_set = ? AND code = ?", arguments: [set.rawValue, code]) {
+                    if old != name {
+                        try db.execute(sql: "UPDATE code SET name = ?, origin = 'workbook' WHERE code_set = ? AND code = ?",
+                                       arguments: [name, set.rawValue, code])
+                        renamed += 1
+                    }
+                } else {
+                    try db.execute(sql: "INSERT INTO code(code_set, code, name, origin) VALUES (?, ?, ?, 'workbook')",
+                                   arguments: [set.rawValue, code, name])
+                    added += 1
+                }
+            }
+            return (added, renamed)
+        }
+    }
+
+    /// One write transaction; database errors become messages, workspace errors pass through.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try dbWriter.write(body) } catch let e as WorkspaceError { throw e } catch let e as DatabaseError {
+            throw WorkspaceError.database(e.message ?? "\(e)")
+        }
+    }
+}

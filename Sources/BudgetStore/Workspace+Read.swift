@@ -1,0 +1,141 @@
+import BudgetCore
+import GRDB
+
+extension Workspace {
+    /// The whole budget as stored, items in id order.
+    public func budget() throws -> Budget {
+        try dbWriter.read { db in try Workspace.readBudget(db).budget }
+    }
+
+    /// The budget with the stored ids and versions of its items (same order as `budget.items`).
+    public func budgetWithItems() throws -> (budget: Budget, items: [StoredItem]) {
+        try dbWriter.read { db in try Workspace.readBudget(db) }
+    }
+
+    static func readBudget(_ db: Database) throws -> (budget: Budget, items: [StoredItem]) {
+        var meta: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { meta[row[0]] = row[1] }
+        var b = Budget(department: meta["department"] ?? "", departmentCode: meta["department_code"] ?? "",
+                       year: Int(meta["year"] ?? "") ?? 0)
+        b.codes = try readCodes(db)
+        b.units = try Row.fetchAll(db, sql: "SELECT code, name, type FROM unit ORDER BY code").map {
+            BudgetUnit(code: $0[0], name: $0[1], type: UnitType(rawValue: $0[2]) ?? .administrative)
+        }
+        b.projects = try Row.fetchAll(db, sql: "SELECT code, unit, name, category FROM project ORDER BY unit, code").map {
+            Project(code: $0[0], unit: $0[1], name: $0[2], category: ProjectCategory(rawValue: $0[3]) ?? .none)
+        }
+        let stored = try fetchItems(db, sql: "SELECT * FROM item ORDER BY id")
+        b.items = stored.map(\.item)
+        b.revenue = try Row.fetchAll(db, sql: "SELECT source, code, amount FROM revenue ORDER BY id").map {
+            RevenueLine(source: Source(rawValue: $0[0]) ?? .governmentFund, code: $0[1], amount: Money(fen: $0[2]))
+        }
+        return (b, stored)
+    }
+
+    static func readCodes(_ db: Database) throws -> CodeBook {
+        var book = CodeBook()
+        let rows = try Row.fetchCursor(db, sql: "SELECT code_set, code, name, origin FROM code")
+        while let r = try rows.next() {
+            guard let set = CodeSet(rawValue: r[0]) else { continue }
+            book.define(set, code: r[1], name: r[2], origin: CodeOrigin(rawValue: r[3]) ?? .defaults)
+        }
+        let maps = try Row.fetchCursor(db, sql: "SELECT economic, government_admin, government_institution, origin FROM economic_map")
+        while let r = try maps.next() {
+            book.map(economic: r[0], to: EconomicMapping(administrative: r[1], institution: r[2]),
+                     origin: CodeOrigin(rawValue: r[3]) ?? .defaults)
+        }
+        return book
+    }
+
+    static func fetchItems(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [StoredItem] {
+        var out: [StoredItem] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let r = try rows.next() { out.append(storedItem(r)) }
+        return out
+    }
+
+    static func storedItem(_ r: Row) -> StoredItem {
+        let project: String? = r["project"]
+        let gov: String? = r["gov_economic"]
+        let item = LineItem(unit: r["unit"], function: r["function"], economic: r["economic"],
+                            source: Source(rawValue: r["source"]) ?? .generalPublic,
+                            carryover: Carryover(rawValue: r["carryover"]) ?? .currentYear,
+                            kind: ExpenditureKind(rawValue: r["kind"]) ?? .basic,
+                            project: project, amount: Money(fen: r["amount"]), governmentEconomic: gov,
+                            memo: r["memo"])
+        return StoredItem(id: r["id"], version: r["version"], item: item)
+    }
+
+    /// Line items matching a filter, in id order.
+    public func items(_ filter: ItemFilter = ItemFilter()) throws -> [StoredItem] {
+        var clauses: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if let u = filter.unit { clauses.append("unit = ?"); args.append(u) }
+        if let f = filter.functionPrefix { clauses.append("function LIKE ?"); args.append(f + "%") }
+        if let e = filter.economicPrefix { clauses.append("economic LIKE ?"); args.append(e + "%") }
+        if let s = filter.source { clauses.append("source = ?"); args.append(s.rawValue) }
+        if let c = filter.carryover { clauses.append("carryover = ?"); args.append(c.rawValue) }
+        if let k = filter.kind { clauses.append("kind = ?"); args.append(k.rawValue) }
+        if let p = filter.project { clauses.append("project = ?"); args.append(p) }
+        let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let limitSQL = filter.limit.map { " LIMIT \($0)" } ?? ""
+        return try dbWriter.read { db in
+            try Workspace.fetchItems(db, sql: "SELECT * FROM item\(whereSQL) ORDER BY id\(limitSQL)",
+                                     arguments: StatementArguments(args))
+        }
+    }
+
+    public func item(_ id: Int64) throws -> StoredItem? {
+        try dbWriter.read { db in try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).first }
+    }
+
+    /// The change log of one line, oldest first.
+    public func history(of id: Int64) throws -> [ItemChange] {
+        try dbWriter.read { db in
+            try Row.fetchAll(db, sql: "SELECT item_id, at, author, action, before, after FROM change_log WHERE item_id = ? ORDER BY id",
+                             arguments: [id]).map { r in
+                ItemChange(itemID: r[0], at: r[1], author: r[2], action: r[3],
+                           before: (r[4] as String?).flatMap(ChangeJSON.decode), after: (r[5] as String?).flatMap(ChangeJSON.decode))
+            }
+        }
+    }
+
+    /// The id of the newest change-log entry: a cheap "has anything changed" probe for live views.
+    public func lastChangeID() throws -> Int64 {
+        try dbWriter.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_log") ?? 0 }
+    }
+
+    /// Changes after a change-log id, oldest first, with the current state of each line touched.
+    public func changes(since id: Int64) throws -> (last: Int64, items: [StoredItem], removed: [Int64]) {
+        try dbWriter.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, item_id FROM change_log WHERE id > ? ORDER BY id", arguments: [id])
+            let last: Int64 = rows.last?[0] ?? id
+            let touched = Array(Set(rows.map { $0[1] as Int64 })).sorted()
+            var items: [StoredItem] = []
+            var removed: [Int64] = []
+            for t in touched {
+                if let s = try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [t]).first {
+                    items.append(s)
+                } else { removed.append(t) }
+            }
+            return (last, items, removed)
+        }
+    }
+}
+
+/// Filters for `budget items` and the server's item list.
+public struct ItemFilter: Sendable {
+    public var unit: String?
+    public var functionPrefix: String?
+    public var economicPrefix: String?
+    public var source: Source?
+    public var carryover: Carryover?
+    public var kind: ExpenditureKind?
+    public var project: String?
+    public var limit: Int?
+    public init(unit: String? = nil, functionPrefix: String? = nil, economicPrefix: String? = nil, source: Source? = nil,
+                carryover: Carryover? = nil, kind: ExpenditureKind? = nil, project: String? = nil, limit: Int? = nil) {
+        self.unit = unit; self.functionPrefix = functionPrefix; self.economicPrefix = economicPrefix; self.source = source
+        self.carryover = carryover; self.kind = kind; self.project = project; self.limit = limit
+    }
+}

@@ -1,0 +1,163 @@
+import BudgetCore
+import Foundation
+import GRDB
+
+/// A line item as stored: its id and version (bumped on every change) with the line.
+public struct StoredItem: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var version: Int64
+    public var item: LineItem
+    public init(id: Int64, version: Int64, item: LineItem) { self.id = id; self.version = version; self.item = item }
+}
+
+/// A change-log entry of one line.
+public struct ItemChange: Hashable, Sendable, Codable {
+    public var itemID: Int64
+    public var at: String
+    public var author: String
+    public var action: String
+    public var before: LineItem?
+    public var after: LineItem?
+}
+
+/// Why a workspace operation was refused. Nothing was changed.
+public enum WorkspaceError: Error, CustomStringConvertible, Sendable {
+    case notFound(String)
+    case notAWorkspace(String)
+    case newerVersion(String, [String])
+    case itemNotFound(Int64)
+    case versionConflict(current: StoredItem?, expected: Int64)
+    case invalid(ProblemsError)
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let p): return "工作区 \(p) 不存在（先用 budget init 或 budget load 建立）"
+        case .notAWorkspace(let p): return "\(p) 不是预算工作区文件"
+        case .newerVersion(let p, let ids):
+            return "工作区 \(p) 由更新版本的程序建立（未知的结构版本：\(ids.joined(separator: ", "))），请升级程序后再打开"
+        case .itemNotFound(let id): return "明细 #\(id) 不存在"
+        case .versionConflict(let current, let expected):
+            if let c = current {
+                return "明细 #\(c.id) 已被他人修改（你看到的是第 \(expected) 版，现在是第 \(c.version) 版，金额 \(c.item.amount.yuanText) 元），请刷新后再改"
+            }
+            return "明细已被他人删除"
+        case .invalid(let e): return e.description
+        case .database(let s): return "数据库错误：\(s)"
+        }
+    }
+}
+
+/// The SQLite workspace of one department's budget (GRDB's AppDatabase pattern): it owns the
+/// database, runs the migrator when opened, and offers one method per invariant-preserving
+/// transaction. WAL mode: readers never block the writer and a committed change survives a crash.
+public struct Workspace: Sendable {
+    public let path: String
+    let dbWriter: any DatabaseWriter
+
+    /// Opens an existing workspace, refusing a foreign SQLite file or one from a newer program.
+    public static func open(_ path: String) throws -> Workspace {
+        guard FileManager.default.fileExists(atPath: path) else { throw WorkspaceError.notFound(path) }
+        let pool: DatabasePool
+        do { pool = try DatabasePool(path: path, configuration: configuration()) } catch {
+            throw WorkspaceError.notAWorkspace(path)
+        }
+        try checkIdentity(pool, path: path)
+        do { try Schema.migrator.migrate(pool) } catch { throw WorkspaceError.database("\(error)") }
+        return Workspace(path: path, dbWriter: pool)
+    }
+
+    static func configuration() -> Configuration {
+        var c = Configuration()
+        c.foreignKeysEnabled = true
+        c.busyMode = .timeout(10)
+        return c
+    }
+
+    static func checkIdentity(_ writer: any DatabaseWriter, path: String) throws {
+        do {
+            try writer.read { db in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if appID != Schema.applicationID && !(appID == 0 && tables == 0) {
+                    throw WorkspaceError.notAWorkspace(path)
+                }
+                if try Schema.migrator.hasBeenSuperseded(db) {
+                    let known = Set(Schema.migrator.migrations)
+                    let applied = try Schema.migrator.appliedIdentifiers(db)
+                    throw WorkspaceError.newerVersion(path, applied.filter { !known.contains($0) }.sorted())
+                }
+            }
+        } catch let e as WorkspaceError { throw e } catch {
+            throw WorkspaceError.notAWorkspace(path)
+        }
+    }
+
+    /// Builds a workspace holding `budget`. An existing file is replaced only once the new one is
+    /// complete: it is written beside the target and renamed, so a failure or a kill leaves the old one.
+    @discardableResult
+    public static func create(at path: String, budget: Budget) throws -> Workspace {
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).loading-\(ProcessInfo.processInfo.processIdentifier)")
+        let fm = FileManager.default
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: tmp.path + suffix) }
+        do {
+            // A rollback-journal queue for the build: one file to rename, no WAL to carry along.
+            var config = configuration()
+            config.journalMode = .default
+            let queue = try DatabaseQueue(path: tmp.path, configuration: config)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA application_id = \(Schema.applicationID)")
+            }
+            try Schema.migrator.migrate(queue)
+            try queue.write { db in try Workspace.insert(budget, db) }
+            try queue.close()
+        } catch {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: tmp.path + suffix) }
+            if let e = error as? WorkspaceError { throw e }
+            throw WorkspaceError.database("\(error)")
+        }
+        for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+        if rename(tmp.path, path) != 0 {
+            let e = String(cString: strerror(errno))
+            try? fm.removeItem(atPath: tmp.path)
+            throw WorkspaceError.database("无法写入 \(path)：\(e)")
+        }
+        let ws = try open(path)
+        try ws.dbWriter.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        return ws
+    }
+
+    static func insert(_ budget: Budget, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('department', ?), ('department_code', ?), ('year', ?)",
+                       arguments: [budget.department, budget.departmentCode, String(budget.year)])
+        let codeStmt = try db.makeStatement(sql: "INSERT INTO code(code_set, code, name, origin) VALUES (?, ?, ?, ?)")
+        for set in CodeSet.allCases {
+            for (code, e) in budget.codes.codes(set) {
+                try codeStmt.execute(arguments: [set.rawValue, code, e.name, e.origin.rawValue])
+            }
+        }
+        let mapStmt = try db.makeStatement(sql: "INSERT INTO economic_map VALUES (?, ?, ?, ?)")
+        for (e, m) in budget.codes.economicMap.sorted(by: { $0.key < $1.key }) {
+            try mapStmt.execute(arguments: [e, m.mapping.administrative, m.mapping.institution, m.origin.rawValue])
+        }
+        for u in budget.units {
+            try db.execute(sql: "INSERT INTO unit(code, name, type) VALUES (?, ?, ?)", arguments: [u.code, u.name, u.type.rawValue])
+        }
+        for p in budget.projects {
+            try db.execute(sql: "INSERT INTO project(unit, code, name, category) VALUES (?, ?, ?, ?)",
+                           arguments: [p.unit, p.code, p.name, p.category.rawValue])
+        }
+        try ItemWriter(db).insert(budget.items)
+        for r in budget.revenue {
+            try db.execute(sql: "INSERT INTO revenue(source, code, amount) VALUES (?, ?, ?)",
+                           arguments: [r.source.rawValue, r.code, r.amount.fen])
+        }
+    }
+
+    /// Closes the database (tests that reopen or kill use it).
+    public func close() throws {
+        if let pool = dbWriter as? DatabasePool { try pool.close() }
+    }
+}

@@ -1,0 +1,96 @@
+import BudgetCore
+import Foundation
+
+extension WorkbookFolder {
+    /// Writes a budget as a workbook folder. Each file is written to a temporary file beside it and
+    /// renamed, so a reader never sees half a file; optional files with nothing to say are removed.
+    public static func write(_ budget: Budget, to folder: URL) throws {
+        let fm = FileManager.default
+        do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw WorkbookError.cannotWrite(folder.path, error.localizedDescription)
+        }
+        for (name, text) in render(budget) {
+            let url = folder.appendingPathComponent(name)
+            if let text {
+                try AtomicFile.write(Data(text.utf8), to: url)
+            } else if fm.fileExists(atPath: url.path) {
+                try? fm.removeItem(at: url)
+            }
+        }
+    }
+
+    /// The files of a workbook folder as text (nil: the optional file is not needed), in a defined order.
+    public static func render(_ budget: Budget) -> [(String, String?)] {
+        let meta = "{\n  \"department\": \(jsonString(budget.department)),\n  \"department_code\": \(jsonString(budget.departmentCode)),\n  \"year\": \(budget.year)\n}\n"
+
+        var units = CSVWriter(header: ["code", "name", "type"])
+        for u in budget.units.sorted(by: { $0.code < $1.code }) { units.row([u.code, u.name, u.type.name]) }
+
+        var projects = CSVWriter(header: ["code", "unit", "name", "category"])
+        for p in budget.projects.sorted(by: { ($0.unit, $0.code) < ($1.unit, $1.code) }) {
+            projects.row([p.code, p.unit, p.name, p.category.name])
+        }
+
+        var items = CSVWriter(header: itemColumns)
+        for i in budget.items.sorted(by: LineItem.canonicalOrder) {
+            items.row([i.unit, i.function, i.economic, i.source.name, i.carryover.name, i.kind.name, i.project ?? "",
+                       i.amount.yuanText, i.governmentEconomic ?? "", i.memo])
+        }
+
+        var revenue = CSVWriter(header: ["source", "code", "amount"])
+        for r in budget.revenue.sorted(by: RevenueLine.canonicalOrder) { revenue.row([r.source.name, r.code, r.amount.yuanText]) }
+
+        var codes = CSVWriter(header: ["set", "code", "name"])
+        var anyCode = false
+        for set in CodeSet.allCases {
+            for (code, entry) in budget.codes.codes(set) where entry.origin == .workbook {
+                codes.row([set.rawValue, code, entry.name]); anyCode = true
+            }
+        }
+        var map = CSVWriter(header: ["economic", "government_admin", "government_institution"])
+        var anyMap = false
+        for (e, m) in budget.codes.economicMap.sorted(by: { $0.key < $1.key }) where m.origin == .workbook {
+            map.row([e, m.mapping.administrative, m.mapping.institution]); anyMap = true
+        }
+        return [("workbook.json", meta), ("units.csv", units.text), ("projects.csv", projects.text),
+                ("items.csv", items.text), ("revenue.csv", revenue.text),
+                ("codes.csv", anyCode ? codes.text : nil), ("economic-map.csv", anyMap ? map.text : nil)]
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Writes files so that a crash leaves either the old file or the new one, never a torn one.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UInt32.random(in: 0...UInt32.max))")
+        do {
+            try data.write(to: tmp)
+            if rename(tmp.path, url.path) != 0 {
+                let e = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: tmp)
+                throw WorkbookError.cannotWrite(url.path, e)
+            }
+        } catch let e as WorkbookError {
+            throw e
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw WorkbookError.cannotWrite(url.path, error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import BudgetCore
+import BudgetStore
+import BudgetWorkbook
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension BudgetCommand {
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "性能基准：合成 10^4、10^5、10^6 条明细的预算，测读入、全量重算、单条增量修改和内存峰值。",
+            discussion: "只打印测得的数字，不做断言。")
+
+        @Option(help: "明细条数，逗号分隔") var sizes = "10000,100000,1000000"
+        @Option(help: "增量修改次数") var edits = 10_000
+        @Flag(help: "同时测写入 SQLite 工作区") var workspace = false
+        @Option(help: "临时文件夹") var tmp = NSTemporaryDirectory()
+
+        func run() throws {
+            try runReporting {
+                let codes = try defaultCodes()
+                let counts = sizes.split(separator: ",").compactMap { Int($0.trimmingSpaces) }
+                print("budget bench  (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+                for n in counts { try bench(n, codes: codes) }
+            }
+        }
+
+        func bench(_ n: Int, codes: CodeBook) throws {
+            print("\n== \(n) line items ==")
+            let budget = SyntheticBudget.make(items: n, codes: codes)
+            let folder = URL(fileURLWithPath: tmp).appendingPathComponent("budget-bench-\(n)-\(getpid())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try WorkbookFolder.write(budget, to: folder)
+            let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("items.csv").path)[.size] as? Int) ?? 0
+            print("items.csv                    \(String(format: "%.1f", Double(size) / 1e6)) MB")
+
+            var t = ContinuousClock.now
+            let loaded = try WorkbookFolder.read(folder, defaults: codes)
+            let loadTime = ContinuousClock.now - t
+            print("load folder (parse+validate) \(fmt(loadTime.seconds * 1000)) ms  \(Int(Double(n) / loadTime.seconds)) items/s")
+
+            t = ContinuousClock.now
+            var rollup = Rollup(budget: loaded)
+            let build = ContinuousClock.now - t
+            print("build roll-up (resolve)      \(fmt(build.seconds * 1000)) ms  \(rollup.knownNodes.count) nodes")
+            print("load total                   \(fmt((loadTime + build).seconds * 1000)) ms")
+
+            var best = Double.infinity
+            for _ in 0..<5 {
+                t = ContinuousClock.now
+                rollup.recalculate()
+                best = min(best, (ContinuousClock.now - t).seconds)
+            }
+            print("full recalculation           \(fmt(best * 1000)) ms (best of 5)")
+
+            var rng = SyntheticBudget.RNG(seed: 7)
+            var items = loaded.items
+            var samples: [Double] = []
+            samples.reserveCapacity(edits)
+            let leaves = Array(Set(items.map(\.function)))
+            for _ in 0..<edits {
+                let i = Int(rng.next() % UInt64(items.count))
+                var item = items[i]
+                item.amount = Money(fen: Int64(rng.next() % 100_000_000))
+                if rng.next() % 4 == 0 { item.function = leaves[Int(rng.next() % UInt64(leaves.count))] }
+                let s = ContinuousClock.now
+                rollup.update(id: Int64(i), to: item)
+                samples.append((ContinuousClock.now - s).seconds)
+                items[i] = item
+            }
+            samples.sort()
+            let median = samples[samples.count / 2] * 1e6, p99 = samples[Int(Double(samples.count) * 0.99)] * 1e6
+            print("incremental edit             median \(fmt(median)) µs  p99 \(fmt(p99)) µs  (\(edits) edits)")
+
+            if workspace {
+                let path = folder.appendingPathComponent("bench.budget").path
+                t = ContinuousClock.now
+                try Workspace.create(at: path, budget: loaded)
+                let w = (ContinuousClock.now - t).seconds
+                print("write SQLite workspace       \(fmt(w * 1000)) ms  \(Int(Double(n) / w)) items/s")
+                t = ContinuousClock.now
+                let back = try Workspace.open(path).budget()
+                let r = (ContinuousClock.now - t).seconds
+                print("read SQLite workspace        \(fmt(r * 1000)) ms  (\(back.items.count) items)")
+            }
+            print("peak memory (process)        \(peakMemoryMB()) MB")
+        }
+    }
+}
+
+func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : "%.0f", x) }
+
+/// The process's peak resident set size so far.
+func peakMemoryMB() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss / 1024)
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import BudgetCore
+import BudgetStore
+import BudgetWorkbook
+import Foundation
+
+/// `budget`: the command line of the budget preparation workbench.
+@main
+struct BudgetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "budget",
+        abstract: "部门预算编制工作台：明细录入、精确汇总、十三张公开表、勾稽审核。",
+        discussion: """
+        数据目录（Templates/、Workbooks/）在项目目录中自动找到；安装到别处时设置环境变量 \(ResourceRoot.environmentVariable)。
+        """,
+        subcommands: [Init.self, Load.self, Save.self, Demo.self, Tree.self, Items.self, Item.self, Codes.self, Bench.self]
+    )
+}
+
+/// The workspace argument every command on a workspace takes.
+struct WorkspaceArgument: ParsableArguments {
+    @Argument(help: "工作区文件（SQLite），例如 demo/zezhou-2025.budget")
+    var workspace: String
+
+    func open() throws -> Workspace { try Workspace.open(workspace) }
+}
+
+/// Prints an error a clerk understands and exits non-zero, instead of a stack of Swift types.
+func reportFailure(_ error: any Error) -> ExitCode {
+    var stderr = StandardError()
+    print("错误：\(error)", to: &stderr)
+    return ExitCode.failure
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
+}
+
+/// The default code sets from Templates/codes.
+func defaultCodes() throws -> CodeBook {
+    try CodeLists.loadDefaults(codesFolder: try ResourceRoot.locate().codes)
+}
+
+/// Runs a command body, turning failures into a clean message and exit status 1.
+func runReporting(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as ExitCode { throw e } catch let e as ValidationError { throw e } catch {
+        throw reportFailure(error)
+    }
+}

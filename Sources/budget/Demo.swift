@@ -1,0 +1,41 @@
+import ArgumentParser
+import BudgetCore
+import BudgetStore
+import BudgetWorkbook
+import Foundation
+
+extension BudgetCommand {
+    struct Demo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "用 Workbooks/ 中的示例预算（泽州县自然资源局 2025，及 2024 上年）建立演示工作区。")
+
+        @Option(help: "演示文件放在哪个文件夹") var dir = "budget-demo"
+
+        func run() throws {
+            try runReporting {
+                let root = try ResourceRoot.locate()
+                let codes = try CodeLists.loadDefaults(codesFolder: root.codes)
+                let out = URL(fileURLWithPath: dir)
+                try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+                let current = try WorkbookFolder.read(root.workbooks.appendingPathComponent("zezhou-natural-resources-2025"), defaults: codes)
+                let prior = try WorkbookFolder.read(root.workbooks.appendingPathComponent("zezhou-natural-resources-2024"), defaults: codes)
+                let ws = out.appendingPathComponent("zezhou-2025.budget").path
+                let priorWS = out.appendingPathComponent("zezhou-2024.budget").path
+                try Workspace.create(at: ws, budget: current)
+                try Workspace.create(at: priorWS, budget: prior)
+                let rollup = Rollup(budget: current)
+                print("演示工作区已建立：\(ws)")
+                print("  \(current.department) \(current.year) 年：\(current.items.count) 条支出明细，支出总计 \(rollup.total(.department).wanText) 万元")
+                print("  上年（\(prior.year)）：\(priorWS)")
+                print("")
+                print(TreeView(rollup: rollup, codes: current.codes).render())
+                print("接下来可以试试：")
+                print("  budget tree \(ws) --columns sources      # 按资金来源")
+                print("  budget tree \(ws) --by economic          # 按经济分类")
+                print("  budget items \(ws) --function 2200101    # 查看明细")
+                print("  budget item set \(ws) 1 --amount 1045000 # 改一条明细，再看汇总")
+                print("  budget save \(ws) --to \(dir)/folder      # 写回工作簿文件夹")
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import BudgetCore
+import BudgetStore
+import Foundation
+
+extension Source: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension Carryover: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension ExpenditureKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+
+extension BudgetCommand {
+    struct Items: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出支出明细。")
+
+        @OptionGroup var ws: WorkspaceArgument
+        @Option(help: "单位编码") var unit: String?
+        @Option(help: "功能分类编码（前缀）") var function: String?
+        @Option(help: "经济分类编码（前缀）") var economic: String?
+        @Option(help: "资金来源") var source: Source?
+        @Option(help: "当年 或 上年结转") var carryover: Carryover?
+        @Option(help: "基本支出 或 项目支出") var kind: ExpenditureKind?
+        @Option(help: "项目编码") var project: String?
+        @Option(help: "最多显示多少行") var limit: Int?
+
+        func run() throws {
+            try runReporting {
+                let rows = try ws.open().items(ItemFilter(unit: unit, functionPrefix: function, economicPrefix: economic, source: source,
+                                                          carryover: carryover, kind: kind, project: project, limit: limit))
+                var table = [["#", "单位", "功能", "经济", "资金来源", "年度", "类型", "项目", "金额（元）", "备注"]]
+                var total = Money.zero
+                for s in rows {
+                    let i = s.item
+                    total += i.amount
+                    table.append([String(s.id), i.unit, i.function, i.economic, i.source.name, i.carryover.name, i.kind.name,
+                                  i.project ?? "", Money.hundredthsText(i.amount.fen, grouped: true), i.memo])
+                }
+                print(TextTable.render(table, rightAligned: [0, 8]), terminator: "")
+                print("共 \(rows.count) 条，合计 \(Money.hundredthsText(total.fen, grouped: true)) 元")
+            }
+        }
+    }
+
+    struct Item: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "逐条增加、修改、删除支出明细（每次一个事务，记入修改日志）。",
+                                                        subcommands: [Add.self, Set.self, Remove.self, History.self])
+
+        struct Fields: ParsableArguments {
+            @Option(help: "单位编码") var unit: String?
+            @Option(help: "功能分类项级编码（7 位）") var function: String?
+            @Option(help: "经济分类款级编码（5 位）") var economic: String?
+            @Option(help: "资金来源：一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金、单位资金") var source: Source?
+            @Option(help: "当年 或 上年结转") var carryover: Carryover?
+            @Option(help: "基本支出 或 项目支出") var kind: ExpenditureKind?
+            @Option(help: "项目编码（项目支出必填）") var project: String?
+            @Option(help: "金额（元，最多两位小数）") var amount: String?
+            @Option(help: "政府预算经济分类（覆盖对照表）") var govEconomic: String?
+            @Option(help: "备注") var memo: String?
+            @Option(help: "修改人") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+            func apply(to base: LineItem) throws -> LineItem {
+                var i = base
+                if let unit { i.unit = unit }
+                if let function { i.function = function }
+                if let economic { i.economic = economic }
+                if let source { i.source = source }
+                if let carryover { i.carryover = carryover }
+                if let kind { i.kind = kind }
+                if let project { i.project = project.isEmpty ? nil : project }
+                if let amount {
+                    do { i.amount = try Money.parseYuan(amount) } catch { throw ValidationError("--amount：\(error)") }
+                }
+                if let govEconomic { i.governmentEconomic = govEconomic.isEmpty ? nil : govEconomic }
+                if let memo { i.memo = memo }
+                return i
+            }
+        }
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "增加一条明细。")
+            @OptionGroup var ws: WorkspaceArgument
+            @OptionGroup var fields: Fields
+
+            func run() throws {
+                try runReporting {
+                    guard let u = fields.unit, let f = fields.function, let e = fields.economic, fields.amount != nil else {
+                        throw ValidationError("增加明细需要 --unit、--function、--economic 和 --amount")
+                    }
+                    let item = try fields.apply(to: LineItem(unit: u, function: f, economic: e, amount: .zero))
+                    let s = try ws.open().add(item, author: fields.author)
+                    print("已增加明细 #\(s.id)：\(item.function) \(item.economic) \(item.amount.yuanText) 元")
+                }
+            }
+        }
+
+        struct Set: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "修改一条明细（只改给出的字段）。")
+            @OptionGroup var ws: WorkspaceArgument
+            @Argument(help: "明细编号") var id: Int64
+            @OptionGroup var fields: Fields
+
+            func run() throws {
+                try runReporting {
+                    let w = try ws.open()
+                    guard let current = try w.item(id) else { throw WorkspaceError.itemNotFound(id) }
+                    let item = try fields.apply(to: current.item)
+                    let s = try w.set(id, to: item, expectedVersion: current.version, author: fields.author)
+                    print("已修改明细 #\(s.id)（第 \(s.version) 版）：\(current.item.amount.yuanText) → \(item.amount.yuanText) 元")
+                }
+            }
+        }
+
+        struct Remove: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "rm", abstract: "删除一条明细。")
+            @OptionGroup var ws: WorkspaceArgument
+            @Argument(help: "明细编号") var id: Int64
+            @Option(help: "修改人") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+            func run() throws {
+                try runReporting {
+                    let s = try ws.open().remove(id, author: author)
+                    print("已删除明细 #\(id)：\(s.item.function) \(s.item.economic) \(s.item.amount.yuanText) 元")
+                }
+            }
+        }
+
+        struct History: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "一条明细的修改记录。")
+            @OptionGroup var ws: WorkspaceArgument
+            @Argument(help: "明细编号") var id: Int64
+
+            func run() throws {
+                try runReporting {
+                    for c in try ws.open().history(of: id) {
+                        print("\(c.at)  \(c.author)  \(c.action)  \(c.before?.amount.yuanText ?? "—") → \(c.after?.amount.yuanText ?? "—")")
+                    }
+                }
+            }
+        }
+    }
+}

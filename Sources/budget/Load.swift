@@ -1,0 +1,47 @@
+import ArgumentParser
+import BudgetCore
+import BudgetStore
+import BudgetWorkbook
+import Foundation
+
+extension BudgetCommand {
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "从工作簿文件夹建立工作区。",
+            discussion: "全部读入并通过校验后才替换已有的工作区；有任何错误则列出全部错误，工作区保持原样。")
+
+        @Argument(help: "工作簿文件夹（workbook.json、units.csv、projects.csv、items.csv …）") var folder: String
+        @Option(name: .customLong("into"), help: "要建立或替换的工作区文件") var workspace: String
+        @Option(help: "最多列出多少个错误") var maxErrors = 200
+
+        func run() throws {
+            try runReporting {
+                let start = ContinuousClock.now
+                let budget = try WorkbookFolder.read(URL(fileURLWithPath: folder), defaults: try defaultCodes(), limit: maxErrors)
+                try Workspace.create(at: workspace, budget: budget)
+                let ms = (ContinuousClock.now - start).milliseconds
+                print("已读入 \(folder)：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入 → \(workspace)（\(ms) ms）")
+            }
+        }
+    }
+
+    struct Save: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "把工作区写回工作簿文件夹（行按固定顺序写出）。")
+
+        @OptionGroup var ws: WorkspaceArgument
+        @Option(name: .customLong("to"), help: "目标文件夹") var folder: String
+
+        func run() throws {
+            try runReporting {
+                let budget = try ws.open().budget()
+                try WorkbookFolder.write(budget, to: URL(fileURLWithPath: folder))
+                print("已写出 \(folder)：\(budget.items.count) 条支出明细")
+            }
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
