@@ -34,23 +34,34 @@ let package = Package(
             "CXlsxWriter",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // Disclosure table templates and the tables they describe.
-        .target(name: "BudgetTables", dependencies: ["BudgetCore", "BudgetXLSX"]),
+        // Disclosure table templates (data under Templates/tables) and the tables they describe.
+        .target(name: "BudgetTables", dependencies: ["BudgetCore"]),
+        // The disclosure tables written as XLSX.
+        .target(name: "BudgetExport", dependencies: ["BudgetCore", "BudgetTables", "BudgetXLSX"]),
         // Reconciliation checks, prior-year comparison and the narrative.
         .target(name: "BudgetChecks", dependencies: ["BudgetCore", "BudgetTables", "BudgetXLSX"]),
+        // Excel in: the input workbook and XLSX/CSV import of line items and code lists.
+        .target(name: "BudgetImport", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetXLSX"]),
         // The local web workbench.
         .target(name: "BudgetServer", dependencies: [
-            "BudgetCore", "BudgetStore", "BudgetTables", "BudgetChecks",
+            "BudgetCore", "BudgetStore", "BudgetTables", "BudgetExport", "BudgetChecks", "BudgetWorkbook",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], resources: [.copy("Public")]),
         .executableTarget(name: "budget", dependencies: [
-            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables",
-            "BudgetChecks", "BudgetServer",
+            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables", "BudgetExport",
+            "BudgetChecks", "BudgetImport", "BudgetServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BudgetCoreTests", dependencies: ["BudgetCore"]),
         .testTarget(name: "BudgetWorkbookTests", dependencies: ["BudgetCore", "BudgetWorkbook"]),
         .testTarget(name: "BudgetStoreTests", dependencies: ["BudgetCore", "BudgetStore", "BudgetWorkbook"]),
         .testTarget(name: "BudgetXLSXTests", dependencies: ["BudgetXLSX"]),
+        .testTarget(name: "BudgetTablesTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetExport", "BudgetXLSX"]),
+        .testTarget(name: "BudgetChecksTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX"]),
+        .testTarget(name: "BudgetImportTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetImport", "BudgetXLSX"]),
+        .testTarget(name: "BudgetServerTests", dependencies: [
+            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetServer",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )
