@@ -1,0 +1,249 @@
+import BudgetCore
+import BudgetTables
+
+/// Runs a rule set over a budget (and its tables, and the prior year when given).
+///
+/// Cross-table rules compare exact amounts in 分, so rounding never raises a false alarm; a printed
+/// total that differs from the sum of its printed parts is reported as info (DOMAIN.md: "a printed
+/// total may differ by 0.01 from the sum of its printed parts").
+public struct Checker: Sendable {
+    public var rules: RuleSet
+    /// At most this many findings per rule are listed; the rest are counted.
+    public var limitPerRule: Int
+
+    public init(rules: RuleSet, limitPerRule: Int = 30) { self.rules = rules; self.limitPerRule = limitPerRule }
+
+    public func run(_ ctx: CheckContext) -> CheckReport {
+        var report = CheckReport(ruleSet: rules.id, ruleSetTitle: rules.title, department: ctx.budget.department,
+                                 year: ctx.budget.year, rulesEvaluated: 0, findings: [], skipped: [], omitted: [:])
+        for rule in rules.rules {
+            var sink = Sink(rule: rule, limit: limitPerRule)
+            switch rule.check {
+            case .compare(let c): compare(rule, c, ctx, &sink)
+            case .footing(let f): footing(rule, f, ctx, &sink)
+            case .data(let d, let codes): data(rule, d, codes, ctx, &sink)
+            case .priorRise(let figs): priorRise(rule, figs, ctx, &sink)
+            }
+            if let reason = sink.skipped {
+                report.skipped.append(SkippedRule(rule: rule.id, reason: reason))
+            } else {
+                report.rulesEvaluated += 1
+            }
+            report.findings += sink.findings
+            if sink.omitted > 0 { report.omitted[rule.id] = sink.omitted }
+        }
+        report.findings.sort { $0.severity < $1.severity }
+        return report
+    }
+
+    /// Collects one rule's findings up to the limit.
+    struct Sink {
+        let rule: Rule
+        let limit: Int
+        var findings: [Finding] = []
+        var omitted = 0
+        var skipped: String?
+
+        init(rule: Rule, limit: Int) { self.rule = rule; self.limit = limit }
+
+        mutating func add(_ f: Finding) {
+            if findings.count < limit { findings.append(f) } else { omitted += 1 }
+        }
+        mutating func skip(_ reason: String) { if skipped == nil { skipped = reason } }
+    }
+
+    // MARK: - Comparisons
+
+    func compare(_ rule: Rule, _ c: Comparison, _ ctx: CheckContext, _ sink: inout Sink) {
+        var bindings: [[String: String]] = [[:]]
+        if let each = c.each {
+            switch each {
+            case .values(let values): bindings = values
+            case .functionCodes(let v, let length):
+                bindings = ctx.rollup.functionCodes.filter { length == nil || $0.count == length }.map { [v: $0] }
+            case .tableRows(let v, let t, let prefix, let length):
+                guard let table = ctx.tables[t] else { sink.skip("表 \(t) 未生成"); return }
+                var codes: [String] = []
+                for r in table.rows {
+                    for k in r.keys where k.hasPrefix(prefix) {
+                        let code = String(k.dropFirst(prefix.count))
+                        if length == nil || code.count == length { codes.append(code) }
+                    }
+                }
+                bindings = codes.map { [v: $0] }
+            }
+        }
+        let relation: Relation
+        if let cond = c.condition, let other = c.otherwise {
+            relation = cond.holds(ctx.budget) ? c.relation : other
+        } else {
+            relation = c.relation
+        }
+        for vars in bindings {
+            let left = c.left.compactMap { $0.figure(vars) }, right = c.right.compactMap { $0.figure(vars) }
+            guard left.count == c.left.count, right.count == c.right.count else {
+                sink.skip("数字无法解析（\(vars)）"); return
+            }
+            guard let l = sum(left, ctx, &sink), let r = sum(right, ctx, &sink) else { return }
+            if relation.holds(l, r) { continue }
+            var msg = rule.message
+            if !vars.isEmpty { msg += "（" + vars.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "，") + "）" }
+            if relation != .equal { msg += "：应满足 左 \(relation.symbol) 右" }
+            sink.add(Finding(rule: rule.id, severity: rule.severity, message: msg, expected: r, found: l,
+                             places: ["左：" + left.map(\.location).joined(separator: " + "),
+                                      "右：" + right.map(\.location).joined(separator: " + ")]))
+        }
+    }
+
+    /// The exact sum of figures; nil (and the rule skipped) when a table it reads was not built.
+    func sum(_ figs: [Figure], _ ctx: CheckContext, _ sink: inout Sink) -> Money? {
+        var t = Money.zero
+        for f in figs {
+            if case .table(let tk, _, let col) = f {
+                guard let table = ctx.tables[tk] else { sink.skip("表 \(tk) 未生成"); return nil }
+                guard table.columns.contains(where: { $0.key == col }) else {
+                    sink.skip("表 \(tk) 没有列 `\(col)`（规则与表格模板不一致）"); return nil
+                }
+            }
+            // A row the table does not print (all zero) reads as zero.
+            t += ctx.value(f) ?? .zero
+        }
+        return t
+    }
+
+    // MARK: - Footing within a table
+
+    func footing(_ rule: Rule, _ f: Footing, _ ctx: CheckContext, _ sink: inout Sink) {
+        guard let table = ctx.tables[f.table] else { sink.skip("表 \(f.table) 未生成"); return }
+        let colIndex = Dictionary(table.columns.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for (total, parts) in f.across {
+            for k in [total] + parts where colIndex[k] == nil {
+                sink.skip("表 \(f.table) 没有列 `\(k)`（规则与表格模板不一致）"); return
+            }
+        }
+        for (i, row) in table.rows.enumerated() {
+            for (total, parts) in f.across {
+                let cells = ([total] + parts).map { row.cells[colIndex[$0]!] }
+                // A row with no amount in these columns (a text row, the other side of a two-sided table) is not a sum.
+                guard cells.contains(where: { $0.money != nil }) else { continue }
+                let t = cells[0].money ?? .zero
+                let ps = cells.dropFirst().map { $0.money ?? .zero }
+                foot(rule, table, rowLabel: rowName(row, i), total: (t, "列 \(total)"), parts: ps,
+                     partsLabel: "列 " + parts.joined(separator: "+"), &sink)
+            }
+        }
+        if let tree = f.tree { treeFooting(rule, table, tree, &sink) }
+        for (total, parts, only) in f.groups {
+            for (c, col) in table.columns.enumerated() where col.kind == .amount && (only?.contains(col.key) ?? true) {
+                let t = cell(table, total, c)
+                let ps = parts.map { cell(table, $0, c) }
+                if t == nil && ps.allSatisfy({ $0 == nil }) { continue }
+                foot(rule, table, rowLabel: "行 \(total)", total: (t ?? .zero, "列 \(col.key)"), parts: ps.map { $0 ?? .zero },
+                     partsLabel: "行 " + parts.joined(separator: "+"), &sink)
+            }
+        }
+    }
+
+    func treeFooting(_ rule: Rule, _ table: DisclosureTable, _ tree: Footing.Tree, _ sink: inout Sink) {
+        var codes: [String] = [], childKeys: [String] = []
+        for r in table.rows {
+            for k in r.keys {
+                if k.hasPrefix(tree.prefix) { codes.append(String(k.dropFirst(tree.prefix.count))) }
+                if let cp = tree.childPrefix, k.hasPrefix(cp) { childKeys.append(String(k.dropFirst(cp.count))) }
+            }
+        }
+        let present = Set(codes)
+        let columns = table.columns.enumerated().filter { c in
+            c.element.kind == .amount && (tree.columns?.contains(c.element.key) ?? true)
+        }
+        let flat = tree.levels.isEmpty
+        // (parent row key, child row keys) for every sum the tree states.
+        var sums: [(key: String, children: [String])] = []
+        if let tr = tree.totalRow {
+            let top = flat ? codes : codes.filter { $0.count == tree.levels[0] }
+            sums.append((tr, top.map { tree.prefix + $0 }))
+        }
+        for (li, len) in tree.levels.enumerated() where li + 1 < tree.levels.count {
+            for c in codes where c.count == len {
+                let kids = codes.filter { $0.count == tree.levels[li + 1] && $0.hasPrefix(c) }
+                sums.append((tree.prefix + c, kids.map { tree.prefix + $0 }))
+            }
+        }
+        if let cp = tree.childPrefix {
+            let last = tree.levels.last
+            for c in codes where last == nil || c.count == last {
+                let kids = childKeys.filter { k in
+                    let head = k.split(separator: "/", maxSplits: 1).first.map(String.init) ?? k
+                    return flat ? head == c : head.hasPrefix(c)
+                }
+                sums.append((tree.prefix + c, kids.map { cp + $0 }))
+            }
+        }
+        for s in sums {
+            guard table.rows.contains(where: { $0.keys.contains(s.key) }) else { continue }
+            // A parent printed without any child row is reported too: its parts are missing.
+            for (c, col) in columns {
+                let t = cell(table, s.key, c) ?? .zero
+                let ps = s.children.map { cell(table, $0, c) ?? .zero }
+                let label = s.children.isEmpty ? "（无下级行）"
+                    : s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + s.children.joined(separator: "、")
+                foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label, &sink)
+            }
+        }
+        // A child whose parent row is not printed breaks the tree.
+        for c in codes {
+            guard let li = tree.levels.firstIndex(of: c.count), li > 0 else { continue }
+            let parent = String(c.prefix(tree.levels[li - 1]))
+            if !present.contains(parent) {
+                sink.add(Finding(rule: rule.id, severity: rule.severity,
+                                 message: "\(rule.message)：表 \(table.key) 有行 \(tree.prefix)\(c) 却没有其上级行 \(tree.prefix)\(parent)",
+                                 places: ["表 \(table.key) 行 \(tree.prefix)\(c)"]))
+            }
+        }
+    }
+
+    func cell(_ table: DisclosureTable, _ rowKey: String, _ c: Int) -> Money? {
+        guard let r = table.rows.first(where: { $0.keys.contains(rowKey) }), c < r.cells.count else { return nil }
+        return r.cells[c].money ?? .zero
+    }
+
+    func rowName(_ row: DisclosureTable.Row, _ i: Int) -> String {
+        "行 " + (row.keys.isEmpty ? "#\(i + 1)" : row.keys.joined(separator: " | "))
+    }
+
+    /// One sum: exact mismatch is the rule's severity; a printed-only mismatch is info.
+    func foot(_ rule: Rule, _ table: DisclosureTable, rowLabel: String, total: (Money, String), parts: [Money],
+              partsLabel: String, _ sink: inout Sink) {
+        let exact = parts.reduce(Money.zero, +)
+        let place = "表 \(table.key) \(rowLabel) \(total.1) ＝ \(partsLabel)"
+        if exact != total.0 {
+            sink.add(Finding(rule: rule.id, severity: rule.severity, message: rule.message, expected: exact, found: total.0,
+                             places: [place]))
+            return
+        }
+        let printedTotal = total.0.wanHundredths
+        let printedParts = parts.reduce(Int64(0)) { $0 + $1.wanHundredths }
+        if printedTotal != printedParts {
+            sink.add(Finding(rule: rule.id, severity: .info,
+                             message: "\(rule.message)：精确金额相符，印刷数（万元，四舍五入）相差 0.01 级的舍位差，可用舍位平衡调整",
+                             expected: Money(fen: printedParts * 10_000), found: Money(fen: printedTotal * 10_000),
+                             places: [place], printed: true))
+        }
+    }
+
+    // MARK: - Prior year
+
+    func priorRise(_ rule: Rule, _ figs: [Figure], _ ctx: CheckContext, _ sink: inout Sink) {
+        guard ctx.prior != nil else { sink.skip("需要上年数据（--prior）"); return }
+        var cur = Money.zero, pri = Money.zero
+        for f in figs {
+            cur += ctx.value(f) ?? .zero
+            pri += ctx.value(f, prior: true) ?? .zero
+        }
+        if cur > pri {
+            sink.add(Finding(rule: rule.id, severity: rule.severity, message: rule.message + "（应不高于上年数）",
+                             expected: pri, found: cur,
+                             places: ["本年与上年：" + figs.map(\.location).joined(separator: " + ")]))
+        }
+    }
+}

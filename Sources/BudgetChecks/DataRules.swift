@@ -1,0 +1,76 @@
+import BudgetCore
+
+extension Checker {
+    /// The problem ids of `LineItemValidator` each data rule owns: the workspace refuses these on
+    /// entry, and the checks report them again for data that came in another way (an imported
+    /// workspace, a code list changed after the items were written).
+    static func owns(_ d: DataCheck, _ id: String) -> Bool {
+        switch d {
+        case .codes:
+            return id == "unknown-unit" || id.hasPrefix("malformed-") || id.hasPrefix("unknown-") || id.hasPrefix("non-leaf-")
+                || id == "unmapped-economic-code" || id == "revenue-source"
+        case .projectOfOwnUnit: return id == "project-of-other-unit" || id == "project-line-without-project"
+        case .basicLineNoProject: return id == "basic-line-with-project"
+        default: return false
+        }
+    }
+
+    func data(_ rule: Rule, _ d: DataCheck, _ codes: [String], _ ctx: CheckContext, _ sink: inout Sink) {
+        let b = ctx.budget
+        switch d {
+        case .codes, .projectOfOwnUnit, .basicLineNoProject:
+            let owns = { Checker.owns(d, $0) }
+            let v = LineItemValidator(codes: b.codes, units: b.units, projects: b.projects)
+            for (i, item) in b.items.enumerated() {
+                var out = ProblemCollector(limit: 20)
+                v.validate(item, at: { Location(column: $0) }, into: &out)
+                for p in out.problems where owns(p.rule) {
+                    sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(p.message)",
+                                     found: item.amount, places: [itemPlace(item, column: p.location.column)],
+                                     items: [ctx.itemID(i)]))
+                }
+            }
+            if d == .codes {
+                for (i, line) in b.revenue.enumerated() {
+                    var out = ProblemCollector(limit: 20)
+                    v.validate(line, at: { Location(column: $0) }, into: &out)
+                    for p in out.problems where owns(p.rule) {
+                        sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(p.message)",
+                                         found: line.amount,
+                                         places: ["收入第 \(i + 1) 条（\(line.source.name) \(line.code)）列 \(p.location.column ?? "")"]))
+                    }
+                }
+            }
+        case .amounts:
+            // Money is whole 分, so "at most two decimals" holds by construction once an amount is
+            // stored (the readers refuse a third decimal); a negative amount can still arrive.
+            for (i, item) in b.items.enumerated() where item.amount.fen < 0 {
+                sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：金额为负数",
+                                 found: item.amount, places: [itemPlace(item, column: "amount")], items: [ctx.itemID(i)]))
+            }
+            for (i, line) in b.revenue.enumerated() where line.amount.fen < 0 {
+                sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：收入金额为负数",
+                                 found: line.amount, places: ["收入第 \(i + 1) 条（\(line.source.name) \(line.code)）列 amount"]))
+            }
+        case .personnelOnProject:
+            for (i, item) in b.items.enumerated() where item.kind == .project && codes.contains(where: { item.economic.hasPrefix($0) }) {
+                sink.add(Finding(rule: rule.id, severity: rule.severity,
+                                 message: "\(rule.message)：\(item.economic) \(b.codes.name(.economic, item.economic) ?? "")",
+                                 found: item.amount, places: [itemPlace(item, column: "economic")], items: [ctx.itemID(i)]))
+            }
+        case .threePublicCodes:
+            for (i, item) in b.items.enumerated() where codes.contains(where: { item.economic.hasPrefix($0) }) {
+                sink.add(Finding(rule: rule.id, severity: rule.severity,
+                                 message: "\(rule.message)：\(item.economic) \(b.codes.name(.economic, item.economic) ?? "")（\(item.kind.name)，\(item.source.name)，\(item.carryover.name)）",
+                                 found: item.amount, places: [itemPlace(item, column: "economic")], items: [ctx.itemID(i)]))
+            }
+        }
+    }
+
+    func itemPlace(_ item: LineItem, column: String?) -> String {
+        var s = "单位 \(item.unit) 功能 \(item.function) 经济 \(item.economic) \(item.source.name) \(item.carryover.name) \(item.kind.name)"
+        if let p = item.project, !p.isEmpty { s += " 项目 \(p)" }
+        if let c = column { s += "（列 \(c)）" }
+        return s
+    }
+}

@@ -1,0 +1,185 @@
+import BudgetCore
+
+/// 增减率 and 占比 in hundredths of a percent, computed from exact amounts and rounded once, half up.
+public enum Percent {
+    /// (current − prior) / prior × 100, in hundredths of a percent; nil when the prior year is zero.
+    public static func change(prior: Money, current: Money) -> Int64? {
+        ratio(current.fen - prior.fen, prior.fen)
+    }
+
+    /// part / whole × 100, in hundredths of a percent; nil when the whole is zero.
+    public static func share(_ part: Money, of whole: Money) -> Int64? { ratio(part.fen, whole.fen) }
+
+    /// n / d × 10000 rounded half away from zero, without overflow for any 64-bit amounts.
+    static func ratio(_ n: Int64, _ d: Int64) -> Int64? {
+        guard d != 0 else { return nil }
+        let negative = (n < 0) != (d < 0)
+        let nm = n.magnitude, dm = d.magnitude
+        let wide = nm.multipliedFullWidth(by: 10_000)
+        guard wide.high < dm else { return negative ? Int64.min : Int64.max }
+        let (q, r) = dm.dividingFullWidth(wide)
+        var v = q
+        if r >= dm - r { v += 1 }   // r*2 >= d, written without overflow
+        let clipped = Int64(clamping: v)
+        return negative ? -clipped : clipped
+    }
+
+    /// `55.33`, `-3.67`; nil prints "—" (the prior year is zero).
+    public static func text(_ hundredths: Int64?) -> String {
+        guard let h = hundredths else { return "—" }
+        return Money.hundredthsText(h)
+    }
+}
+
+/// The budget against the prior year (上年数, 本年数, 增减额, 增减率) by total, source, kind,
+/// function 类/款/项, economic 类 of basic expenditure, each "三公" item and 机关运行经费.
+public struct PriorComparison: Sendable {
+    public struct Row: Sendable, Hashable {
+        public var section: String
+        public var code: String
+        public var name: String
+        /// 0 for a 类 or a top-level item, 1 for a 款, 2 for a 项.
+        public var level: Int
+        public var prior: Money
+        public var current: Money
+        public var change: Money { current - prior }
+        /// 增减率 in hundredths of a percent; nil where the prior year is zero.
+        public var rate: Int64? { Percent.change(prior: prior, current: current) }
+    }
+
+    public var department: String
+    public var year: Int
+    public var priorYear: Int
+    public var rows: [Row]
+    /// Sections in order.
+    public var sections: [String]
+    /// A 类 moving by more than the threshold, "三公" above the prior year.
+    public var warnings: [String]
+    public var thresholdPercent: Int
+
+    public static let threePublic: [(name: String, codes: [String])] = [
+        ("因公出国（境）费", ["30212"]),
+        ("公务接待费", ["30217"]),
+        ("公务用车购置及运行费", ["31013", "30231"]),
+        ("①公务用车购置费", ["31013"]),
+        ("②公务用车运行维护费", ["30231"]),
+        ("合计", ["30212", "30217", "31013", "30231"]),
+    ]
+
+    /// "三公"经费 = 30212, 30217, 31013, 30231 from 财政拨款, current year, basic and project alike (DOMAIN.md).
+    public static let threePublicMeasure = Measure(sources: Measure.fiscalSources, carryover: [.currentYear])
+    /// 机关运行经费 = 公用经费 of basic lines from 财政拨款, current year, in 行政 and 参公 units only.
+    public static let organOperationMeasure = Measure(sources: Measure.fiscalSources, carryover: [.currentYear],
+                                                      kinds: [.basic], natures: [.publicUse])
+
+    public static func organOperation(_ r: Rollup, _ b: Budget) -> Money {
+        b.units.filter(\.type.isOrgan).reduce(Money.zero) { $0 + r.total(.unit($1.code), organOperationMeasure) }
+    }
+
+    public static func threePublicTotal(_ r: Rollup, codes: [String]) -> Money {
+        codes.reduce(Money.zero) { $0 + r.total(.economic($1), threePublicMeasure) }
+    }
+
+    public init(current: Budget, prior: Budget, thresholdPercent: Int = 50) {
+        department = current.department
+        year = current.year
+        priorYear = prior.year
+        self.thresholdPercent = thresholdPercent
+        let cr = Rollup(budget: current), pr = Rollup(budget: prior)
+        var rows: [Row] = []
+        var sections: [String] = []
+        func add(_ section: String, _ code: String, _ name: String, _ level: Int, _ p: Money, _ c: Money) {
+            if sections.last != section { sections.append(section) }
+            rows.append(Row(section: section, code: code, name: name, level: level, prior: p, current: c))
+        }
+        func node(_ n: RollupNode, _ m: Measure) -> (Money, Money) { (pr.total(n, m), cr.total(n, m)) }
+
+        var s = "收支总计"
+        for (name, m) in [("收入总计（支出总计）", Measure.all), ("本年收入", Measure(carryover: [.currentYear])),
+                          ("上年结转", Measure(carryover: [.carriedOver])),
+                          ("财政拨款", Measure(sources: Measure.fiscalSources)),
+                          ("一般公共预算当年支出", Measure(sources: [.generalPublic], carryover: [.currentYear]))] {
+            let (p, c) = node(.department, m)
+            add(s, "", name, 0, p, c)
+        }
+        s = "按资金来源（本年收入）"
+        for src in Source.allCases {
+            let (p, c) = node(.department, Measure(sources: [src], carryover: [.currentYear]))
+            add(s, "", src.name, 0, p, c)
+        }
+        s = "基本支出与项目支出"
+        for k in ExpenditureKind.allCases {
+            let (p, c) = node(.department, Measure(kinds: [k]))
+            add(s, "", k.name, 0, p, c)
+        }
+        s = "按支出功能分类"
+        let fcodes = Set(cr.functionCodes).union(pr.functionCodes).sorted()
+        for code in fcodes {
+            let (p, c) = node(.function(code), .all)
+            if p == .zero && c == .zero { continue }
+            let name = current.codes.name(.function, code) ?? prior.codes.name(.function, code) ?? "（未知科目）"
+            add(s, code, name, CodeSet.function.levels.firstIndex(of: code.count) ?? 0, p, c)
+        }
+        s = "基本支出按经济分类（类）"
+        let basic = Measure(kinds: [.basic])
+        for code in Set(cr.economicCodes).union(pr.economicCodes).sorted() where code.count == 3 {
+            let (p, c) = node(.economic(code), basic)
+            if p == .zero && c == .zero { continue }
+            add(s, code, current.codes.name(.economic, code) ?? prior.codes.name(.economic, code) ?? "（未知科目）", 0, p, c)
+        }
+        s = "“三公”经费（财政拨款，当年）"
+        for item in PriorComparison.threePublic {
+            add(s, item.codes.count == 1 ? item.codes[0] : "", item.name, 0,
+                PriorComparison.threePublicTotal(pr, codes: item.codes), PriorComparison.threePublicTotal(cr, codes: item.codes))
+        }
+        s = "机关运行经费"
+        add(s, "", "机关运行经费（财政拨款）", 0, PriorComparison.organOperation(pr, prior), PriorComparison.organOperation(cr, current))
+        self.rows = rows
+        self.sections = sections
+
+        var warnings: [String] = []
+        for r in rows where r.section == "按支出功能分类" && r.level == 0 {
+            let moved = r.change.fen.magnitude
+            if r.prior == .zero {
+                warnings.append("功能分类 \(r.code) \(r.name) 上年无预算，本年新增 \(r.current.wanText) 万元")
+            } else if PriorComparison.exceeds(moved, r.prior.fen.magnitude, percent: thresholdPercent) {
+                warnings.append("功能分类 \(r.code) \(r.name) 变动 \(Percent.text(r.rate))%，超过 ±\(thresholdPercent)%（上年 \(Money.hundredthsText(r.prior.wanHundredths)) 万元，本年 \(Money.hundredthsText(r.current.wanHundredths)) 万元）")
+            }
+        }
+        if let t = rows.last(where: { $0.section.hasPrefix("“三公”") && $0.name == "合计" }), t.current > t.prior {
+            warnings.append("“三公”经费高于上年：本年 \(Money.hundredthsText(t.current.wanHundredths)) 万元，上年 \(Money.hundredthsText(t.prior.wanHundredths)) 万元")
+        }
+        self.warnings = warnings
+    }
+
+    /// moved / base > percent / 100, exactly.
+    static func exceeds(_ moved: UInt64, _ base: UInt64, percent: Int) -> Bool {
+        let l = moved.multipliedFullWidth(by: 100), r = base.multipliedFullWidth(by: UInt64(max(0, percent)))
+        return l.high != r.high ? l.high > r.high : l.low > r.low
+    }
+
+    /// The row of a section by name (or code).
+    public func row(_ section: String, _ nameOrCode: String) -> Row? {
+        rows.first { $0.section == section && ($0.name == nameOrCode || (!$0.code.isEmpty && $0.code == nameOrCode)) }
+    }
+
+    static func wan(_ m: Money) -> String { Money.hundredthsText(m.wanHundredths) }
+
+    /// The comparison as aligned text in 万元.
+    public func renderText() -> String {
+        var out = "\(department) \(year) 年预算与 \(priorYear) 年对比（单位：万元）\n"
+        for sec in sections {
+            out += "\n\(sec)\n"
+            var table = [["编码", "项目", "上年数", "本年数", "增减额", "增减率（%）"]]
+            for r in rows where r.section == sec {
+                table.append([r.code, String(repeating: "  ", count: r.level) + r.name, PriorComparison.wan(r.prior),
+                              PriorComparison.wan(r.current), PriorComparison.wan(r.change), Percent.text(r.rate)])
+            }
+            out += TextTable.render(table, rightAligned: [2, 3, 4, 5])
+        }
+        if !warnings.isEmpty {
+            out += "\n警告：\n" + warnings.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,186 @@
+import BudgetCore
+import BudgetTables
+
+/// One printed cell moved by 舍位平衡.
+public struct RoundingMove: Sendable, Hashable {
+    /// Index into `DisclosureTable.rows` and `columns`.
+    public var row: Int
+    public var column: Int
+    public var rowKey: String
+    public var columnKey: String
+    /// The exact amount of the cell.
+    public var exact: Money
+    /// Printed 万元 in hundredths, before and after (they differ by exactly 1, i.e. 0.01 万元).
+    public var before: Int64
+    public var after: Int64
+    /// Which sums the move makes foot.
+    public var reason: String
+
+    public var description: String {
+        "表格行 \(rowKey) 列 \(columnKey)：\(Money.hundredthsText(before)) → \(Money.hundredthsText(after))（精确值 \(exact.yuanText) 元；\(reason)）"
+    }
+}
+
+/// A table's printed figures after 舍位平衡.
+public struct BalancedTable: Sendable {
+    /// Printed 万元 in hundredths per cell (`printed[row][column]`), nil for a cell that holds no amount.
+    public var printed: [[Int64?]]
+    public var moves: [RoundingMove]
+    /// Sums that still do not foot in print (e.g. a grand-total row whose own parts cannot move).
+    public var unresolved: [String]
+
+    /// The printed value of a cell in 万元, for the spreadsheet (hundredths / 100).
+    public func printedWan(row: Int, column: Int) -> Double? {
+        guard row < printed.count, column < printed[row].count, let h = printed[row][column] else { return nil }
+        return Double(h) / 100
+    }
+}
+
+/// 舍位平衡 (an export option, off by default): every figure is printed rounded once from its
+/// exact amount, so a printed total may differ by 0.01 from the sum of its printed parts. This
+/// moves the fewest printed parts by 0.01 so that every printed row and column foots, and never
+/// changes a total: the top of each column (the 合计 / 总计 rows) keeps its correctly rounded value.
+///
+/// Greedy: each step moves one cell by ±0.01, choosing the move that fixes the most broken sums;
+/// among equal moves, a detail cell before a subtotal, then the cell whose exact value lay
+/// closest to the rounding boundary (the smallest error introduced). Each cell moves at most once.
+public enum RoundingBalance {
+    /// Balances a table by the footing rules of a rule set that name it.
+    public static func balance(_ table: DisclosureTable, rules: RuleSet) -> BalancedTable {
+        let footings = rules.rules.compactMap { r -> Footing? in
+            if case .footing(let f) = r.check, f.table == table.key { return f }
+            return nil
+        }
+        return balance(table, footings: footings)
+    }
+
+    struct Sum { var total: Cell; var parts: [Cell]; var label: String; var down: Bool }
+    struct Cell: Hashable { var r: Int; var c: Int }
+
+    public static func balance(_ table: DisclosureTable, footings: [Footing]) -> BalancedTable {
+        var printed: [[Int64?]] = table.rows.map { row in row.cells.map { $0.money?.wanHundredths } }
+        let sums = constraints(table, footings)
+        // A cell that is the total of a down sum and a part of none is a column's top total: fixed.
+        var downTotals = Set<Cell>(), downParts = Set<Cell>(), totals = Set<Cell>()
+        for s in sums {
+            totals.insert(s.total)
+            if s.down { downTotals.insert(s.total); downParts.formUnion(s.parts) }
+        }
+        var fixed = downTotals.subtracting(downParts)
+        if downTotals.isEmpty { fixed = totals }   // across only: the total column is the total
+        var byCell: [Cell: [Int]] = [:]
+        for (i, s) in sums.enumerated() {
+            byCell[s.total, default: []].append(i)
+            for p in s.parts { byCell[p, default: []].append(i) }
+        }
+        func value(_ c: Cell) -> Int64 { printed[c.r][c.c] ?? 0 }
+        func gap(_ i: Int) -> Int64 { value(sums[i].total) - sums[i].parts.reduce(0) { $0 + value($1) } }
+        func exact(_ c: Cell) -> Money { table.rows[c.r].cells[c.c].money ?? .zero }
+
+        var moves: [RoundingMove] = []
+        var moved = Set<Cell>()
+        for _ in 0..<10_000 {
+            let broken = sums.indices.filter { gap($0) != 0 }
+            if broken.isEmpty { break }
+            var best: (cell: Cell, delta: Int64, gain: Int64, cost: Int, error: Int64)?
+            var candidates = Set<Cell>()
+            for i in broken { candidates.insert(sums[i].total); candidates.formUnion(sums[i].parts) }
+            for cell in candidates.sorted(by: { ($0.r, $0.c) < ($1.r, $1.c) })
+            where !fixed.contains(cell) && !moved.contains(cell) && printed[cell.r][cell.c] != nil {
+                for delta in [Int64(1), -1] {
+                    var gain: Int64 = 0
+                    for i in byCell[cell] ?? [] {
+                        let g = gap(i)
+                        let sign: Int64 = sums[i].total == cell ? 1 : -1
+                        gain += abs(g) - abs(g + sign * delta)
+                    }
+                    guard gain > 0 else { continue }
+                    let cost = totals.contains(cell) ? 1 : 0
+                    let error = abs((value(cell) + delta) * 10_000 - exact(cell).fen)
+                    if let b = best, (b.gain, -b.cost, -b.error) >= (gain, -cost, -error) { continue }
+                    best = (cell, delta, gain, cost, error)
+                }
+            }
+            guard let b = best else { break }
+            let before = value(b.cell)
+            printed[b.cell.r][b.cell.c] = before + b.delta
+            moved.insert(b.cell)
+            let fixedSums = (byCell[b.cell] ?? []).filter { gap($0) == 0 }.map { sums[$0].label }
+            moves.append(RoundingMove(row: b.cell.r, column: b.cell.c, rowKey: rowKey(table, b.cell.r),
+                                      columnKey: table.columns[b.cell.c].key, exact: exact(b.cell), before: before,
+                                      after: before + b.delta,
+                                      reason: "使 " + fixedSums.joined(separator: "、") + " 平衡"))
+        }
+        let unresolved = sums.indices.filter { gap($0) != 0 }.map {
+            "\(sums[$0].label)：印刷数相差 \(Money.hundredthsText(gap($0)))"
+        }
+        return BalancedTable(printed: printed, moves: moves, unresolved: unresolved)
+    }
+
+    static func rowKey(_ t: DisclosureTable, _ r: Int) -> String {
+        t.rows[r].keys.first ?? "#\(r + 1)"
+    }
+
+    /// The sums the footing rules state, as cells.
+    static func constraints(_ table: DisclosureTable, _ footings: [Footing]) -> [Sum] {
+        var col: [String: Int] = [:]
+        for (i, c) in table.columns.enumerated() where col[c.key] == nil { col[c.key] = i }
+        var rowOf: [String: Int] = [:]
+        for (i, r) in table.rows.enumerated() { for k in r.keys where rowOf[k] == nil { rowOf[k] = i } }
+        func isAmount(_ r: Int, _ c: Int) -> Bool { table.rows[r].cells[c].money != nil }
+        var out: [Sum] = []
+        for f in footings {
+            for (t, parts) in f.across {
+                guard let tc = col[t] else { continue }
+                let pcs = parts.compactMap { col[$0] }
+                for r in table.rows.indices where isAmount(r, tc) {
+                    out.append(Sum(total: Cell(r: r, c: tc), parts: pcs.filter { isAmount(r, $0) }.map { Cell(r: r, c: $0) },
+                                   label: "行 \(rowKey(table, r)) 合计列", down: false))
+                }
+            }
+            var groups: [(String, [String], [String]?)] = f.groups
+            if let tree = f.tree { groups += treeGroups(table, tree) }
+            for (t, parts, only) in groups {
+                guard let tr = rowOf[t] else { continue }
+                let prs = parts.compactMap { rowOf[$0] }
+                for (c, column) in table.columns.enumerated() where column.kind == .amount && (only?.contains(column.key) ?? true) {
+                    guard isAmount(tr, c) else { continue }
+                    out.append(Sum(total: Cell(r: tr, c: c), parts: prs.filter { isAmount($0, c) }.map { Cell(r: $0, c: c) },
+                                   label: "列 \(column.key) 行 \(t)", down: true))
+                }
+            }
+        }
+        return out
+    }
+
+    static func treeGroups(_ table: DisclosureTable, _ tree: Footing.Tree) -> [(String, [String], [String]?)] {
+        var codes: [String] = [], childKeys: [String] = []
+        for r in table.rows {
+            for k in r.keys {
+                if k.hasPrefix(tree.prefix) { codes.append(String(k.dropFirst(tree.prefix.count))) }
+                if let cp = tree.childPrefix, k.hasPrefix(cp) { childKeys.append(String(k.dropFirst(cp.count))) }
+            }
+        }
+        var out: [(String, [String], [String]?)] = []
+        let flat = tree.levels.isEmpty
+        if let tr = tree.totalRow {
+            out.append((tr, (flat ? codes : codes.filter { $0.count == tree.levels[0] }).map { tree.prefix + $0 }, tree.columns))
+        }
+        for (li, len) in tree.levels.enumerated() where li + 1 < tree.levels.count {
+            for c in codes where c.count == len {
+                let kids = codes.filter { $0.count == tree.levels[li + 1] && $0.hasPrefix(c) }
+                if !kids.isEmpty { out.append((tree.prefix + c, kids.map { tree.prefix + $0 }, tree.columns)) }
+            }
+        }
+        if let cp = tree.childPrefix {
+            for c in codes where tree.levels.last == nil || c.count == tree.levels.last {
+                let kids = childKeys.filter { k in
+                    let head = k.split(separator: "/", maxSplits: 1).first.map(String.init) ?? k
+                    return flat ? head == c : head.hasPrefix(c)
+                }
+                if !kids.isEmpty { out.append((tree.prefix + c, kids.map { cp + $0 }, tree.columns)) }
+            }
+        }
+        return out
+    }
+}
