@@ -56,7 +56,10 @@ let package = Package(
         .testTarget(name: "BudgetWorkbookTests", dependencies: ["BudgetCore", "BudgetWorkbook"]),
         .testTarget(name: "BudgetStoreTests", dependencies: ["BudgetCore", "BudgetStore", "BudgetWorkbook"]),
         .testTarget(name: "BudgetXLSXTests", dependencies: ["BudgetXLSX"]),
-        .testTarget(name: "BudgetTablesTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetExport", "BudgetXLSX"]),
+        .testTarget(name: "BudgetTablesTests", dependencies: [
+            "BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetExport", "BudgetXLSX",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "BudgetChecksTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX"]),
         .testTarget(name: "BudgetImportTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetImport", "BudgetXLSX"]),
         .testTarget(name: "BudgetServerTests", dependencies: [

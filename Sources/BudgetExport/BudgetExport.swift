@@ -1,1 +1,82 @@
-// BudgetExport
+import BudgetCore
+import BudgetTables
+import BudgetXLSX
+import Foundation
+
+/// Writes disclosure tables as XLSX, one sheet a table, laid out as the published tables are.
+///
+/// The file is written beside the target under a temporary name and renamed into place, so a
+/// failed export leaves no partial file. Rows go out in order, so libxlsxwriter's constant-memory
+/// mode is used; the creation time is pinned, so the same tables give byte-identical files.
+public enum TableExporter {
+    public struct Options: Sendable {
+        /// Stream rows through libxlsxwriter's constant-memory mode.
+        public var constantMemory = true
+        public var properties = XLSXDocumentProperties()
+        public init(constantMemory: Bool = true, properties: XLSXDocumentProperties = XLSXDocumentProperties()) {
+            self.constantMemory = constantMemory; self.properties = properties
+        }
+    }
+
+    /// Writes `tables` into one workbook at `url`.
+    public static func write(_ tables: [DisclosureTable], to url: URL, options: Options = Options()) throws(ExportError) {
+        guard !tables.isEmpty else { throw .nothingToWrite }
+        let dir = url.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw .cannotWrite(url.path, "文件夹 \(dir.path) 不存在")
+        }
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
+            throw .cannotWrite(url.path, "这是一个文件夹")
+        }
+        guard FileManager.default.isWritableFile(atPath: dir.path) else {
+            throw .cannotWrite(url.path, "没有写入文件夹 \(dir.path) 的权限")
+        }
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            let wb = try XLSXWorkbook(path: tmp.path, options: .init(constantMemory: options.constantMemory),
+                                      properties: options.properties)
+            for t in tables { try SheetWriter(table: t).write(into: wb) }
+            try wb.close()
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw .xlsx(url.path, error)
+        }
+        if rename(tmp.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw .cannotWrite(url.path, reason)
+        }
+    }
+
+    /// Writes each table to its own file in `folder` (created if missing), named after its sheet.
+    /// Returns the files written.
+    @discardableResult
+    public static func writeSplit(_ tables: [DisclosureTable], to folder: URL, options: Options = Options()) throws(ExportError) -> [URL] {
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw .cannotWrite(folder.path, error.localizedDescription)
+        }
+        var out: [URL] = []
+        for t in tables {
+            let u = folder.appendingPathComponent("\(t.sheetName).xlsx")
+            try write([t], to: u, options: options)
+            out.append(u)
+        }
+        return out
+    }
+}
+
+/// Why an export failed.
+public enum ExportError: Error, Sendable, CustomStringConvertible {
+    case nothingToWrite
+    case cannotWrite(String, String)
+    case xlsx(String, XLSXError)
+
+    public var description: String {
+        switch self {
+        case .nothingToWrite: return "没有要导出的表格（模板集为空）"
+        case .cannotWrite(let path, let reason): return "无法写入 \(path)：\(reason)；未生成文件"
+        case .xlsx(let path, let e): return "写入 \(path) 失败：\(e.message)（\(e.context)）；未生成文件"
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetCore
+import BudgetExport
 import BudgetStore
 import BudgetWorkbook
 import Foundation
@@ -27,6 +28,9 @@ extension BudgetCommand {
                 print("演示工作区已建立：\(ws)")
                 print("  \(current.department) \(current.year) 年：\(current.items.count) 条支出明细，支出总计 \(rollup.total(.department).wanText) 万元")
                 print("  上年（\(prior.year)）：\(priorWS)")
+                let xlsx = out.appendingPathComponent("zezhou-2025-公开表.xlsx")
+                let report = try DisclosureExport.run(budget: current, rollup: rollup, templates: try loadTemplates(nil), out: xlsx)
+                print("  十三张公开表：\(xlsx.path)（\(report.tables.count) 个工作表，\(String(format: "%.0f", (report.buildSeconds + report.writeSeconds) * 1000)) ms）")
                 print("")
                 print(TreeView(rollup: rollup, codes: current.codes).render())
                 print("接下来可以试试：")
@@ -35,6 +39,7 @@ extension BudgetCommand {
                 print("  budget items \(ws) --function 2200101    # 查看明细")
                 print("  budget item set \(ws) 1 --amount 1045000 # 改一条明细，再看汇总")
                 print("  budget save \(ws) --to \(dir)/folder      # 写回工作簿文件夹")
+                print("  budget export \(ws) --out 公开表.xlsx     # 重新导出公开表")
             }
         }
     }

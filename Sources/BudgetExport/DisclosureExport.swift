@@ -1,0 +1,63 @@
+import BudgetCore
+import BudgetTables
+import Foundation
+
+/// The export as one operation: data problems listed, tables computed from a template set,
+/// the workbook (and optionally one file a table) written.
+public enum DisclosureExport {
+    /// The template set used when none is given: Templates/tables/shanxi-2025.
+    public static let defaultTemplateSet = "shanxi-2025"
+
+    /// What an export did.
+    public struct Report: Sendable {
+        public var tables: [DisclosureTable]
+        /// Data rules the budget breaks (a draft still exports unless `strict`).
+        public var problems: [Problem]
+        public var problemsTruncated: Bool
+        public var files: [URL]
+        /// Computing the tables, and writing the files.
+        public var buildSeconds: Double
+        public var writeSeconds: Double
+    }
+
+    /// Why an export refused to write.
+    public struct StrictRefusal: Error, Sendable, CustomStringConvertible {
+        public var problems: [Problem]
+        public var truncated: Bool
+        public var description: String {
+            "数据有 \(problems.count)\(truncated ? "+" : "") 个错误，--strict 下不导出（未生成文件）：\n"
+                + problems.map { "  \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// Checks the data, builds the tables and writes `out` (and `split/<表名>.xlsx` for each table).
+    /// With `strict`, a budget that breaks a data rule is refused before anything is written.
+    public static func run(budget: Budget, rollup: Rollup? = nil, templates: TableTemplateSet, out: URL, split: URL? = nil,
+                           strict: Bool = false, options: TableExporter.Options = .init(),
+                           itemLocation: @escaping (Int, String) -> Location = { i, c in Location(column: c, item: Int64(i + 1)) })
+        throws -> Report {
+        let collector = LineItemValidator.validate(budget, itemLocation: itemLocation,
+                                                   revenueLocation: { i, c in Location(file: "收入", line: i + 1, column: c) })
+        let problems = collector.problems.filter { !$0.message.isEmpty }
+        if strict && problems.contains(where: { $0.severity == .error }) {
+            throw StrictRefusal(problems: problems, truncated: collector.truncated)
+        }
+        let clock = ContinuousClock()
+        var t = clock.now
+        let tables = TableBuilder(budget: budget, rollup: rollup ?? Rollup(budget: budget)).build(templates)
+        let build = clock.now - t
+        t = clock.now
+        try TableExporter.write(tables, to: out, options: options)
+        var files = [out]
+        if let split { files += try TableExporter.writeSplit(tables, to: split, options: options) }
+        let write = clock.now - t
+        return Report(tables: tables, problems: problems, problemsTruncated: collector.truncated, files: files,
+                      buildSeconds: inSeconds(build), writeSeconds: inSeconds(write))
+    }
+}
+
+/// A duration in seconds.
+func inSeconds(_ d: Duration) -> Double {
+    let (s, a) = d.components
+    return Double(s) + Double(a) / 1e18
+}

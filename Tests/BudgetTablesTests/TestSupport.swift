@@ -1,0 +1,76 @@
+import BudgetCore
+import BudgetExport
+import BudgetTables
+import BudgetWorkbook
+import BudgetXLSX
+import Foundation
+
+/// The project checkout (three levels above this file) and the shared reference beside it.
+enum Fixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let templates = root.appendingPathComponent("Templates/tables/shanxi-2025")
+    static let seedText = root.deletingLastPathComponent().appendingPathComponent("shared/reference/zezhou-natural-resources-2025.txt")
+
+    static func demoBudget() throws -> Budget {
+        let codes = try CodeLists.loadDefaults(codesFolder: root.appendingPathComponent("Templates/codes"))
+        return try WorkbookFolder.read(root.appendingPathComponent("Workbooks/zezhou-natural-resources-2025"), defaults: codes)
+    }
+
+    static func tempDir(_ name: String = #function) throws -> URL {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("budget-tables-\(safe)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }
+
+    /// Exports the demo budget with the Shanxi set and returns the file.
+    static func exportDemo(to dir: URL, name: String = "demo.xlsx") throws -> URL {
+        let out = dir.appendingPathComponent(name)
+        _ = try DisclosureExport.run(budget: try demoBudget(), templates: try TableTemplateSet.load(templates), out: out)
+        return out
+    }
+}
+
+/// A sheet as a reader (a clerk) sees it: each row's cells as printed text, numbers rounded to 0.01 万元.
+struct PrintedSheet {
+    struct Cell { var column: Int; var text: String; var isNumber: Bool }
+    var rows: [[Cell]]
+    var merges: [XLSXRange]
+
+    init(_ reader: XLSXReader, sheet: String) throws {
+        let s = try reader.read(sheet: sheet)
+        merges = s.mergedRanges
+        var out: [[Cell]] = []
+        for r in s.rows {
+            while out.count + 1 < r.number { out.append([]) }
+            out.append(r.cells.compactMap { c in
+                switch c.value {
+                case .string(let t): return t.isEmpty ? nil : Cell(column: c.column, text: t, isNumber: false)
+                case .number(let raw): return Cell(column: c.column, text: Self.printed(raw), isNumber: true)
+                default: return nil
+                }
+            })
+        }
+        rows = out
+    }
+
+    /// The stored number as the `0.00` format prints it: exact decimal, rounded half up.
+    static func printed(_ raw: String) -> String {
+        guard var d = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")) else { return "?\(raw)" }
+        var r = Decimal()
+        NSDecimalRound(&r, &d, 2, .plain)
+        let h = NSDecimalNumber(decimal: r * 100).int64Value
+        return Money.hundredthsText(h)
+    }
+
+    /// Rows holding at least one number, as token lists (spaces removed from texts).
+    var figureRows: [[String]] {
+        rows.filter { $0.contains { $0.isNumber } }.map { $0.map { $0.text.filter { !$0.isWhitespace } } }
+    }
+
+    func contains(_ text: String) -> Bool { rows.contains { $0.contains { $0.text == text } } }
+    /// 1-based row and column, as Excel numbers them.
+    func text(row: Int, column: Int) -> String? {
+        rows.indices.contains(row - 1) ? rows[row - 1].first { $0.column == column - 1 }?.text : nil
+    }
+}
