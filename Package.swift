@@ -61,7 +61,10 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "BudgetChecksTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX"]),
-        .testTarget(name: "BudgetImportTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetImport", "BudgetXLSX"]),
+        .testTarget(name: "BudgetImportTests", dependencies: [
+            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetImport", "BudgetXLSX",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetServerTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,0 +1,195 @@
+import BudgetCore
+import BudgetWorkbook
+import BudgetXLSX
+import Foundation
+
+/// The input workbook (`budget template`): the workbook folder's files as sheets with Chinese
+/// headers, drop-down lists from a hidden sheet, an instructions sheet, and the budget's current
+/// line items filled in. Reading it back with `FileImporter` gives the same budget.
+public enum InputTemplate {
+    public static let instructionsSheet = "说明"
+    public static let listsSheet = "列表"
+    /// Drop-downs cover every row a sheet can have (rows 2 … 1048576).
+    static let lastRow = 1_048_575
+
+    /// Writes the template to `url`: into a temporary file beside it, renamed when complete, so a
+    /// failure leaves any previous file as it was. Two runs on the same budget give the same bytes.
+    public static func write(_ budget: Budget, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: tmp)
+        do {
+            try build(budget, path: tmp.path)
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw error
+        }
+        if rename(tmp.path, url.path) != 0 {
+            let e = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw WorkbookError.cannotWrite(url.path, e)
+        }
+    }
+
+    /// `2080501 行政单位离退休`: a code with its name, as the drop-downs show it.
+    static func labelled(_ code: String, _ name: String?) -> String {
+        guard let name, !name.isEmpty else { return code }
+        return "\(code) \(name)"
+    }
+
+    static let header = CellStyle(bold: true, horizontalAlignment: .center, verticalAlignment: .center, border: .thin,
+                                  textWrap: true, backgroundColor: 0xDDEBF7)
+    static let text = CellStyle(numberFormat: "@")
+    static let money = CellStyle(numberFormat: "#,##0.00")
+
+    static func build(_ budget: Budget, path: String) throws {
+        let props = XLSXDocumentProperties(title: "\(budget.department) \(budget.year) 年预算录入表",
+                                           subject: "部门预算支出明细录入", author: "budget template")
+        let wb = try XLSXWorkbook(path: path, properties: props)
+        let codes = budget.codes
+        let units = budget.units.sorted { $0.code < $1.code }
+        let projects = budget.projects.sorted { ($0.unit, $0.code) < ($1.unit, $1.code) }
+        let unitNames = Dictionary(units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let projectNames = Dictionary(projects.map { ("\($0.unit)/\($0.code)", $0.name) }, uniquingKeysWith: { a, _ in a })
+
+        let info = try wb.addSheet(name: instructionsSheet)
+        let unitSheet = try wb.addSheet(name: FileImporter.unitsSheet)
+        let projectSheet = try wb.addSheet(name: FileImporter.projectsSheet)
+        let itemSheet = try wb.addSheet(name: FileImporter.itemsSheet)
+        let revenueSheet = try wb.addSheet(name: FileImporter.revenueSheet)
+        let lists = try wb.addSheet(name: listsSheet)
+
+        // The lists behind the drop-downs, one column each, on the hidden sheet.
+        func leaves(_ set: CodeSet, length: Int?) -> [String] {
+            codes.codes(set).filter { (length == nil || $0.code.utf8.count == length) && codes.isLeaf(set, $0.code) }
+                .map { labelled($0.code, $0.entry.name) }
+        }
+        let listColumns: [(String, [String])] = [
+            ("资金来源", Source.allCases.map(\.name)),
+            ("上年结转", Carryover.allCases.map(\.name)),
+            ("支出类型", ExpenditureKind.allCases.map(\.name)),
+            ("单位", units.map { labelled($0.code, $0.name) }),
+            ("项目", projects.map { labelled($0.code, $0.name) }),
+            ("功能科目", leaves(.function, length: 7)),
+            ("经济科目", leaves(.economic, length: 5)),
+            ("政府经济科目", leaves(.governmentEconomic, length: 5)),
+            ("单位类型", UnitType.allCases.map(\.name)),
+            ("项目类别", ProjectCategory.allCases.map(\.name).filter { !$0.isEmpty }),
+            ("收入来源", [Source.governmentFund.name, Source.stateCapital.name]),
+            ("收入科目", codes.codes(.revenue).filter { codes.isLeaf(.revenue, $0.code) }.map { labelled($0.code, $0.entry.name) }),
+        ]
+        var listRange: [String: String] = [:]
+        for (c, (title, values)) in listColumns.enumerated() {
+            try lists.writeString(0, c, title, style: header)
+            for (r, v) in values.enumerated() { try lists.writeString(r + 1, c, v) }
+            if !values.isEmpty {
+                let col = columnLetters(c)
+                listRange[title] = "='\(listsSheet)'!$\(col)$2:$\(col)$\(values.count + 1)"
+            }
+        }
+        try lists.hide()
+
+        func headerRow(_ sheet: XLSXWorksheet, _ schema: ImportSchema, widths: [Double]) throws {
+            for (c, column) in schema.columns.enumerated() {
+                try sheet.writeString(0, c, column.chinese, style: header)
+                let style = column.key == "amount" ? money : text
+                try sheet.setColumnWidth(c, widths[c], style: style)
+            }
+            try sheet.freezePanes(row: 1, col: 0)
+        }
+        func dropDown(_ sheet: XLSXWorksheet, _ col: Int, _ list: String, _ what: String) throws {
+            guard let range = listRange[list] else { return }
+            try sheet.addListValidation(
+                firstRow: 1, firstCol: col, lastRow: lastRow, lastCol: col, source: .range(range),
+                messages: .init(errorTitle: "\(what)不在列表中", errorMessage: "请从下拉列表中选择\(what)（编码可以只填数字）。"))
+        }
+
+        // 单位
+        try headerRow(unitSheet, .units, widths: [12, 30, 14])
+        for (r, u) in units.enumerated() {
+            try unitSheet.writeString(r + 1, 0, u.code, style: text)
+            try unitSheet.writeString(r + 1, 1, u.name, style: text)
+            try unitSheet.writeString(r + 1, 2, u.type.name, style: text)
+        }
+        try dropDown(unitSheet, 2, "单位类型", "单位类型")
+
+        // 项目
+        try headerRow(projectSheet, .projects, widths: [12, 30, 36, 14])
+        for (r, p) in projects.enumerated() {
+            try projectSheet.writeString(r + 1, 0, p.code, style: text)
+            try projectSheet.writeString(r + 1, 1, labelled(p.unit, unitNames[p.unit]), style: text)
+            try projectSheet.writeString(r + 1, 2, p.name, style: text)
+            if !p.category.name.isEmpty { try projectSheet.writeString(r + 1, 3, p.category.name, style: text) }
+        }
+        try dropDown(projectSheet, 1, "单位", "单位")
+        try dropDown(projectSheet, 3, "项目类别", "项目类别")
+
+        // 支出明细
+        try headerRow(itemSheet, .items, widths: [26, 34, 28, 18, 10, 10, 32, 16, 26, 20])
+        for (r, i) in budget.items.sorted(by: LineItem.canonicalOrder).enumerated() {
+            let row = r + 1
+            try itemSheet.writeString(row, 0, labelled(i.unit, unitNames[i.unit]), style: text)
+            try itemSheet.writeString(row, 1, labelled(i.function, codes.name(.function, i.function)), style: text)
+            try itemSheet.writeString(row, 2, labelled(i.economic, codes.name(.economic, i.economic)), style: text)
+            try itemSheet.writeString(row, 3, i.source.name, style: text)
+            try itemSheet.writeString(row, 4, i.carryover.name, style: text)
+            try itemSheet.writeString(row, 5, i.kind.name, style: text)
+            if let p = i.project { try itemSheet.writeString(row, 6, labelled(p, projectNames["\(i.unit)/\(p)"]), style: text) }
+            // 分 → 元: the cell holds the nearest double; import reads it back to the exact 分.
+            try itemSheet.writeNumber(row, 7, Double(i.amount.fen) / 100, style: money)
+            if let g = i.governmentEconomic {
+                try itemSheet.writeString(row, 8, labelled(g, codes.name(.governmentEconomic, g)), style: text)
+            }
+            if !i.memo.isEmpty { try itemSheet.writeString(row, 9, i.memo, style: text) }
+        }
+        for (col, list) in [(0, "单位"), (1, "功能科目"), (2, "经济科目"), (3, "资金来源"), (4, "上年结转"), (5, "支出类型"),
+                            (6, "项目"), (8, "政府经济科目")] {
+            try dropDown(itemSheet, col, list, ImportSchema.items.columns[col].chinese)
+        }
+        try itemSheet.activate()
+
+        // 收入
+        try headerRow(revenueSheet, .revenue, widths: [18, 40, 18])
+        for (r, line) in budget.revenue.sorted(by: RevenueLine.canonicalOrder).enumerated() {
+            try revenueSheet.writeString(r + 1, 0, line.source.name, style: text)
+            try revenueSheet.writeString(r + 1, 1, labelled(line.code, codes.name(.revenue, line.code)), style: text)
+            try revenueSheet.writeNumber(r + 1, 2, Double(line.amount.fen) / 100, style: money)
+        }
+        try dropDown(revenueSheet, 0, "收入来源", "收入来源")
+        try dropDown(revenueSheet, 1, "收入科目", "收入科目")
+
+        try writeInstructions(info, budget)
+        try wb.close()
+    }
+
+    static func writeInstructions(_ sheet: XLSXWorksheet, _ budget: Budget) throws {
+        let title = CellStyle(bold: true, fontSize: 14)
+        let bold = CellStyle(bold: true)
+        let wrap = CellStyle(verticalAlignment: .top, textWrap: true)
+        try sheet.setColumnWidth(0, 18)
+        try sheet.setColumnWidth(1, 90)
+        var r = 0
+        func line(_ a: String, _ b: String = "", style: CellStyle = .plain) throws {
+            try sheet.writeString(r, 0, a, style: style == .plain ? bold : style)
+            if !b.isEmpty { try sheet.writeString(r, 1, b, style: wrap) }
+            r += 1
+        }
+        try line("\(budget.department) \(budget.year) 年部门预算录入表", style: title)
+        try line("部门", budget.department + (budget.departmentCode.isEmpty ? "" : "（编码 \(budget.departmentCode)）"))
+        try line("预算年度", String(budget.year))
+        r += 1
+        try line("怎样填写")
+        try line("支出明细", "每行一条支出明细。单位、功能科目、经济科目、资金来源、上年结转、支出类型、金额必填；项目支出必须填项目，基本支出不填项目。")
+        try line("编码", "功能科目为 7 位项级科目，经济科目和政府经济科目为 5 位款级科目。可从下拉列表选择（如“2080501 行政单位离退休”），也可只填编码数字（如 2080501）。请勿让 Excel 把编码显示成 2.08E+06 这样的科学计数法。")
+        try line("金额", "以元为单位，最多两位小数，不能为负数。可以填数字，也可以填文字形式的数字（不要千分位逗号）。")
+        try line("上年结转", "填“当年”或“上年结转”。")
+        try line("政府经济科目", "一般不填，按单位类型由经济科目对照得出；只有需要改变对照时才填写。")
+        try line("单位、项目、收入", "这三张表列出工作区中的单位、项目和收入，供选择和核对。导入到已有单位的工作区时，只导入支出明细，这三张表必须与工作区一致；导入到空工作区时，按这三张表建立单位、项目和收入。")
+        try line("列表", "隐藏的“列表”表是下拉列表的来源，请不要修改。")
+        r += 1
+        try line("导入")
+        try line("命令", "budget import 工作区文件 本文件.xlsx            （追加明细）")
+        try line("", "budget import 工作区文件 本文件.xlsx --replace  （用本表替换全部明细）")
+        try line("校验", "导入前逐格检查；发现任何问题（列出工作表、行、列、值和规则）都不会改动工作区，改正后重新导入即可。")
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import BudgetCore
+import BudgetImport
+import BudgetStore
+import BudgetWorkbook
+import Foundation
+
+extension BudgetCommand {
+    struct ImportItems: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "从 XLSX 或 CSV 导入支出明细（budget template 生成的录入表，或任何表头写明列名的表）。",
+            discussion: """
+            表头可用中文（单位、功能科目、经济科目、资金来源、上年结转、支出类型、项目、金额、政府经济科目、备注）或工作簿文件夹的英文列名。
+            默认追加明细，--replace 替换全部明细。逐格校验（与 budget load 相同的规则）；有任何问题则列出全部问题（工作表、行、列、值、规则），工作区不变。
+            导入到空工作区（budget init 之后）时，录入表的“单位”“项目”“收入”表一并导入。
+            """)
+
+        @OptionGroup var ws: WorkspaceArgument
+        @Argument(help: "要导入的文件（.xlsx 或 .csv）") var file: String
+        @Flag(help: "用文件中的明细替换工作区的全部明细（默认追加）") var replace = false
+        @Option(help: "明细所在的工作表（默认：支出明细，没有则第一张表）") var sheet: String?
+        @Flag(help: "金额列以元为单位（默认）") var unitYuan = false
+        @Flag(help: "金额列以万元为单位") var unitWan = false
+        @Option(help: "最多列出多少个问题") var maxErrors = 200
+        @Option(help: "修改人（记入修改日志）") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+        func validate() throws {
+            if unitYuan && unitWan { throw ValidationError("--unit-yuan 和 --unit-wan 只能选一个") }
+        }
+
+        func run() throws {
+            try runReporting {
+                let start = ContinuousClock.now
+                let url = URL(fileURLWithPath: file)
+                guard FileManager.default.fileExists(atPath: url.path) else { throw WorkbookError.missingFile(file) }
+                let w = try ws.open()
+                let options = ImportOptions(sheet: sheet, amountUnit: unitWan ? .wan : unitYuan ? .yuan : nil,
+                                            problemLimit: maxErrors)
+                let imported = try FileImporter.read(url, options: options)
+                let readTime = ContinuousClock.now - start
+                var stderr = StandardError()
+                for warning in imported.warnings { print("警告：\(warning)", to: &stderr) }
+                let current = try w.budget()
+                let changes = try w.lastChangeID()
+                let isEmpty = current.units.isEmpty && current.projects.isEmpty && current.items.isEmpty
+                    && current.revenue.isEmpty && changes == 0
+                let plan = try FileImporter.plan(imported, current: current, currentIsEmpty: isEmpty, replace: replace)
+                switch plan {
+                case .addItems(let items, let replace):
+                    try w.addItems(items, replace: replace, author: author)
+                    print("已从 \(url.lastPathComponent)（\(imported.itemSource)）\(replace ? "导入并替换为" : "追加") \(items.count) 条支出明细（金额单位：\(imported.amountUnit.chineseName)）→ \(ws.workspace)")
+                case .rebuild(let budget):
+                    try w.close()
+                    try Workspace.create(at: ws.workspace, budget: budget)
+                    print("已从 \(url.lastPathComponent) 建立工作区内容：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入 → \(ws.workspace)")
+                }
+                let total = ContinuousClock.now - start
+                print("读取 \(imported.rowsRead) 行用时 \(readTime.milliseconds) ms，共 \(total.milliseconds) ms")
+            }
+        }
+    }
+}

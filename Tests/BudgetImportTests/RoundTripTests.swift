@@ -1,0 +1,126 @@
+import BudgetCore
+import BudgetImport
+import BudgetStore
+import BudgetWorkbook
+import BudgetXLSX
+import Foundation
+import Testing
+import ZIPFoundation
+
+/// The "done when": template → import into an empty workspace → save gives the demo back.
+@Suite struct RoundTripTests {
+    @Test func templateOfTheDemoImportsIntoAnEmptyWorkspaceAndSavesTheDemoFolderByteForByte() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let demo = try demoBudget()
+        let demoWS = try Workspace.create(at: dir.file("demo.budget").path, budget: demo)
+        let xlsx = dir.file("input.xlsx")
+        try InputTemplate.write(try demoWS.budget(), to: xlsx)
+
+        // `budget init` with the demo's department and year, then `budget import`.
+        _ = try emptyWorkspace(dir, name: "new.budget", like: demo)
+        let (ws, file) = try importFile(xlsx, into: dir.file("new.budget").path)
+        #expect(file.items.count == demo.items.count)
+        #expect(file.warnings.isEmpty)
+
+        // `budget save`, then compare every file with the demo folder.
+        let out = dir.file("saved")
+        try WorkbookFolder.write(try ws.budget(), to: out)
+        let expected = try FileManager.default.contentsOfDirectory(atPath: demoFolder.path).sorted()
+        let actual = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(actual == expected)
+        for name in expected {
+            let a = try Data(contentsOf: out.appendingPathComponent(name))
+            let b = try Data(contentsOf: demoFolder.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs after the round trip")
+        }
+    }
+
+    @Test func templateIsDeterministic() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let demo = try demoBudget()
+        try InputTemplate.write(demo, to: dir.file("a.xlsx"))
+        try InputTemplate.write(demo, to: dir.file("b.xlsx"))
+        #expect(try Data(contentsOf: dir.file("a.xlsx")) == Data(contentsOf: dir.file("b.xlsx")))
+        // No temporary file left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted() == ["a.xlsx", "b.xlsx"])
+    }
+
+    /// What a clerk sees in the template: the sheets, Chinese headers, labelled codes, amounts,
+    /// drop-downs from the hidden list sheet.
+    @Test func templateHasSheetsHeadersListsAndTheCurrentItems() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let demo = try demoBudget()
+        let url = dir.file("input.xlsx")
+        try InputTemplate.write(demo, to: url)
+        let reader = try XLSXReader(url: url)
+        #expect(reader.sheets.map(\.name) == ["说明", "单位", "项目", "支出明细", "收入", "列表"])
+        #expect(reader.sheets.first { $0.name == "列表" }?.state == .hidden)
+        #expect(reader.sheets.filter { $0.name != "列表" }.allSatisfy { $0.state == .visible })
+
+        let items = try reader.rows(sheet: "支出明细")
+        #expect(items[0].cells.map(\.value) == ["单位", "功能科目", "经济科目", "资金来源", "上年结转", "支出类型", "项目", "金额",
+                                                 "政府经济科目", "备注"].map { XLSXValue.string($0) })
+        #expect(items.count == demo.items.count + 1)
+        let first = items[1]
+        #expect(first.value(at: 0) == .string("080001 泽州县自然资源局"))
+        #expect(first.value(at: 1).stringValue?.hasPrefix("2080501 ") == true)
+        #expect(first.value(at: 7) == .number("1044950"))
+        let lists = try reader.rows(sheet: "列表")
+        #expect(lists[0].cells.map(\.value).contains(.string("功能科目")))
+        #expect(lists.contains { $0.value(at: 5).stringValue == "2080501 行政单位离退休" })
+        #expect(try reader.rows(sheet: "单位").count == 2)
+        #expect(try reader.rows(sheet: "项目").count == 8)
+        #expect(try reader.rows(sheet: "收入")[1].value(at: 2) == .number("75000000"))
+        let info = try reader.rows(sheet: "说明").compactMap { $0.value(at: 1).stringValue }.joined()
+        #expect(info.contains("budget import"))
+
+        // Drop-downs: unit, the code columns, source, carryover, kind and project on 支出明细.
+        let sheetXML = try zipText(url, "xl/worksheets/sheet4.xml")
+        for col in ["A", "B", "C", "D", "E", "F", "G", "I"] {
+            #expect(sheetXML.contains("sqref=\"\(col)2:\(col)1048576\""), "no drop-down on column \(col)")
+        }
+        #expect(sheetXML.contains("<formula1>'列表'!$F$2:$F$"))
+    }
+
+    @Test func replaceReplacesAndDefaultAdds() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let demo = try demoBudget()
+        let path = dir.file("demo.budget").path
+        try Workspace.create(at: path, budget: demo)
+        let url = dir.file("input.xlsx")
+        try InputTemplate.write(demo, to: url)
+        try importFile(url, into: path)
+        #expect(try Workspace.open(path).budget().items.count == 2 * demo.items.count)
+        try importFile(url, into: path, replace: true)
+        let after = try Workspace.open(path).budget()
+        #expect(after.items.sorted(by: LineItem.canonicalOrder) == demo.items.sorted(by: LineItem.canonicalOrder))
+    }
+
+    @Test func aUnitAddedInTheSheetIsRefusedForAWorkspaceWithUnits() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        var demo = try demoBudget()
+        let path = dir.file("demo.budget").path
+        try Workspace.create(at: path, budget: demo)
+        let before = try Workspace.open(path).budget()
+        demo.units.append(BudgetUnit(code: "080002", name: "新单位", type: .institution))
+        let url = dir.file("input.xlsx")
+        try InputTemplate.write(demo, to: url)
+        let found = problems { try importFile(url, into: path) }
+        #expect(found.contains { $0.rule == "unit-not-in-workspace" && $0.location.description == "单位 第 3 行 列 A（单位编码）" })
+        #expect(try Workspace.open(path).budget() == before)
+    }
+}
+
+/// One part of a zip as text, read with ZIPFoundation.
+func zipText(_ url: URL, _ path: String) throws -> String {
+    let archive = try Archive(url: url, accessMode: .read)
+    guard let entry = archive[path] else { return "" }
+    var data = Data()
+    _ = try archive.extract(entry) { data.append($0) }
+    return String(decoding: data, as: UTF8.self)
+}
