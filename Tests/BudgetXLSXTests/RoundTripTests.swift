@@ -45,6 +45,10 @@ import Testing
         try table.repeatRows(first: 1, last: 1)
         try table.setMargins(left: 0.5, right: 0.5, top: 0.75, bottom: 0.75)
         try table.centerHorizontally()
+        try table.setPrintArea(firstRow: 0, firstCol: 0, lastRow: 5, lastCol: 3)
+        try table.setFooter("&C第 &P 页，共 &N 页")
+        try table.hideGridlines()
+        try table.protect()
         try table.addListValidation(firstRow: 2, firstCol: 3, lastRow: 100, lastCol: 3,
                                     source: .range("=Lists!$A$1:$A$3"),
                                     messages: .init(errorTitle: "输入错误", errorMessage: "请从下拉列表中选择"))
@@ -121,12 +125,21 @@ import Testing
         #expect(xml.contains("sqref=\"D3:D101\""))
         #expect(xml.contains("<formula1>\"是,否\"</formula1>"))
         #expect(xml.contains("errorTitle=\"输入错误\""))
+        #expect(xml.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"))
+        #expect(xml.contains("showGridLines=\"0\""))
+        #expect(xml.contains("<sheetProtection"))
+        #expect(workbookPart(url).contains("_xlnm.Print_Area"))
+        #expect(try zipPart(url, "xl/styles.xml").contains("locked=\"0\""), "input cells stay editable")
         let workbook = try zipPart(url, "xl/workbook.xml")
         #expect(workbook.contains("_xlnm.Print_Titles"))
         #expect(workbook.contains("state=\"hidden\""))
         let core = try zipPart(url, "docProps/core.xml")
         #expect(core.contains("2025-01-01T00:00:00Z"))
         #expect(core.contains("部门收支总表"))
+    }
+
+    private func workbookPart(_ url: URL) -> String {
+        (try? zipPart(url, "xl/workbook.xml")) ?? ""
     }
 
     @Test func sameInputGivesIdenticalBytes() throws {
@@ -159,5 +172,25 @@ import Testing
         let styles = try zipPart(url, "xl/styles.xml")
         // Default + two distinct styles (the third equals `amount`).
         #expect(styles.contains("<cellXfs count=\"3\">"))
+    }
+}
+
+/// Writer options that change the package layout still read back.
+@Suite struct WriterOptionTests {
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func optionsRoundTrip(_ constantMemory: Bool, _ useZip64: Bool) throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let url = dir.file("opts.xlsx")
+        let wb = try XLSXWorkbook(path: url.path, options: .init(constantMemory: constantMemory, useZip64: useZip64))
+        let sheet = try wb.addSheet(name: "预算")
+        for row in 0..<100 {
+            try sheet.writeString(row, 0, "科目\(row)")
+            try sheet.writeNumber(row, 1, Double(row) + 0.5)
+        }
+        try wb.close()
+        let rows = try XLSXReader(url: url).rows(sheet: "预算")
+        #expect(rows.count == 100)
+        #expect(rows[99].cells.map(\.value) == [.string("科目99"), .number("99.5")])
     }
 }

@@ -109,6 +109,11 @@ final class ZipArchive {
         guard cdOffset <= eocdOffset, cdSize <= eocdOffset - cdOffset else {
             throw .damagedZip(path, "central directory lies outside the file (cut short?)")
         }
+        // Each entry takes at least 46 bytes and rarely more than a few hundred: refuse a
+        // directory size that would only make us allocate, before allocating it.
+        guard cdSize >= entryCount * 46, cdSize <= UInt64(max(maxEntryCount, 1)) * 4096 else {
+            throw .damagedZip(path, "central directory size \(cdSize) does not fit \(entryCount) entries")
+        }
         var cd = [UInt8](repeating: 0, count: Int(cdSize))
         guard try readFully(fd: fd, into: &cd, at: cdOffset, path: path) == cd.count else {
             throw .damagedZip(path, "central directory cut short")

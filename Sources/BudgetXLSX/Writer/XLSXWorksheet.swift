@@ -211,7 +211,49 @@ public final class XLSXWorksheet {
         worksheet_center_horizontally(sheet)
     }
 
+    /// Restricts printing to a range (zero-based, inclusive).
+    public func setPrintArea(firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) throws(XLSXError) {
+        let ctx = { [name] in
+            "sheet \"\(name)\" print area \(cellName(firstRow, firstCol)):\(cellName(lastRow, lastCol))"
+        }
+        let (r1, c1) = try cell(firstRow, firstCol, ctx())
+        let (r2, c2) = try cell(lastRow, lastCol, ctx())
+        try XLSXError.check(worksheet_print_area(sheet, r1, c1, r2, c2), ctx())
+    }
+
+    /// Page header in Excel's header syntax (`&C` centre, `&P` page, `&N` pages); 255 characters at most.
+    public func setHeader(_ text: String) throws(XLSXError) {
+        let ctx = { [name] in "sheet \"\(name)\" setHeader" }
+        try ensureOpen(ctx())
+        try noNul(text, ctx())
+        try XLSXError.check(worksheet_set_header(sheet, text), ctx())
+    }
+
+    /// Page footer, e.g. "&C第 &P 页，共 &N 页" for printed budget tables.
+    public func setFooter(_ text: String) throws(XLSXError) {
+        let ctx = { [name] in "sheet \"\(name)\" setFooter" }
+        try ensureOpen(ctx())
+        try noNul(text, ctx())
+        try XLSXError.check(worksheet_set_footer(sheet, text), ctx())
+    }
+
+    /// Hides gridlines on screen and in print: bordered tables read better without them.
+    public func hideGridlines() throws(XLSXError) {
+        try ensureOpen("hideGridlines")
+        worksheet_gridlines(sheet, UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue))
+    }
+
     // MARK: Sheet state
+
+    /// Protects the sheet so only cells styled `unlocked` can be edited: an input template keeps
+    /// its codes and formulas. The password (optional) only deters; it is not encryption.
+    public func protect(password: String? = nil) throws(XLSXError) {
+        let ctx = { [name] in "sheet \"\(name)\" protect" }
+        try ensureOpen(ctx())
+        if let password { try noNul(password, ctx()) }
+        // worksheet_protect hashes the password at once; a NULL options struct means Excel's defaults.
+        withOptionalCString(password) { worksheet_protect(sheet, $0, nil) }
+    }
 
     /// Hides the sheet (for example the lists behind drop-downs). Do not hide the active sheet.
     public func hide() throws(XLSXError) {
