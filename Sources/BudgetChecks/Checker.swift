@@ -139,7 +139,7 @@ public struct Checker: Sendable {
                 let ps = parts.map { cell(table, $0, c) }
                 if t == nil && ps.allSatisfy({ $0 == nil }) { continue }
                 foot(rule, table, rowLabel: "行 \(total)", total: (t ?? .zero, "列 \(col.key)"), parts: ps.map { $0 ?? .zero },
-                     partsLabel: "行 " + parts.joined(separator: "+"), &sink)
+                     partsLabel: parts.count > 6 ? "\(parts.count) 行之和" : "行 " + parts.joined(separator: "+"), &sink)
             }
         }
     }
@@ -180,13 +180,12 @@ public struct Checker: Sendable {
             }
         }
         for s in sums {
-            guard table.rows.contains(where: { $0.keys.contains(s.key) }) else { continue }
-            // A parent printed without any child row is reported too: its parts are missing.
+            // A row without child rows is a leaf (a revenue 项 with no 目): nothing to add up.
+            guard !s.children.isEmpty, table.rows.contains(where: { $0.keys.contains(s.key) }) else { continue }
             for (c, col) in columns {
                 let t = cell(table, s.key, c) ?? .zero
                 let ps = s.children.map { cell(table, $0, c) ?? .zero }
-                let label = s.children.isEmpty ? "（无下级行）"
-                    : s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + s.children.joined(separator: "、")
+                let label = s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + s.children.joined(separator: "、")
                 foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label, &sink)
             }
         }

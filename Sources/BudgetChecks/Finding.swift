@@ -69,7 +69,16 @@ public struct CheckReport: Sendable {
             let list = findings.filter { $0.severity == sev }
             if list.isEmpty { continue }
             out += "\n【\(sev.chineseName)】\n"
+            if sev == .info, list.contains(where: \.printed) {
+                out += "  以下合计与其各部分的精确金额相符，只是印刷数（万元，四舍五入一次）相差 0.01，可在导出时用舍位平衡调整：\n"
+            }
             for f in list {
+                if f.printed, let e = f.expected, let fd = f.found {
+                    // A rounding difference in print: one line is enough.
+                    out += "  [\(f.rule)] \(f.places.joined(separator: "；"))：印刷 \(Money.hundredthsText(fd.wanHundredths, grouped: true))，"
+                        + "各部分印刷数之和 \(Money.hundredthsText(e.wanHundredths, grouped: true))（精确金额相符）\n"
+                    continue
+                }
                 out += "  [\(f.rule)] \(f.message)\n"
                 if let e = f.expected, let fd = f.found, let d = f.difference {
                     let what = f.printed ? "（印刷数）" : ""

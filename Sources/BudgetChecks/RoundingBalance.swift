@@ -79,37 +79,66 @@ public enum RoundingBalance {
 
         var moves: [RoundingMove] = []
         var moved = Set<Cell>()
+        func movable(_ c: Cell) -> Bool { !fixed.contains(c) && !moved.contains(c) && printed[c.r][c.c] != nil }
+        // The gain of moving some cells by delta: how much the total broken amount shrinks.
+        func gain(_ cells: [Cell], _ delta: Int64) -> Int64 {
+            var affected = Set<Int>()
+            for c in cells { affected.formUnion(byCell[c] ?? []) }
+            var g: Int64 = 0
+            for i in affected {
+                var shift: Int64 = 0
+                for c in cells {
+                    if sums[i].total == c { shift += delta }
+                    if sums[i].parts.contains(c) { shift -= delta }
+                }
+                g += abs(gap(i)) - abs(gap(i) + shift)
+            }
+            return g
+        }
         for _ in 0..<10_000 {
             let broken = sums.indices.filter { gap($0) != 0 }
             if broken.isEmpty { break }
-            var best: (cell: Cell, delta: Int64, gain: Int64, cost: Int, error: Int64)?
-            var candidates = Set<Cell>()
-            for i in broken { candidates.insert(sums[i].total); candidates.formUnion(sums[i].parts) }
-            for cell in candidates.sorted(by: { ($0.r, $0.c) < ($1.r, $1.c) })
-            where !fixed.contains(cell) && !moved.contains(cell) && printed[cell.r][cell.c] != nil {
-                for delta in [Int64(1), -1] {
-                    var gain: Int64 = 0
-                    for i in byCell[cell] ?? [] {
-                        let g = gap(i)
-                        let sign: Int64 = sums[i].total == cell ? 1 : -1
-                        gain += abs(g) - abs(g + sign * delta)
+            // Candidates: one cell, or a total and one of its parts moved together (which keeps
+            // their own sum and fixes two others: a row's total and part when two columns are short).
+            var candidates: [[Cell]] = []
+            var seen = Set<[Cell]>()
+            for i in broken {
+                for c in [sums[i].total] + sums[i].parts where movable(c) {
+                    if seen.insert([c]).inserted { candidates.append([c]) }
+                    for j in byCell[c] ?? [] {
+                        let partners = sums[j].total == c ? sums[j].parts : [sums[j].total]
+                        for p in partners where p != c && movable(p) {
+                            let pair = [c, p].sorted { ($0.r, $0.c) < ($1.r, $1.c) }
+                            if seen.insert(pair).inserted { candidates.append(pair) }
+                        }
                     }
-                    guard gain > 0 else { continue }
-                    let cost = totals.contains(cell) ? 1 : 0
-                    let error = abs((value(cell) + delta) * 10_000 - exact(cell).fen)
-                    if let b = best, (b.gain, -b.cost, -b.error) >= (gain, -cost, -error) { continue }
-                    best = (cell, delta, gain, cost, error)
+                }
+            }
+            var best: (cells: [Cell], delta: Int64, key: (Int64, Int, Int, Int64))?
+            for cells in candidates {
+                for delta in [Int64(1), -1] {
+                    let g = gain(cells, delta)
+                    guard g > 0 else { continue }
+                    let cost = cells.filter { totals.contains($0) }.count
+                    let error = cells.reduce(Int64(0)) { $0 + abs((value($1) + delta) * 10_000 - exact($1).fen) }
+                    // More fixed per cell moved first, then fewer cells, detail before subtotal, least error.
+                    let key = (g * 2 / Int64(cells.count), -cells.count, -cost, -error)
+                    if let b = best, b.key >= key { continue }
+                    best = (cells, delta, key)
                 }
             }
             guard let b = best else { break }
-            let before = value(b.cell)
-            printed[b.cell.r][b.cell.c] = before + b.delta
-            moved.insert(b.cell)
-            let fixedSums = (byCell[b.cell] ?? []).filter { gap($0) == 0 }.map { sums[$0].label }
-            moves.append(RoundingMove(row: b.cell.r, column: b.cell.c, rowKey: rowKey(table, b.cell.r),
-                                      columnKey: table.columns[b.cell.c].key, exact: exact(b.cell), before: before,
-                                      after: before + b.delta,
-                                      reason: "使 " + fixedSums.joined(separator: "、") + " 平衡"))
+            for cell in b.cells {
+                let before = value(cell)
+                printed[cell.r][cell.c] = before + b.delta
+                moved.insert(cell)
+            }
+            for cell in b.cells {
+                let fixedSums = (byCell[cell] ?? []).filter { gap($0) == 0 }.map { sums[$0].label }
+                moves.append(RoundingMove(row: cell.r, column: cell.c, rowKey: rowKey(table, cell.r),
+                                          columnKey: table.columns[cell.c].key, exact: exact(cell), before: value(cell) - b.delta,
+                                          after: value(cell), reason: "使 " + fixedSums.joined(separator: "、") + " 平衡"))
+            }
         }
         let unresolved = sums.indices.filter { gap($0) != 0 }.map {
             "\(sums[$0].label)：印刷数相差 \(Money.hundredthsText(gap($0)))"

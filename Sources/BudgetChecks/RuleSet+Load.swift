@@ -31,8 +31,11 @@ extension RuleSet {
         var seen: Set<String> = []
         for (i, item) in list.enumerated() {
             var p = RuleParser(index: i)
-            if let r = p.rule(item) {
-                if !seen.insert(r.id).inserted { p.fail("规则 id `\(r.id)` 重复") } else { rules.append(r) }
+            let r = p.rule(item)
+            if !p.ruleID.isEmpty && !seen.insert(p.ruleID).inserted {
+                p.fail("规则 id `\(p.ruleID)` 重复")
+            } else if let r {
+                rules.append(r)
             }
             reasons += p.reasons
         }

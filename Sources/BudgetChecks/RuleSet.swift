@@ -101,7 +101,16 @@ public struct Footing: Sendable {
     /// columns (nil: every amount column).
     public var groups: [(total: String, parts: [String], columns: [String]?)]
 
+    public init(table: String, across: [(total: String, parts: [String])] = [], tree: Tree? = nil,
+                groups: [(total: String, parts: [String], columns: [String]?)] = []) {
+        self.table = table; self.across = across; self.tree = tree; self.groups = groups
+    }
+
     public struct Tree: Sendable {
+        public init(prefix: String, levels: [Int], childPrefix: String? = nil, totalRow: String?, columns: [String]? = nil) {
+            self.prefix = prefix; self.levels = levels; self.childPrefix = childPrefix; self.totalRow = totalRow; self.columns = columns
+        }
+
         public var prefix: String
         /// Code lengths, top first; empty when the rows are flat (units): then every row foots to the total row.
         public var levels: [Int]

@@ -1,0 +1,90 @@
+import BudgetCore
+import BudgetXLSX
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension PriorComparison {
+    /// Writes the comparison as one sheet: title, 部门名称 and 单位：万元, a bordered grid with
+    /// 0.00 amounts, section rows, frozen header, A4 fitted to the page width.
+    ///
+    /// Atomic: written to a temporary file beside the target, then renamed over it, so a failure
+    /// leaves any previous file untouched. Deterministic: the document time is pinned.
+    public func writeXLSX(to path: String) throws {
+        let target = URL(fileURLWithPath: path)
+        let dir = target.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        do {
+            let wb = try XLSXWorkbook(path: tmp.path, properties: XLSXDocumentProperties(
+                title: "\(year)年预算与\(priorYear)年对比", author: department))
+            try fill(try wb.addSheet(name: "上年对比"))
+            try wb.close()
+        }
+        guard rename(tmp.path, target.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
+                                                            NSLocalizedDescriptionKey: "无法写入 \(path)（errno \(errno)）"])
+        }
+    }
+
+    func fill(_ ws: XLSXWorksheet) throws {
+        let font = "宋体"
+        let title = CellStyle(bold: true, fontSize: 16, fontName: font, horizontalAlignment: .center, verticalAlignment: .center)
+        let plain = CellStyle(fontSize: 10, fontName: font)
+        let right = CellStyle(fontSize: 10, fontName: font, horizontalAlignment: .right)
+        let head = CellStyle(bold: true, fontSize: 10, fontName: font, horizontalAlignment: .center, verticalAlignment: .center,
+                             border: .thin, textWrap: true)
+        let section = CellStyle(bold: true, fontSize: 10, fontName: font, verticalAlignment: .center, border: .thin,
+                                backgroundColor: 0xF2F2F2)
+        let text = CellStyle(fontSize: 10, fontName: font, verticalAlignment: .center, border: .thin)
+        let amount = CellStyle(fontSize: 10, fontName: font, verticalAlignment: .center, border: .thin, numberFormat: "0.00")
+        let dash = CellStyle(fontSize: 10, fontName: font, horizontalAlignment: .right, verticalAlignment: .center, border: .thin)
+
+        let headers = ["编码", "项目", "上年数", "本年数", "增减额", "增减率（%）"]
+        let last = headers.count - 1
+        try ws.mergeRange(firstRow: 0, firstCol: 0, lastRow: 0, lastCol: last,
+                          text: "\(department)\(year)年预算与\(priorYear)年预算对比表", style: title)
+        try ws.setRowHeight(0, 30)
+        try ws.mergeRange(firstRow: 1, firstCol: 0, lastRow: 1, lastCol: 3, text: "部门名称：\(department)", style: plain)
+        try ws.mergeRange(firstRow: 1, firstCol: 4, lastRow: 1, lastCol: last, text: "单位：万元", style: right)
+        for (c, h) in headers.enumerated() { try ws.writeString(2, c, h, style: head) }
+        var r = 3
+        for sec in sections {
+            try ws.mergeRange(firstRow: r, firstCol: 0, lastRow: r, lastCol: last, text: sec, style: section)
+            r += 1
+            for row in rows where row.section == sec {
+                try ws.writeString(r, 0, row.code, style: text)
+                try ws.writeString(r, 1, String(repeating: "  ", count: row.level) + row.name, style: text)
+                // The exact 万元 value; the cell shows it with two decimals, rounded once.
+                for (c, m) in [(2, row.prior), (3, row.current), (4, row.change)] {
+                    try ws.writeNumber(r, c, m.wanExact, style: amount)
+                }
+                if let rate = row.rate {
+                    try ws.writeNumber(r, 5, Double(rate) / 100, style: amount)
+                } else {
+                    try ws.writeString(r, 5, "—", style: dash)
+                }
+                r += 1
+            }
+        }
+        if !warnings.isEmpty {
+            r += 1
+            try ws.writeString(r, 0, "警告：", style: plain)
+            for w in warnings {
+                r += 1
+                try ws.writeString(r, 0, w, style: plain)
+            }
+        }
+        for (c, w) in [10.0, 34, 13, 13, 13, 12].enumerated() { try ws.setColumnWidth(c, w) }
+        try ws.freezePanes(row: 3, col: 0)
+        try ws.repeatRows(first: 2, last: 2)
+        try ws.setPaper(.a4)
+        try ws.setOrientation(.portrait)
+        try ws.fitToPages(width: 1, height: 0)
+        try ws.setMargins(left: 0.5, right: 0.5, top: 0.6, bottom: 0.6)
+        try ws.centerHorizontally()
+    }
+}

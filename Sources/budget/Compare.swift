@@ -1,0 +1,47 @@
+import ArgumentParser
+import BudgetChecks
+import BudgetCore
+import BudgetStore
+import BudgetWorkbook
+import Foundation
+
+/// A budget from a workspace file or a workbook folder (a directory).
+func loadBudget(_ path: String) throws -> Budget {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+        throw ValidationError("找不到 \(path)：应为工作区文件（.budget）或工作簿文件夹")
+    }
+    if isDir.boolValue { return try WorkbookFolder.read(URL(fileURLWithPath: path), defaults: try defaultCodes()) }
+    return try Workspace.open(path).budget()
+}
+
+extension BudgetCommand {
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "与上年预算对比：上年数、本年数、增减额、增减率。",
+            discussion: "按总计、资金来源、基本/项目、功能分类类款项、基本支出经济分类、“三公”经费、机关运行经费对比。")
+
+        @OptionGroup var ws: WorkspaceArgument
+        @Option(help: "上年预算：工作区文件，或工作簿文件夹") var prior: String
+        @Option(help: "另存为 XLSX 文件") var out: String?
+        @Option(help: "功能分类类增减超过这个百分比时警告") var threshold = 50
+
+        func validate() throws {
+            if threshold < 0 { throw ValidationError("--threshold 不能为负数") }
+            if let o = out, !o.lowercased().hasSuffix(".xlsx") { throw ValidationError("--out 应为 .xlsx 文件：\(o)") }
+        }
+
+        func run() throws {
+            try runReporting {
+                let current = try ws.open().budget()
+                let priorBudget = try loadBudget(prior)
+                let cmp = PriorComparison(current: current, prior: priorBudget, thresholdPercent: threshold)
+                print(cmp.renderText(), terminator: "")
+                if let out {
+                    try cmp.writeXLSX(to: out)
+                    print("\n已写入 \(out)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import BudgetChecks
+import BudgetCore
+import BudgetStore
+import Foundation
+
+extension BudgetCommand {
+    struct Narrative: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "生成部门预算情况说明（第三部分 一至九）：数字取自本年和上年预算。",
+            discussion: "变动原因等数据中没有的内容以 ______ 留空，由编制人员填写。")
+
+        @OptionGroup var ws: WorkspaceArgument
+        @Option(help: "上年预算：工作区文件，或工作簿文件夹") var prior: String
+        @Option(help: "写入文件（默认输出到终端）") var out: String?
+        @Flag(help: "输出 Markdown") var markdown = false
+        @Flag(help: "不附数字来源") var noSources = false
+
+        func run() throws {
+            try runReporting {
+                let current = try ws.open().budget()
+                let n = BudgetChecks.Narrative(current: current, prior: try loadBudget(prior))
+                let text = markdown ? n.renderMarkdown(withSources: !noSources) : n.renderText(withSources: !noSources)
+                if let out {
+                    let url = URL(fileURLWithPath: out)
+                    try Data(text.utf8).write(to: url, options: .atomic)
+                    print("已写入 \(out)")
+                } else {
+                    print(text, terminator: "")
+                }
+            }
+        }
+    }
+}
