@@ -24,13 +24,16 @@ struct SheetWriter {
 
     static func textStyle(_ row: DisclosureTable.Row.Style, code: Bool) -> CellStyle {
         CellStyle(bold: row == .total, fontSize: 10, fontName: font, horizontalAlignment: code || row == .total ? .center : .left,
-                  verticalAlignment: .center, border: .thin, numberFormat: "@")
+                  verticalAlignment: .center, border: .thin, numberFormat: "@", indent: code || row == .total ? 0 : 1)
     }
 
     static func amountStyle(_ row: DisclosureTable.Row.Style) -> CellStyle {
         CellStyle(bold: row == .total, fontSize: 10, fontName: font, horizontalAlignment: .right,
-                  verticalAlignment: .center, border: .thin, numberFormat: "0.00")
+                  verticalAlignment: .center, border: .thin, numberFormat: "0.00", indent: 1)
     }
+
+    /// Tables up to this many rows (header included) are fitted on one printed page.
+    static let onePageRows = 48
 
     /// First row of the header (after label, title and the department line).
     static let headerTop = 3
@@ -116,7 +119,9 @@ struct SheetWriter {
         }
         try ws.setPaper(.a4)
         try ws.setOrientation(table.landscape ? .landscape : .portrait)
-        try ws.fitToPages(width: 1, height: 0)
+        // One page wide always; a table short enough to read on one page (tables 1 and 4 have ~40
+        // rows) is fitted on one page, longer ones run down with the header repeated.
+        try ws.fitToPages(width: 1, height: table.rows.count + table.header.count <= Self.onePageRows ? 1 : 0)
         try ws.setMargins(left: 0.4, right: 0.4, top: 0.6, bottom: 0.6)
         try ws.centerHorizontally()
     }
@@ -127,7 +132,7 @@ struct SheetWriter {
         var widths = (0..<n).map { $0 < table.columns.count ? table.columns[$0].width : 10 }
         func fit(_ c: Int, _ s: String, bold: Bool = false) {
             guard c < n else { return }
-            let w = Double(TextTable.width(s)) * (bold ? 1.1 : 1.0) + 2
+            let w = Double(TextTable.width(s)) * (bold ? 1.1 : 1.0) + 3
             widths[c] = max(widths[c], min(w, 80))
         }
         var merged: Set<Int> = []
