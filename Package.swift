@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "BudgetServer", dependencies: [
             "BudgetCore", "BudgetStore", "BudgetTables", "BudgetExport", "BudgetChecks", "BudgetWorkbook",
             .product(name: "Hummingbird", package: "hummingbird"),
-        ], resources: [.copy("Public")]),
+        ], exclude: ["Public", "embed-assets.py"]),
         .executableTarget(name: "budget", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables", "BudgetExport",
             "BudgetChecks", "BudgetImport", "BudgetServer",

@@ -1,0 +1,198 @@
+import BudgetCore
+import BudgetStore
+import Foundation
+
+/// The JSON the browser reads and sends. Amounts travel as integer 分 (exact in a JavaScript number
+/// up to 2^53 分 ≈ 90 万亿元); the browser sends amounts it parsed as 元 text with two decimals.
+enum API {
+    /// A line item as the grid shows it, names resolved.
+    struct Item: Codable, Sendable, Equatable {
+        var id: Int64
+        var version: Int64
+        var unit: String
+        var unitName: String
+        var function: String
+        var functionName: String
+        var economic: String
+        var economicName: String
+        var source: String
+        var carryover: String
+        var kind: String
+        var project: String
+        var projectName: String
+        var amount: Int64
+        var memo: String
+    }
+
+    /// A line as the browser sends it (add or change). Enumerations by their Chinese names.
+    struct ItemInput: Decodable, Sendable {
+        var unit: String
+        var function: String
+        var economic: String
+        var source: String
+        var carryover: String
+        var kind: String
+        var project: String?
+        /// 元 with at most two decimals, e.g. `"1045000.5"`.
+        var amount: String
+        var memo: String?
+        /// The version the editor saw (required to change or delete: a stale edit is refused).
+        var version: Int64?
+        var author: String?
+    }
+
+    struct BatchInput: Decodable, Sendable {
+        var items: [ItemInput]
+        var author: String?
+    }
+
+    struct ItemPage: Encodable, Sendable {
+        var total: Int
+        var offset: Int
+        var items: [Item]
+    }
+
+    struct Changes: Encodable, Sendable {
+        var last: Int64
+        var reload: Bool
+        var items: [Item]
+        var removed: [Int64]
+    }
+
+    struct Meta: Encodable, Sendable {
+        var department: String
+        var year: Int
+        var priorYear: Int?
+        var last: Int64
+        var itemCount: Int
+        var units: [Unit]
+        var sources: [String]
+        var columns: [Column]
+        var exportAvailable: Bool
+        var narrativeAvailable: Bool
+        var checksModule: Bool
+    }
+
+    struct Unit: Encodable, Sendable { var code: String; var name: String; var type: String }
+
+    struct Column: Encodable, Sendable { var key: String; var title: String }
+
+    /// One row of a rolled-up tree.
+    struct TreeRow: Encodable, Sendable {
+        /// Stable address: `f:2080501`, `e:30101`, `u:080001`, `uf:080001:208`, `p:080001:P001`, `total`.
+        var key: String
+        var code: String
+        var name: String
+        var level: Int
+        /// One figure per column of `Meta.columns`, in 分.
+        var values: [Int64]
+        /// The prior year's 合计 of the same row (with `--prior`), in 分.
+        var prior: Int64?
+        /// What the row stands for, as a grid filter.
+        var filter: [String: String]
+        var leaf: Bool
+    }
+
+    struct Tree: Encodable, Sendable {
+        var view: String
+        var last: Int64
+        var total: TreeRow
+        var rows: [TreeRow]
+    }
+
+    struct CodeHit: Encodable, Sendable { var code: String; var name: String; var leaf: Bool }
+
+    struct Change: Encodable, Sendable {
+        var at: String
+        var author: String
+        var action: String
+        var before: Item?
+        var after: Item?
+    }
+
+    struct CheckProblem: Encodable, Sendable {
+        var rule: String
+        var severity: String
+        var severityName: String
+        var message: String
+        var value: String?
+        var where_: String
+        var items: [Int64]
+        var filter: [String: String]?
+
+        enum CodingKeys: String, CodingKey { case rule, severity, severityName, message, value, where_ = "where", items, filter }
+    }
+
+    struct Checks: Encodable, Sendable {
+        var source: String
+        var problems: [CheckProblem]
+        var truncated: Bool
+        var errors: Int
+        var warnings: Int
+    }
+
+    struct Saved: Encodable, Sendable { var item: Item; var last: Int64 }
+    struct SavedBatch: Encodable, Sendable { var items: [Item]; var last: Int64 }
+}
+
+/// The grid's figure columns: 合计, the five sources, 当年/上年结转, 基本/项目.
+enum TreeColumns {
+    static let all: [(key: String, title: String, measure: Measure)] =
+        [("total", "合计", .all)]
+        + Source.allCases.map { ("source\($0.rawValue)", $0.name, Measure(sources: [$0])) }
+        + [("current", "当年", Measure(carryover: [.currentYear])),
+           ("carryover", "上年结转", Measure(carryover: [.carriedOver])),
+           ("basic", "基本支出", Measure(kinds: [.basic])),
+           ("project", "项目支出", Measure(kinds: [.project]))]
+}
+
+extension API.Item {
+    init(_ s: StoredItem, context b: Budget) {
+        let i = s.item
+        id = s.id
+        version = s.version
+        unit = i.unit
+        unitName = b.unit(i.unit)?.name ?? ""
+        function = i.function
+        functionName = b.codes.name(.function, i.function) ?? ""
+        economic = i.economic
+        economicName = b.codes.name(.economic, i.economic) ?? ""
+        source = i.source.name
+        carryover = i.carryover.name
+        kind = i.kind.name
+        project = i.project ?? ""
+        projectName = i.project.flatMap { p in b.projects.first { $0.unit == i.unit && $0.code == p }?.name } ?? ""
+        amount = i.amount.fen
+        memo = i.memo
+    }
+}
+
+extension API.ItemInput {
+    /// The line item, or every field problem at once (column names as the grid shows them).
+    func lineItem(row: Int? = nil) throws(ProblemsError) -> LineItem {
+        var out = ProblemCollector()
+        func at(_ column: String) -> Location { Location(file: row == nil ? nil : "粘贴的内容", line: row, column: column) }
+        let src = Source(name: source)
+        if src == nil {
+            out.add(Problem(rule: "unknown-source", location: at("资金来源"), value: source,
+                            message: "资金来源 `\(source)` 不对，应为一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金或单位资金"))
+        }
+        let year = Carryover(name: carryover)
+        if year == nil {
+            out.add(Problem(rule: "unknown-carryover", location: at("年度"), value: carryover, message: "年度 `\(carryover)` 不对，应为当年或上年结转"))
+        }
+        let k = ExpenditureKind(name: kind)
+        if k == nil {
+            out.add(Problem(rule: "unknown-kind", location: at("支出类型"), value: kind, message: "支出类型 `\(kind)` 不对，应为基本支出或项目支出"))
+        }
+        var money = Money.zero
+        do { money = try Money.parseYuan(amount.trimmingSpaces) } catch {
+            out.add(Problem(rule: "amount", location: at("金额"), value: amount, message: error.description))
+        }
+        try out.throwIfErrors()
+        let p = (project ?? "").trimmingSpaces
+        return LineItem(unit: unit.trimmingSpaces, function: function.trimmingSpaces, economic: economic.trimmingSpaces,
+                        source: src ?? .generalPublic, carryover: year ?? .currentYear, kind: k ?? .basic,
+                        project: p.isEmpty ? nil : p, amount: money, governmentEconomic: nil, memo: memo ?? "")
+    }
+}

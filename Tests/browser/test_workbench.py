@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the browser workbench in a real, headless Chromium (selenium).
+
+Builds nothing: takes the budget binary from $BUDGET_BIN, makes the demo workspaces with
+`budget demo`, starts `budget serve` on a free port and drives the page as a clerk would.
+
+    BUDGET_BIN=.build/debug/budget python3 -m unittest discover -s Tests/browser -v
+
+Environment:
+    BUDGET_BIN       the budget executable (required)
+    BUDGET_SHOTS     where screenshots go (default /tmp/budget-shots)
+    BUDGET_PERF_N    lines of the synthetic workspace for the speed run (default 100000; 0 skips it)
+    CHROMIUM, CHROMEDRIVER   paths, when not /usr/bin/chromium and /usr/bin/chromedriver
+Figures (first screen, keystroke to subtotal) are printed, never asserted.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+import zipfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SHOTS = os.environ.get("BUDGET_SHOTS", "/tmp/budget-shots")
+
+
+def budget_bin():
+    b = os.environ.get("BUDGET_BIN")
+    if not b:
+        raise unittest.SkipTest("set BUDGET_BIN to the budget executable (e.g. .build/debug/budget)")
+    return os.path.abspath(b)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`budget serve` in the background, stopped at the end."""
+
+    def __init__(self, workspace, prior=None):
+        self.port = free_port()
+        args = [budget_bin(), "serve", workspace, "--port", str(self.port)]
+        if prior:
+            args += ["--prior", prior]
+        env = dict(os.environ, BUDGET_HOME=REPO)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.url = None
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            m = re.search(r"(http://\S+)", line)
+            if m:
+                self.url = m.group(1)
+                break
+        if not self.url:
+            self.stop()
+            raise RuntimeError("budget serve did not print its address")
+
+    def api(self, path):
+        with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=30) as r:
+            return json.loads(r.read().decode("utf-8"))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def make_driver(download_dir=None, width=1600, height=1000):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+              f"--window-size={width},{height}", "--lang=zh-CN", "--force-device-scale-factor=1"]:
+        opts.add_argument(a)
+    if download_dir:
+        opts.add_experimental_option("prefs", {"download.default_directory": download_dir,
+                                               "download.prompt_for_download": False})
+    service = Service(os.environ.get("CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+    d = webdriver.Chrome(service=service, options=opts)
+    if download_dir:
+        d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_dir})
+    return d
+
+
+def fen_of(text):
+    """'1,234,567.89' (元) → 123456789 分; '' → 0."""
+    t = text.strip().replace(",", "")
+    if not t:
+        return 0
+    neg = t.startswith("-")
+    t = t.lstrip("-")
+    whole, _, frac = t.partition(".")
+    v = int(whole or "0") * 100 + int((frac + "00")[:2])
+    return -v if neg else v
+
+
+def shot(driver, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    path = os.path.join(SHOTS, name + ".png")
+    driver.save_screenshot(path)
+    return path
+
+
+class Page:
+    """What a clerk sees and does, in one browser window."""
+
+    def __init__(self, driver, url, author="王会计"):
+        self.d = driver
+        self.d.get(url)
+        self.wait(lambda d: d.find_element(By.ID, "author-dialog").is_displayed()
+                  or d.execute_script("return document.body.dataset.ready === '1'"))
+        self.wait(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
+        if self.d.find_element(By.ID, "author-dialog").is_displayed():
+            box = self.d.find_element(By.ID, "author-input")
+            box.clear()
+            box.send_keys(author, Keys.ENTER)
+            self.wait(lambda d: not d.find_element(By.ID, "author-dialog").is_displayed())
+
+    def wait(self, cond, timeout=20):
+        return WebDriverWait(self.d, timeout, poll_frequency=0.02).until(cond)
+
+    def js(self, script, *args):
+        return self.d.execute_script(script, *args)
+
+    def show_tree_row(self, key):
+        """Scrolls the (virtual) tree so the row is rendered; returns its element."""
+        self.wait(lambda d: d.execute_script(
+            "const S = window.__budget; return !!S.visible && S.visible.some(r => r.key === arguments[0])", key))
+        self.js("""const S = window.__budget; const i = S.visible.findIndex(r => r.key === arguments[0]);
+                   const t = document.getElementById('tree'); t.scrollTop = Math.max(0, i * 26 - 60); renderTree();""", key)
+        return self.wait(lambda d: d.find_element(By.CSS_SELECTOR, f'#tree-rows .row[data-key="{key}"]'))
+
+    def tree_total(self, key):
+        """The 合计 figure of a tree row as shown, in 分 (元 mode)."""
+        row = self.show_tree_row(key)
+        return fen_of(row.find_elements(By.CSS_SELECTOR, ":scope > div")[1].text)
+
+    def cell(self, r, c):
+        return self.wait(lambda d: d.find_element(By.CSS_SELECTOR, f'#grid-rows .row[data-r="{r}"] .cell[data-c="{c}"]'))
+
+    def click_tree_row(self, key):
+        self.show_tree_row(key).find_elements(By.CSS_SELECTOR, ":scope > div")[0].click()
+        self.wait(lambda d: d.execute_script("return window.__budget.pages.has(0)"))
+
+    def keys(self, *keys):
+        ActionChains(self.d).send_keys(*keys).perform()
+
+    def ctrl(self, key):
+        ActionChains(self.d).key_down(Keys.CONTROL).send_keys(key).key_up(Keys.CONTROL).perform()
+
+    def grid_total(self):
+        return self.js("return window.__budget.total")
+
+    def paste(self, text):
+        self.js("""const dt = new DataTransfer(); dt.setData('text/plain', arguments[0]);
+                   const ev = new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true});
+                   document.getElementById('grid').dispatchEvent(ev);""", text)
+
+
+class WorkbenchTest(unittest.TestCase):
+    """The demo budget (泽州县自然资源局 2025, prior year 2024)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="budget-browser-")
+        subprocess.run([budget_bin(), "demo", "--dir", cls.tmp], check=True, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, BUDGET_HOME=REPO))
+        cls.ws = os.path.join(cls.tmp, "zezhou-2025.budget")
+        cls.server = Server(cls.ws, prior=os.path.join(cls.tmp, "zezhou-2024.budget"))
+        cls.downloads = os.path.join(cls.tmp, "downloads")
+        os.makedirs(cls.downloads)
+        cls.driver = make_driver(cls.downloads)
+        cls.page = Page(cls.driver, cls.server.url)
+        print(f"\n  server {cls.server.url}  screenshots {SHOTS}")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+        cls.server.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def xiang_row(self):
+        """A 项 of the demo with line items, and its 款 and 类 keys."""
+        return "f:2200101", "f:22001", "f:220"
+
+    def test_01_opens_the_demo(self):
+        p = self.page
+        self.assertIn("泽州县自然资源局", p.d.find_element(By.ID, "dept").text)
+        total = p.tree_total("total")
+        meta = self.server.api("/api/meta")
+        tree = self.server.api("/api/tree?view=function")
+        self.assertEqual(total, tree["total"]["values"][0])
+        self.assertGreater(meta["itemCount"], 10)
+        header = p.d.find_element(By.ID, "tree-head").text
+        for title in ["合计", "上年数", "增减额", "增减率", "一般公共预算", "上年结转", "基本支出", "项目支出"]:
+            self.assertIn(title, header)
+        shot(p.d, "01-open-function-tree")
+
+    def test_02_edit_a_xiang_amount_updates_kuan_lei_and_total(self):
+        p = self.page
+        xiang, kuan, lei = self.xiang_row()
+        before = {k: p.tree_total(k) for k in [xiang, kuan, lei, "total"]}
+        p.click_tree_row(xiang)
+        cell = p.cell(0, 8)
+        old = fen_of(cell.text)
+        cell.click()
+        new = old + 123456789  # + 1,234,567.89 元
+        p.keys(f"{new // 100}.{new % 100:02d}", Keys.ENTER)
+        p.wait(lambda d: p.tree_total("total") == before["total"] + (new - old))
+        for k in [xiang, kuan, lei, "total"]:
+            self.assertEqual(p.tree_total(k), before[k] + (new - old), k)
+        # The server confirmed it: the file holds it.
+        p.wait(lambda d: self.server.api(f"/api/tree?view=function")["total"]["values"][0] == before["total"] + (new - old))
+        shot(p.d, "02-after-edit")
+        type(self).edited = (before, old, new)
+
+    def test_03_undo_then_reload_finds_the_saved_value(self):
+        p = self.page
+        before, old, new = type(self).edited
+        xiang = self.xiang_row()[0]
+        p.d.find_element(By.ID, "grid").click()
+        p.ctrl("z")
+        p.wait(lambda d: p.tree_total("total") == before["total"])
+        p.wait(lambda d: self.server.api("/api/tree?view=function")["total"]["values"][0] == before["total"])
+        # Redo and undo once more: both directions work.
+        p.ctrl("y")
+        p.wait(lambda d: p.tree_total("total") == before["total"] + (new - old))
+        p.ctrl("z")
+        p.wait(lambda d: self.server.api("/api/tree?view=function")["total"]["values"][0] == before["total"])
+        # Now a real edit that stays, then reload.
+        p.click_tree_row(xiang)
+        p.cell(0, 8).click()
+        p.keys("4321.5", Keys.ENTER)
+        p.wait(lambda d: self.server.api("/api/items?function=2200101&limit=1")["items"][0]["amount"] == 432150)
+        p.d.refresh()
+        p.wait(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
+        p.click_tree_row(xiang)
+        self.assertEqual(fen_of(p.cell(0, 8).text), 432150)
+        self.assertEqual(p.tree_total(xiang), before[xiang] - old + 432150)
+        shot(p.d, "03-after-reload")
+
+    def test_04_paste_two_rows_from_a_tab_separated_block(self):
+        p = self.page
+        p.d.find_element(By.ID, "clear-filter").click()
+        p.wait(lambda d: d.execute_script("return window.__budget.pages.has(0)"))
+        count = p.grid_total()
+        total = p.tree_total("total")
+        sample = self.server.api("/api/items?kind=%E5%9F%BA%E6%9C%AC%E6%94%AF%E5%87%BA&limit=1")["items"][0]
+        rows = []
+        for amount, memo in [("1,000.00", "粘贴一"), ("2500.5", "粘贴二")]:
+            rows.append("\t".join([sample["unit"], sample["function"] + " " + sample["functionName"], sample["economic"],
+                                   "一般公共预算", "当年", "基本支出", "", amount, memo]))
+        p.d.find_element(By.ID, "add-row").click()
+        p.cell(count, 1).click()
+        p.paste("\r\n".join(rows) + "\r\n")
+        p.wait(lambda d: p.grid_total() == count + 2)
+        p.wait(lambda d: p.tree_total("total") == total + 100000 + 250050)
+        memos = [i["memo"] for i in self.server.api(f"/api/items?offset={count}&limit=5")["items"]]
+        self.assertEqual(memos, ["粘贴一", "粘贴二"])
+        shot(p.d, "04-after-paste")
+
+    def test_05_a_second_window_sees_the_edit_arrive(self):
+        p = self.page
+        other = make_driver()
+        try:
+            q = Page(other, self.server.url, author="李科长")
+            xiang = self.xiang_row()[0]
+            seen = q.tree_total(xiang)
+            p.click_tree_row(xiang)
+            p.cell(0, 8).click()
+            current = fen_of(p.cell(0, 8).text)
+            target = current + 77700
+            p.keys(f"{target // 100}.{target % 100:02d}", Keys.ENTER)
+            t0 = time.perf_counter()
+            q.wait(lambda d: q.tree_total(xiang) == seen + 77700, timeout=10)
+            arrival = (time.perf_counter() - t0) * 1000
+            print(f"\n  second window saw the edit after {arrival:.0f} ms (polling every 500 ms)")
+            self.assertLess(arrival, 5000)
+            shot(other, "05-second-window")
+            # The history shows who changed it.
+            q.click_tree_row(xiang)
+            q.d.find_element(By.CSS_SELECTOR, '#side-tabs button[data-tab="history"]').click()
+            q.cell(0, 8).click()
+            q.wait(lambda d: "王会计" in d.find_element(By.ID, "tab-history").text)
+            shot(other, "05-history")
+        finally:
+            other.quit()
+
+    def test_06_export_downloads_the_xlsx(self):
+        meta = self.server.api("/api/meta")
+        if not meta["exportAvailable"]:
+            self.skipTest("the exporter is not wired into this build")
+        p = self.page
+        p.d.find_element(By.ID, "btn-export").click()
+        deadline = time.time() + 60
+        files = []
+        while time.time() < deadline:
+            files = [f for f in os.listdir(self.downloads) if f.endswith(".xlsx")]
+            if files:
+                break
+            time.sleep(0.2)
+        self.assertTrue(files, "no XLSX arrived")
+        path = os.path.join(self.downloads, files[0])
+        time.sleep(0.5)
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            self.assertIn("xl/workbook.xml", names)
+            sheets = [n for n in names if n.startswith("xl/worksheets/sheet")]
+            self.assertEqual(len(sheets), 13)
+            shared = z.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in names else ""
+            self.assertIn("预算收支总表", shared)
+        print(f"\n  exported {files[0]} ({os.path.getsize(path)} bytes, {len(sheets)} sheets)")
+
+    def test_07_keystroke_to_subtotal_latency(self):
+        p = self.page
+        xiang = self.xiang_row()[0]
+        p.click_tree_row(xiang)
+        p.js("window.__budget.latencies = []")
+        wall = []
+        for i in range(25):
+            p.cell(0, 8).click()
+            before = p.tree_total("total")
+            cur = fen_of(p.cell(0, 8).text)
+            target = cur + 100 + i
+            p.keys(f"{target // 100}.{target % 100:02d}")
+            t0 = time.perf_counter()
+            p.keys(Keys.ENTER)
+            p.wait(lambda d: fen_of(d.find_element(By.CSS_SELECTOR, '#tree-rows .row[data-key="total"] > div:nth-child(2)').text)
+                   != before if d.find_elements(By.CSS_SELECTOR, '#tree-rows .row[data-key="total"]') else False)
+            wall.append((time.perf_counter() - t0) * 1000)
+            p.wait(lambda d: d.execute_script("return !window.__budget.edit") and
+                   self.server.api("/api/items?function=2200101&limit=1")["items"][0]["amount"] == target)
+        lat = p.js("return window.__budget.latencies")
+        med = statistics.median(lat)
+        print(f"\n  keystroke (Enter) → subtotals on screen, in the page: median {med:.1f} ms, "
+              f"max {max(lat):.1f} ms over {len(lat)} edits")
+        print(f"  same, seen from selenium (includes WebDriver round trips): median {statistics.median(wall):.1f} ms")
+        confirm = p.js("return window.__budget.lastConfirmMs")
+        print(f"  last edit confirmed by the server (saved to SQLite) after {confirm:.1f} ms")
+        self.assertEqual(len(lat), 25)
+
+    def test_08_views_units_checks_and_narrative(self):
+        p = self.page
+        p.d.find_element(By.ID, "unit-wan").click()
+        shot(p.d, "08-wan-function")
+        for view in ["economic", "unit", "project"]:
+            p.d.find_element(By.CSS_SELECTOR, f'#views button[data-view="{view}"]').click()
+            p.wait(lambda d: d.execute_script("return window.__budget.tree.view") == view)
+            self.assertGreater(len(p.js("return window.__budget.tree.rows")), 0)
+            shot(p.d, f"08-wan-{view}")
+        p.d.find_element(By.ID, "unit-yuan").click()
+        p.d.find_element(By.CSS_SELECTOR, '#views button[data-view="function"]').click()
+        p.d.find_element(By.ID, "btn-checks").click()
+        p.wait(lambda d: "正在审核" not in d.find_element(By.ID, "tab-checks").text)
+        shot(p.d, "08-checks")
+        p.d.find_element(By.ID, "btn-narrative").click()
+        p.wait(lambda d: "正在生成" not in d.find_element(By.ID, "tab-narrative").text)
+        shot(p.d, "08-narrative")
+        # A code picker: type a name, pick with the keyboard.
+        p.click_tree_row("f:2200101")
+        p.cell(0, 3).click()
+        p.keys("基本")
+        p.wait(lambda d: d.find_element(By.ID, "picker").is_displayed())
+        shot(p.d, "08-code-picker")
+        p.keys(Keys.ESCAPE)
+
+
+@unittest.skipIf(os.environ.get("BUDGET_PERF_N", "100000") == "0", "BUDGET_PERF_N=0")
+class WorkbenchSpeedTest(unittest.TestCase):
+    """A synthetic budget of 10^5 lines: first screen and scrolling, measured and printed."""
+
+    def test_first_screen_and_scrolling(self):
+        n = int(os.environ.get("BUDGET_PERF_N", "100000"))
+        tmp = tempfile.mkdtemp(prefix="budget-perf-")
+        server = driver = None
+        try:
+            ws = os.path.join(tmp, "synthetic.budget")
+            subprocess.run([budget_bin(), "synthetic-workspace", str(n), ws], check=True, env=dict(os.environ, BUDGET_HOME=REPO))
+            t0 = time.perf_counter()
+            server = Server(ws)
+            print(f"\n  server loaded {n} lines in {(time.perf_counter() - t0) * 1000:.0f} ms")
+            driver = make_driver()
+            firsts = []
+            for i in range(3):
+                p = Page(driver, server.url, author="测速")
+                firsts.append(float(p.js("return document.body.dataset.firstScreenMs")))
+            print(f"  first screen at {n} lines (navigation start → tree and grid drawn): "
+                  f"{', '.join(f'{x:.0f}' for x in firsts)} ms; median {statistics.median(firsts):.0f} ms")
+            shot(driver, "09-synthetic-first-screen")
+            # Scrolling: the per-unit tree is the largest (about 10^4 rows).
+            driver.find_element(By.CSS_SELECTOR, '#views button[data-view="unit"]').click()
+            p.wait(lambda d: d.execute_script("return window.__budget.tree.view") == "unit")
+            rows = p.js("return window.__budget.visible.length")
+            frames = p.d.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                const box = document.getElementById('tree'); const times = []; let last = performance.now(); let k = 0;
+                function step(now) { times.push(now - last); last = now; box.scrollTop += 260;
+                  if (++k < 120) requestAnimationFrame(step); else done(times.slice(2)); }
+                requestAnimationFrame(step);""")
+            print(f"  scrolling a tree of {rows} rows, 10 rows per frame: median frame {statistics.median(frames):.1f} ms, "
+                  f"worst {max(frames):.1f} ms")
+            shot(driver, "09-synthetic-unit-tree-scrolled")
+            grid_frames = p.d.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                const box = document.getElementById('grid'); const times = []; let last = performance.now(); let k = 0;
+                function step(now) { times.push(now - last); last = now; box.scrollTop += 2600;
+                  if (++k < 120) requestAnimationFrame(step); else done(times.slice(2)); }
+                requestAnimationFrame(step);""")
+            print(f"  scrolling the grid of {p.js('return window.__budget.total')} lines, 100 rows per frame: "
+                  f"median frame {statistics.median(grid_frames):.1f} ms, worst {max(grid_frames):.1f} ms")
+            self.assertTrue(firsts)
+        finally:
+            if driver:
+                driver.quit()
+            if server:
+                server.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
