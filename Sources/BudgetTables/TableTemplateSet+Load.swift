@@ -257,7 +257,9 @@ struct Parser {
             if let m = co["measure"] {
                 if co["field"] != nil { fail(cp, "金额列（有 measure）不能同时有 field") }
                 if let kind = co["kind"] as? String, kind != "amount" { fail(cp, "有 measure 的列须是金额列（kind: amount）") }
-                guard let measure = measureRef(m, measures: measures, at: "\(cp).measure") else { continue }
+                // An unknown measure is reported once; the column keeps its place so the header
+                // and merge checks do not report the same mistake again.
+                let measure = measureRef(m, measures: measures, at: "\(cp).measure") ?? Measure(mask: 0)
                 columns.append(.init(key: key, kind: .amount, field: nil, measure: measure.intersection(filter), width: width))
             } else {
                 let kindName = string(co, "kind", at: cp, required: false) ?? "text"

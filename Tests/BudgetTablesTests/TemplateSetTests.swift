@@ -120,7 +120,7 @@ struct TemplateSetTests {
     @Test("an unknown measure is refused with the file and the name")
     func unknownMeasure() throws {
         let p = try Self.refusal(["b.json": Self.tableB.replacingOccurrences(of: "\"measure\": \"basic\"", with: "\"measure\": \"basci\"")])
-        #expect(p.count == 1)
+        #expect(p.count == 1, "\(p.map(\.message))")
         #expect(p.first?.file.hasSuffix("b.json") == true)
         #expect(p.first?.message.contains("未定义的口径 `basci`") == true)
     }

@@ -1,0 +1,108 @@
+import Testing
+@testable import BudgetCore
+
+/// Property tests: the incremental engine always equals a recalculation from scratch, and every
+/// total equals the sum of its parts, on random budgets and random edit sequences.
+@Suite("Roll-up engine")
+struct RollupTests {
+    static let measures: [Measure] = [
+        .all, Measure(kinds: [.basic]), Measure(kinds: [.project]), Measure(sources: [.generalPublic], carryover: [.currentYear]),
+        Measure(sources: Measure.fiscalSources), Measure(carryover: [.carriedOver]),
+        Measure(sources: [.generalPublic], carryover: [.currentYear], kinds: [.basic], natures: [.personnel]),
+        Measure(sources: [.unitFunds, .specialAccount], natures: [.publicUse]),
+    ]
+
+    /// Sum of matching items, the slow and obvious way.
+    static func naive(_ items: [LineItem], _ measure: Measure, _ match: (LineItem) -> Bool) -> Int64 {
+        items.reduce(0) { acc, i in
+            let slot = Slot.index(i.source, i.carryover, i.kind, CostNature(economic: i.economic))
+            return acc + ((measure.mask >> UInt64(slot)) & 1 == 1 && match(i) ? i.amount.fen : 0)
+        }
+    }
+
+    @Test("totals equal the sums of their parts, and the naive sums", arguments: [UInt64(1), 2, 3, 42])
+    func totalsAreSumsOfParts(seed: UInt64) {
+        let budget = SyntheticBudget.make(items: 3_000, units: 4, projectsPerUnit: 6, functionLeaves: 80, seed: seed)
+        let r = Rollup(budget: budget)
+        let codes = r.functionCodes
+        for m in RollupTests.measures {
+            let classes = codes.filter { $0.count == 3 }
+            #expect(r.total(.department, m).fen == classes.reduce(0) { $0 + r.total(.function($1), m).fen })
+            for c in codes where c.count < 7 {
+                let children = codes.filter { $0.count == c.count + 2 && $0.hasPrefix(c) }
+                #expect(r.total(.function(c), m).fen == children.reduce(0) { $0 + r.total(.function($1), m).fen }, "\(c)")
+            }
+            for c in codes.prefix(40) {
+                #expect(r.total(.function(c), m).fen == RollupTests.naive(budget.items, m) { $0.function.hasPrefix(c) })
+            }
+            for e in r.economicCodes where e.count == 3 {
+                #expect(r.total(.economic(e), m).fen == RollupTests.naive(budget.items, m) { $0.economic.hasPrefix(e) })
+            }
+            #expect(r.total(.department, m).fen == budget.units.reduce(0) { $0 + r.total(.unit($1.code), m).fen })
+            let projectTotal = r.projectNodes.reduce(Int64(0)) { $0 + r.total(.project(unit: $1.unit, code: $1.code), m).fen }
+            #expect(projectTotal == r.total(.department, m.intersection(Measure(kinds: [.project]))).fen)
+            let pairs = r.economicPairs.reduce(Int64(0)) { $0 + r.total(.economicPair(economic: $1.economic, government: $1.government), m).fen }
+            #expect(pairs == r.total(.department, m).fen)
+        }
+    }
+
+    @Test("random edit sequences: incremental state equals recalculation from scratch", arguments: [UInt64(7), 8, 9])
+    func incrementalEqualsScratch(seed: UInt64) {
+        var budget = SyntheticBudget.make(items: 500, units: 3, projectsPerUnit: 4, functionLeaves: 40, seed: seed)
+        var rng = SyntheticBudget.RNG(seed: seed &* 31)
+        var r = Rollup(budget: budget)
+        var live: [Int64: LineItem] = Dictionary(uniqueKeysWithValues: budget.items.enumerated().map { (Int64($0.offset), $0.element) })
+        var nextID = Int64(budget.items.count)
+        let pool = SyntheticBudget.make(items: 400, units: 3, projectsPerUnit: 4, functionLeaves: 40, seed: seed + 100).items
+        for step in 0..<2_000 {
+            switch rng.next() % 3 {
+            case 0:
+                let item = pool[Int(rng.next() % UInt64(pool.count))]
+                r.insert(item, id: nextID); live[nextID] = item; nextID += 1
+            case 1:
+                if let id = live.keys.randomElement(using: &rng) { r.remove(id: id); live[id] = nil }
+            default:
+                if let id = live.keys.randomElement(using: &rng) {
+                    var item = pool[Int(rng.next() % UInt64(pool.count))]
+                    item.amount = Money(fen: Int64(rng.next() % 1_000_000))
+                    r.update(id: id, to: item); live[id] = item
+                }
+            }
+            if step % 500 == 499 {
+                budget.items = live.sorted { $0.key < $1.key }.map(\.value)
+                let scratch = Rollup(budget: budget)
+                for node in r.knownNodes {
+                    #expect(r.slotSums(node) == scratch.slotSums(node), "node \(node) after \(step + 1) edits")
+                }
+                var recalculated = r
+                recalculated.recalculate()
+                for node in r.knownNodes { #expect(recalculated.slotSums(node) == r.slotSums(node)) }
+            }
+        }
+        #expect(r.lineCount == live.count)
+    }
+
+    @Test("an edit touches only the line's ancestors")
+    func editTouchesAncestors() {
+        var codes = CodeBook()
+        for c in ["208", "20805", "2080501", "2080505", "210", "21011", "2101101"] { codes.define(.function, code: c, name: c, origin: .defaults) }
+        codes.define(.economic, code: "30101", name: "基本工资", origin: .defaults)
+        codes.map(economic: "30101", to: EconomicMapping(administrative: "50101", institution: "50501"), origin: .defaults)
+        let units = [BudgetUnit(code: "001", name: "机关", type: .administrative), BudgetUnit(code: "002", name: "事业", type: .institution)]
+        var r = Rollup(codes: codes, units: units)
+        r.insert(LineItem(unit: "001", function: "2080501", economic: "30101", amount: Money(fen: 100)), id: 1)
+        r.insert(LineItem(unit: "002", function: "2101101", economic: "30101", amount: Money(fen: 250)), id: 2)
+        #expect(r.total(.function("208")).fen == 100)
+        #expect(r.total(.economicPair(economic: "30101", government: "50101")).fen == 100)
+        #expect(r.total(.economicPair(economic: "30101", government: "50501")).fen == 250)
+        r.update(id: 1, to: LineItem(unit: "001", function: "2080505", economic: "30101", amount: Money(fen: 40)))
+        #expect(r.total(.function("2080501")).fen == 0)
+        #expect(r.total(.function("2080505")).fen == 40)
+        #expect(r.total(.function("210")).fen == 250)
+        #expect(r.total(.department).fen == 290)
+        #expect(r.total(.department, Measure(natures: [.personnel])).fen == 290)
+        r.remove(id: 2)
+        #expect(r.total(.unit("002")).fen == 0)
+        #expect(r.total(.department).fen == 40)
+    }
+}

@@ -1,0 +1,204 @@
+import BudgetCore
+import BudgetWorkbook
+import Foundation
+import GRDB
+import Testing
+@testable import BudgetStore
+
+let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func demoBudget() throws -> Budget {
+    let codes = try CodeLists.loadDefaults(codesFolder: projectRoot.appendingPathComponent("Templates/codes"))
+    return try WorkbookFolder.read(projectRoot.appendingPathComponent("Workbooks/zezhou-natural-resources-2025"), defaults: codes)
+}
+
+func temporaryPath(_ name: String = #function) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("budget-store-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("\(name.filter(\.isLetter)).budget").path
+}
+
+@Suite("Workspace")
+struct WorkspaceTests {
+    @Test("a created workspace gives the same budget back")
+    func createAndRead() throws {
+        let budget = try demoBudget()
+        let path = temporaryPath()
+        try Workspace.create(at: path, budget: budget)
+        let back = try Workspace.open(path).budget()
+        #expect(back == budget)
+    }
+
+    @Test("edits are versioned, logged, and a stale edit is refused with the current value")
+    func edits() throws {
+        let path = temporaryPath()
+        let ws = try Workspace.create(at: path, budget: try demoBudget())
+        var item = try #require(try ws.item(1))
+        item.item.amount = Money(fen: 100_000_00)
+        let v2 = try ws.set(1, to: item.item, expectedVersion: 1, author: "张会计")
+        #expect(v2.version == 2)
+        var stale = item.item
+        stale.amount = Money(fen: 1)
+        do {
+            try ws.set(1, to: stale, expectedVersion: 1, author: "李会计")
+            Issue.record("a stale write must be refused")
+        } catch WorkspaceError.versionConflict(let current, _) {
+            #expect(current?.item.amount == Money(fen: 100_000_00))
+        }
+        let added = try ws.add(LineItem(unit: "080001", function: "2080501", economic: "30302", amount: Money(fen: 5)), author: "张会计")
+        try ws.remove(added.id, author: "张会计")
+        let history = try ws.history(of: 1)
+        #expect(history.map(\.action) == ["set"])
+        #expect(history[0].author == "张会计")
+        #expect(history[0].before?.amount == Money(fen: 104_495_000))
+        #expect(try ws.history(of: added.id).map(\.action) == ["add", "rm"])
+        let changes = try ws.changes(since: 0)
+        #expect(changes.removed == [added.id])
+        #expect(changes.items.map(\.id) == [1])
+    }
+
+    @Test("a line that breaks a data rule is refused and nothing is written")
+    func invalidEdit() throws {
+        let ws = try Workspace.create(at: temporaryPath(), budget: try demoBudget())
+        let before = try ws.budget()
+        #expect(throws: WorkspaceError.self) {
+            try ws.add(LineItem(unit: "080001", function: "2089999", economic: "30302", amount: Money(fen: 5)), author: "t")
+        }
+        #expect(throws: WorkspaceError.self) {
+            try ws.add(LineItem(unit: "080001", function: "2200199", economic: "30299", kind: .project, project: "P99", amount: .zero), author: "t")
+        }
+        var bad = try demoBudget().items
+        bad.append(LineItem(unit: "080001", function: "2200199", economic: "30299", kind: .project, project: nil, amount: .zero))
+        #expect(throws: WorkspaceError.self) { try ws.addItems(bad, replace: true, author: "t") }
+        #expect(try ws.budget() == before)
+        #expect(try ws.lastChangeID() == 0)
+    }
+
+    @Test("a foreign SQLite file and a workspace from a newer program are refused")
+    func identity() throws {
+        let foreign = temporaryPath()
+        let q = try DatabaseQueue(path: foreign)
+        try q.write { try $0.execute(sql: "CREATE TABLE t(x)") }
+        try q.close()
+        do { _ = try Workspace.open(foreign); Issue.record("must refuse") } catch WorkspaceError.notAWorkspace {}
+
+        let newer = temporaryPath()
+        try Workspace.create(at: newer, budget: try demoBudget()).close()
+        let q2 = try DatabaseQueue(path: newer)
+        try q2.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v9-from-the-future')") }
+        try q2.close()
+        do { _ = try Workspace.open(newer); Issue.record("must refuse") } catch WorkspaceError.newerVersion(_, let ids) {
+            #expect(ids == ["v9-from-the-future"])
+        }
+        do { _ = try Workspace.open("/nonexistent/x.budget"); Issue.record("must refuse") } catch WorkspaceError.notFound {}
+    }
+
+    @Test("bulk import replaces all lines in one transaction")
+    func bulk() throws {
+        let ws = try Workspace.create(at: temporaryPath(), budget: try demoBudget())
+        let items = try demoBudget().items
+        #expect(try ws.addItems(items, replace: true, author: "导入") == items.count)
+        #expect(try ws.budget().items == items)
+        #expect(try ws.addItems(Array(items.prefix(2)), replace: false, author: "导入") == 2)
+        #expect(try ws.budget().items.count == items.count + 2)
+    }
+
+    @Test("codes import adds and renames in one transaction")
+    func codes() throws {
+        let ws = try Workspace.create(at: temporaryPath(), budget: try demoBudget())
+        let r = try ws.importCodes(.function, [("2209988", "测试项"), ("2200101", "行政运行"), ("2200199", "其他（改名）")])
+        #expect(r.added == 1 && r.renamed == 1)
+        let book = try ws.budget().codes
+        #expect(book.entries[.function]?["2209988"]?.origin == .workbook)
+        #expect(book.entries[.function]?["2200101"]?.origin == .defaults)
+    }
+}
+
+/// The load command replaces a workspace only when the whole load succeeds: killed in the middle,
+/// the old workspace is intact.
+@Suite("Durability", .serialized)
+struct DurabilityTests {
+    /// The `budget` executable built beside the test bundle (`swift build` runs before `swift test` in CI).
+    static func budgetBinary() throws -> URL {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("budget")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        for c in [".build/debug/budget", ".build/release/budget"] {
+            let u = projectRoot.appendingPathComponent(c)
+            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "budget binary not built: run `swift build` first"])
+    }
+
+    @Test("kill -9 in the middle of a load leaves the old workspace as it was")
+    func killMidLoad() throws {
+        let binary = try DurabilityTests.budgetBinary()
+        let path = temporaryPath()
+        let original = try demoBudget()
+        try Workspace.create(at: path, budget: original).close()
+
+        // A budget large enough that its load takes a while.
+        let codes = try CodeLists.loadDefaults(codesFolder: projectRoot.appendingPathComponent("Templates/codes"))
+        let big = SyntheticBudget.make(items: 300_000, codes: codes)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("big")
+        try WorkbookFolder.write(big, to: folder)
+
+        var killedWhileLoading = 0
+        for delay in [0.15, 0.4, 0.8] {
+            let p = Process()
+            p.executableURL = binary
+            p.arguments = ["load", folder.path, "--into", path]
+            p.environment = ["BUDGET_HOME": projectRoot.path]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            if p.isRunning { killedWhileLoading += 1 }
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let ws = try Workspace.open(path)
+            #expect(try ws.budget() == original, "after a kill at \(delay) s")
+            try ws.close()
+        }
+        #expect(killedWhileLoading > 0, "the load finished before any kill: the test proved nothing")
+
+        // And a load that completes does replace it.
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["load", folder.path, "--into", path]
+        p.environment = ["BUDGET_HOME": projectRoot.path]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(try Workspace.open(path).budget().items.count == big.items.count)
+    }
+
+    @Test("a failed load exits non-zero and changes nothing")
+    func failedLoad() throws {
+        let binary = try DurabilityTests.budgetBinary()
+        let path = temporaryPath()
+        let original = try demoBudget()
+        try Workspace.create(at: path, budget: original).close()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("bad")
+        var bad = original
+        bad.items[0].function = "2089999"
+        try WorkbookFolder.write(bad, to: folder)
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["load", folder.path, "--into", path]
+        p.environment = ["BUDGET_HOME": projectRoot.path]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 1)
+        #expect(message.contains("items.csv") && message.contains("2089999"))
+        #expect(try Workspace.open(path).budget() == original)
+    }
+}
