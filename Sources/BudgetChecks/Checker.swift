@@ -181,7 +181,7 @@ public struct Checker: Sendable {
         }
         for s in sums {
             // A row without child rows is a leaf (a revenue 项 with no 目): nothing to add up.
-            guard !s.children.isEmpty, table.rows.contains(where: { $0.keys.contains(s.key) }) else { continue }
+            guard !s.children.isEmpty || s.key == tree.totalRow, table.rows.contains(where: { $0.keys.contains(s.key) }) else { continue }
             for (c, col) in columns {
                 let t = cell(table, s.key, c) ?? .zero
                 let ps = s.children.map { cell(table, $0, c) ?? .zero }

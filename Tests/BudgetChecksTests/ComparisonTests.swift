@@ -44,7 +44,7 @@ struct ComparisonTests {
     @Test("类增减超过阈值时警告；阈值可调")
     func thresholdWarnings() throws {
         let c = try comparison()
-        #expect(c.warnings.contains { $0.contains("212") })
+        #expect(c.warnings.contains { $0.contains("220") } && c.warnings.contains { $0.contains("224") } && !c.warnings.contains { $0.contains("212") })
         let loose = try comparison(threshold: 100_000)
         #expect(!loose.warnings.contains { $0.contains("变动") })
         var b = try Fixtures.demo()

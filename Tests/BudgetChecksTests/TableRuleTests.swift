@@ -75,7 +75,7 @@ struct TableRuleTests {
         let r = try Fixtures.check(budget)
         let t6 = r.all("T6.footing")
         #expect(t6.allSatisfy { $0.severity == .info && $0.printed })
-        let salary = try #require(t6.first { $0.places.contains { $0.contains("economic:301") && $0.contains("列 total") } })
+        let salary = try #require(t6.first { $0.places.contains { $0.hasPrefix("表 T6 行 economic:301 列 total") } })
         #expect(salary.found == Money(fen: 374_474 * 10_000))
         #expect(salary.expected == Money(fen: 374_475 * 10_000))
     }
