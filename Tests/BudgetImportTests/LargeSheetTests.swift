@@ -33,11 +33,9 @@ import ZIPFoundation
         try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(total),
                              modificationDate: Date(timeIntervalSince1970: 1_735_689_600),
                              compressionMethod: .deflate, bufferSize: 1 << 16) { position, size in
-            var d = Data(count: size)
-            d.withUnsafeMutableBytes { b in
-                for i in 0..<size { b[i] = byte(Int(position) + i) }
-            }
-            return d
+            var bytes = [UInt8](repeating: 0, count: size)
+            for i in 0..<size { bytes[i] = byte(Int(position) + i) }
+            return Data(bytes)
         }
     }
 
