@@ -1,32 +1,79 @@
+import BudgetChecks
 import BudgetCore
+import BudgetExport
+import BudgetTables
+import BudgetWorkbook
 import Foundation
 import Hummingbird
 
 /// Where the workbench calls the other modules: the checks (勾稽审核), the exporter and the narrative.
+/// The rule set and the table templates are read from Templates/ (ResourceRoot) on each call, so a
+/// template fixed while the server runs is used at once; their file names are fixed here, never
+/// taken from the browser.
 enum Integrations {
-    static let checksAvailable = false
-    static let exportAvailable = false
-    static let narrativeAvailable = false
+    static let checksAvailable = true
+    static let exportAvailable = true
+    static let narrativeAvailable = true
 
-    /// The checks panel: the data rules every line must satisfy (BudgetCore.LineItemValidator),
-    /// each problem leading to its line.
+    static func templates() throws -> TableTemplateSet {
+        do {
+            let root = try ResourceRoot.locate()
+            return try TableTemplateSet.load(root.templates.appendingPathComponent("tables/\(DisclosureExport.defaultTemplateSet)"))
+        } catch { throw APIError(.internalServerError, "找不到公开表模板：\(error)") }
+    }
+
+    static func rules() throws -> RuleSet {
+        do {
+            let root = try ResourceRoot.locate()
+            return try RuleSet.load(root.templates.appendingPathComponent("rules/shanxi-2025.json"))
+        } catch { throw APIError(.internalServerError, "找不到审核规则：\(error)") }
+    }
+
+    /// The checks panel: every rule of the rule set (data rules, footings, cross-table rules, the prior
+    /// year when given), each finding with the line items it involves.
     static func checks(_ workbench: Workbench) async throws -> API.Checks {
-        let found = try await workbench.dataProblems()
-        let problems = found.problems.map { p in
-            API.CheckProblem(rule: p.rule, severity: p.severity.rawValue, severityName: p.severity.chineseName,
-                             message: p.message, value: p.value, where_: p.location.description,
-                             items: p.location.item.map { [$0] } ?? [], filter: nil)
+        let s = try await workbench.snapshot()
+        let tables = TableBuilder(budget: s.budget, rollup: s.rollup).build(try templates())
+        let ctx = CheckContext(budget: s.budget, tables: tables, itemIDs: s.ids, prior: s.prior)
+        let report = Checker(rules: try rules()).run(ctx)
+        let problems = report.findings.map { f in
+            var message = f.message
+            if let d = f.difference, d != .zero {
+                message += "（相差 \(Money.hundredthsText(d.fen, grouped: true)) 元）"
+            }
+            return API.CheckProblem(rule: f.rule, severity: f.severity.rawValue, severityName: f.severity.chineseName,
+                                    message: message, value: nil, where_: f.places.joined(separator: "；"),
+                                    items: Array(f.items.prefix(500)), filter: nil)
         }
-        return API.Checks(source: "数据规则", problems: problems, truncated: found.truncated,
-                          errors: problems.filter { $0.severity == "error" }.count,
-                          warnings: problems.filter { $0.severity == "warning" }.count)
+        let skipped = report.skipped.count
+        return API.Checks(source: "\(report.ruleSetTitle)（\(report.rulesEvaluated) 条规则\(skipped > 0 ? "，\(skipped) 条未执行" : "")）",
+                          problems: problems, truncated: !report.omitted.isEmpty,
+                          errors: report.count(.error), warnings: report.count(.warning))
     }
 
+    /// The thirteen tables as one XLSX, written to a private temporary file and read back.
     static func export(_ workbench: Workbench) async throws -> (Data, String) {
-        throw APIError(.notImplemented, "导出模块尚未接入本版本")
+        let s = try await workbench.snapshot()
+        let set = try templates()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("budget-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let out = dir.appendingPathComponent("export.xlsx")
+            _ = try DisclosureExport.run(budget: s.budget, rollup: s.rollup, templates: set, out: out)
+            let data = try Data(contentsOf: out)
+            return (data, "\(s.budget.department)\(s.budget.year)年部门预算公开表.xlsx")
+        } catch let e as APIError { throw e } catch {
+            throw APIError(.internalServerError, "导出失败：\(error)")
+        }
     }
 
+    /// 部门预算情况说明, compared with the prior year (needs `--prior`).
     static func narrative(_ workbench: Workbench) async throws -> String {
-        throw APIError(.notImplemented, "说明模块尚未接入本版本")
+        let s = try await workbench.snapshot()
+        guard let prior = s.prior else {
+            throw APIError(.unprocessableContent, "生成说明需要上年预算：启动时加上 --prior 上年工作区，例如 budget serve 2025.budget --prior 2024.budget")
+        }
+        return Narrative(current: s.budget, prior: prior).renderText(withSources: false)
     }
 }

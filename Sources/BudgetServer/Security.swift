@@ -20,7 +20,10 @@ public struct ServerConfiguration: Sendable {
 
     public static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()
-        return h == "localhost" || h == "::1" || h == "[::1]" || h.hasPrefix("127.")
+        if h == "localhost" || h == "::1" || h == "[::1]" { return true }
+        // 127.0.0.0/8 written as four numbers; `127.0.0.1.evil.example` is a name, not this computer.
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { p in UInt8(p) != nil }
     }
 
     /// A random token for sharing on a network (128 bits, hex).

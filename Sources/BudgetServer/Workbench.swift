@@ -21,6 +21,7 @@ public actor Workbench {
     private var order: [Int64] = []
     /// The newest change-log id applied to `stored` and `rollup`.
     private(set) var lastChange: Int64
+    /// The data rules a pasted block is checked against before the batch insert.
     private let validator: LineItemValidator
     /// Bumped on every change; invalidates `filterCache`.
     private var generation = 0
@@ -182,24 +183,19 @@ public actor Workbench {
 
     func history(_ id: Int64) throws -> [ItemChange] { try workspace.history(of: id) }
 
-    /// The data rules (DOMAIN.md "Data rules") over every stored line, each problem naming its line.
-    func dataProblems(limit: Int = 500) throws -> ProblemCollector {
-        try refresh()
-        var out = ProblemCollector(limit: limit)
-        for id in order {
-            guard let s = stored[id] else { continue }
-            validator.validate(s.item, at: { Location(column: $0, item: id) }, into: &out)
-            if out.isFull { break }
-        }
-        return out
-    }
-
-    /// The budget as it is now, lines included (for the exporter and the checks).
-    func currentBudget() throws -> Budget {
+    /// The budget as it is now with the stored ids of its lines (same order), the roll-up and the prior year.
+    func snapshot() throws -> (budget: Budget, ids: [Int64], rollup: Rollup, prior: Budget?) {
         try refresh()
         var b = context
-        b.items = order.compactMap { stored[$0]?.item }
-        return b
+        var ids: [Int64] = []
+        ids.reserveCapacity(order.count)
+        b.items.reserveCapacity(order.count)
+        for id in order {
+            guard let s = stored[id] else { continue }
+            ids.append(id)
+            b.items.append(s.item)
+        }
+        return (b, ids, rollup, prior)
     }
 
     var itemCount: Int { stored.count }
