@@ -44,7 +44,7 @@ button.primary { background: var(--sel); color: #fff; border-color: var(--sel); 
 .spacer { flex: 1; }
 .author { color: var(--muted); }
 
-main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 320px; grid-template-rows: minmax(0, 46fr) minmax(0, 54fr); min-height: 0; }
+main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid-template-rows: minmax(0, 46fr) minmax(0, 54fr); min-height: 0; }
 #tree-pane { grid-column: 1; grid-row: 1; display: flex; flex-direction: column; min-height: 0; border-bottom: 2px solid var(--line); }
 #grid-pane { grid-column: 1; grid-row: 2; display: flex; flex-direction: column; min-height: 0; }
 #side { grid-column: 2; grid-row: 1 / 3; border-left: 1px solid var(--line); display: flex; flex-direction: column; min-height: 0; background: #fcfcfd; }
@@ -52,11 +52,11 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 320px; grid
 .hint { color: var(--muted); font-size: 12px; margin-left: auto; }
 .chip { background: var(--selbg); color: #174ea6; padding: 1px 8px; border-radius: 10px; max-width: 420px; overflow: hidden; text-overflow: ellipsis; }
 
-.vscroll { flex: 1; overflow: auto; position: relative; outline: none; min-height: 0; }
+.vscroll { flex: 1; overflow: auto; position: relative; outline: none; min-height: 0; contain: strict; }
 .vhead { position: sticky; top: 0; z-index: 3; display: grid; background: var(--head); border-bottom: 1px solid #b8bec6; font-weight: 600; width: max-content; min-width: 100%; }
 .vhead > div { padding: 4px 8px; border-right: 1px solid var(--line); white-space: nowrap; text-align: center; height: var(--row); }
 .vspace { position: relative; width: max-content; min-width: 100%; }
-.vrows { position: absolute; left: 0; right: 0; top: 0; }
+.vrows { position: absolute; left: 0; right: 0; top: 0; will-change: transform; }
 .row { display: grid; height: var(--row); border-bottom: 1px solid #eceef1; }
 .row > div { padding: 0 8px; line-height: calc(var(--row) - 1px); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-right: 1px solid #eceef1; }
 .num { text-align: right; font-variant-numeric: tabular-nums; font-family: "DejaVu Sans Mono", "Consolas", monospace; font-size: 12.5px; }
@@ -67,6 +67,10 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 320px; grid
 #tree .row.l0 { background: var(--l0); font-weight: 600; }
 #tree .row.l1 { background: var(--l1); }
 #tree .row.total { background: #e4e9f0; font-weight: 700; }
+/* the name column stays put when scrolling right (Excel's frozen panes) */
+.frozen { position: sticky; left: 0; z-index: 1; background: inherit; box-shadow: 1px 0 0 #c9ced6; }
+.vhead > .frozen { background: var(--head); z-index: 4; }
+#tree .row { background: #fff; }
 #tree .row.picked { outline: 2px solid var(--sel); outline-offset: -2px; }
 #tree .row:hover { filter: brightness(0.97); }
 .name { display: flex; gap: 6px; align-items: center; }
@@ -101,6 +105,7 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 320px; grid
 .muted { color: var(--muted); }
 .problem { border: 1px solid var(--line); border-left: 4px solid var(--bad); padding: 6px 8px; margin-bottom: 6px; border-radius: 3px; background: #fff; cursor: pointer; }
 .problem.warning { border-left-color: var(--warn); }
+.problem.info { border-left-color: #1a73e8; }
 .problem .where { color: var(--muted); font-size: 12px; }
 .ok { color: #067647; font-weight: 600; }
 .change { border-bottom: 1px solid var(--line); padding: 6px 0; }
@@ -266,7 +271,7 @@ function treeColumns() {
   cols.push({ title: m[0].title, w: 128, idx: 0 });
   if (S.meta.priorYear) {
     cols.push({ title: `上年数（${S.meta.priorYear}）`, w: 128, prior: 'prior' });
-    cols.push({ title: '增减额', w: 120, prior: 'diff' });
+    cols.push({ title: '增减额', w: 138, prior: 'diff' });
     cols.push({ title: '增减率', w: 82, prior: 'rate' });
   }
   for (let i = 1; i < m.length; i++) cols.push({ title: m[i].title, w: i <= 5 ? 122 : 118, idx: i });
@@ -306,7 +311,7 @@ function renderTreeHead() {
   const h = document.getElementById('tree-head');
   h.style.gridTemplateColumns = template(cols);
   h.innerHTML = '';
-  for (const c of cols) { const d = document.createElement('div'); d.textContent = c.title; h.appendChild(d); }
+  cols.forEach((c, i) => { const d = document.createElement('div'); d.textContent = c.title; if (i === 0) d.className = 'frozen'; h.appendChild(d); });
   document.getElementById('tree-title').textContent = VIEW_TITLES[S.view] + (S.wan ? '　单位：万元' : '　单位：元');
 }
 function treeCells(r) {
@@ -337,7 +342,7 @@ function renderTree() {
     div.style.gridTemplateColumns = tpl;
     div.dataset.key = r.key;
     const name = document.createElement('div');
-    name.className = 'name';
+    name.className = 'name frozen';
     name.style.paddingLeft = (8 + r.level * 18) + 'px';
     const tog = document.createElement('span');
     tog.className = 'tog';
@@ -408,8 +413,9 @@ function applyDelta(oldItem, newItem) {
     }
   }
   renderTree();
+  // A short highlight on the subtotals that moved (Web Animations: no forced layout).
   for (const el of document.querySelectorAll('#tree-rows .row')) {
-    if (touched.has(el.dataset.key)) { el.classList.remove('flash'); void el.offsetWidth; el.classList.add('flash'); }
+    if (touched.has(el.dataset.key) && el.animate) el.animate([{ backgroundColor: '#fff3bf' }, { backgroundColor: 'transparent' }], 700);
   }
   return missing;
 }
@@ -421,16 +427,16 @@ function scheduleTreeReload(ms) {
 
 // ---------- grid ----------
 const COLS = [
-  { key: 'id', title: '#', w: 64, ro: true, num: true },
-  { key: 'unit', title: '预算单位', w: 190, pick: 'unit' },
-  { key: 'function', title: '功能分类（项）', w: 250, pick: 'function' },
-  { key: 'economic', title: '经济分类（款）', w: 200, pick: 'economic' },
-  { key: 'source', title: '资金来源', w: 130, opts: () => S.meta.sources },
-  { key: 'carryover', title: '年度', w: 78, opts: () => ['当年', '上年结转'] },
-  { key: 'kind', title: '支出类型', w: 86, opts: () => ['基本支出', '项目支出'] },
-  { key: 'project', title: '项目', w: 180, pick: 'project' },
-  { key: 'amount', title: '金额', w: 140, num: true },
-  { key: 'memo', title: '备注', w: 200 },
+  { key: 'id', title: '#', w: 50, ro: true, num: true },
+  { key: 'unit', title: '预算单位', w: 150, pick: 'unit' },
+  { key: 'function', title: '功能分类（项）', w: 210, pick: 'function' },
+  { key: 'economic', title: '经济分类（款）', w: 170, pick: 'economic' },
+  { key: 'source', title: '资金来源', w: 106, opts: () => S.meta.sources },
+  { key: 'carryover', title: '年度', w: 76, opts: () => ['当年', '上年结转'] },
+  { key: 'kind', title: '支出类型', w: 76, opts: () => ['基本支出', '项目支出'] },
+  { key: 'project', title: '项目', w: 140, pick: 'project' },
+  { key: 'amount', title: '金额', w: 132, num: true },
+  { key: 'memo', title: '备注', w: 140 },
 ];
 const EDIT_COLS = COLS.map((c, i) => i).filter(i => !COLS[i].ro);
 
@@ -496,6 +502,7 @@ function setFilter(filter, label) {
   reloadGrid();
 }
 async function reloadGrid() {
+  S.gridGen = (S.gridGen || 0) + 1;   // answers to older requests are dropped
   S.pages.clear();
   S.pending.clear();
   await fetchPage(0);
@@ -504,13 +511,15 @@ async function reloadGrid() {
 async function fetchPage(p) {
   if (S.pending.has(p)) return;
   S.pending.add(p);
+  const gen = S.gridGen;
   try {
     const page = await api('GET', '/api/items?' + qs({ ...S.filter, offset: p * PAGE, limit: PAGE }));
+    if (gen !== S.gridGen) return;
     S.total = page.total;
     S.pages.set(p, page.items);
     document.getElementById('grid-space').style.height = ((S.total + 1) * ROW) + 'px';
     document.getElementById('grid-count').textContent = `共 ${S.total} 条，Ctrl+Z 撤销，F2 编辑，可从 Excel 粘贴`;
-  } finally { S.pending.delete(p); }
+  } finally { if (gen === S.gridGen) S.pending.delete(p); }
 }
 function renderGrid() {
   const box = document.getElementById('grid');
@@ -535,13 +544,18 @@ function renderGrid() {
       if (item) {
         d.textContent = r === S.total && c === 0 ? '＋' : (r === S.total && c === 8 && item.amount === 0 ? '' : cellText(item, c));
         if (r === S.total && c === 2 && !item.function) d.textContent = '在这一行输入新明细…';
+        if (!COLS[c].num && d.textContent.length > 8) d.title = d.textContent;
       } else { d.textContent = c === 0 ? '…' : ''; want.add(Math.floor(r / PAGE)); }
       div.appendChild(d);
     }
     frag.appendChild(div);
   }
   holder.replaceChildren(frag);
-  for (const p of want) fetchPage(p).then(renderGrid).catch(e => status(errorText(e), true));
+  // Fetch what is missing once; redraw when it arrives (never re-ask for a page already on its way).
+  for (const p of want) {
+    if (S.pending.has(p) || S.pages.has(p)) continue;
+    fetchPage(p).then(() => requestAnimationFrame(renderGrid)).catch(e => status(errorText(e), true));
+  }
   positionEditor();
 }
 function scrollToSel() {
@@ -662,8 +676,10 @@ async function commitEdit(dr, dc, t0) {
     next = withValue(item, col.key, editorValue());
   } catch (msg) { toast(msg, true); return; }
   endEdit();
+  // The optimistic part of saveLine (subtotals on screen) runs before the selection moves.
+  const saving = saveLine(item, next, false, t0);
   moveSel(dr, dc);
-  await saveLine(item, next, false, t0);
+  await saving;
 }
 function withValue(item, key, v) {
   const next = { ...item };
@@ -712,9 +728,9 @@ async function saveLine(before, after, fromHistory, keyTime) {
     return;
   }
   replaceCached(after);
-  renderGrid();
   applyDelta(before, after);
   noteLatency(t0);
+  renderGrid();
   try {
     const res = await api('PUT', '/api/items/' + before.id, inputOf({ ...after, version: before.version }));
     replaceCached(res.item);
@@ -737,6 +753,8 @@ async function saveLine(before, after, fromHistory, keyTime) {
   }
 }
 function noteLatency(t0) {
+  S.domLatencies = S.domLatencies || [];
+  S.domLatencies.push(performance.now() - t0);
   requestAnimationFrame(() => {
     const ms = performance.now() - t0;
     S.latencies = S.latencies || [];
@@ -932,7 +950,10 @@ async function runChecks() {
     box.innerHTML = '';
     const head = document.createElement('p');
     if (!res.problems.length) { head.className = 'ok'; head.textContent = `审核通过：${res.source}没有发现问题。`; }
-    else head.textContent = `${res.source}：${res.errors} 个错误，${res.warnings} 个警告${res.truncated ? '（只列出一部分）' : ''}。点一条查看涉及的明细。`;
+    else {
+      const info = res.problems.length - res.errors - res.warnings;
+      head.textContent = `${res.source}：${res.errors} 个错误，${res.warnings} 个警告，${info} 条提示${res.truncated ? '（只列出一部分）' : ''}。点一条查看涉及的明细。`;
+    }
     box.appendChild(head);
     for (const p of res.problems) {
       const d = document.createElement('div');

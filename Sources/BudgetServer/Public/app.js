@@ -142,7 +142,7 @@ function treeColumns() {
   cols.push({ title: m[0].title, w: 128, idx: 0 });
   if (S.meta.priorYear) {
     cols.push({ title: `上年数（${S.meta.priorYear}）`, w: 128, prior: 'prior' });
-    cols.push({ title: '增减额', w: 120, prior: 'diff' });
+    cols.push({ title: '增减额', w: 138, prior: 'diff' });
     cols.push({ title: '增减率', w: 82, prior: 'rate' });
   }
   for (let i = 1; i < m.length; i++) cols.push({ title: m[i].title, w: i <= 5 ? 122 : 118, idx: i });
@@ -182,7 +182,7 @@ function renderTreeHead() {
   const h = document.getElementById('tree-head');
   h.style.gridTemplateColumns = template(cols);
   h.innerHTML = '';
-  for (const c of cols) { const d = document.createElement('div'); d.textContent = c.title; h.appendChild(d); }
+  cols.forEach((c, i) => { const d = document.createElement('div'); d.textContent = c.title; if (i === 0) d.className = 'frozen'; h.appendChild(d); });
   document.getElementById('tree-title').textContent = VIEW_TITLES[S.view] + (S.wan ? '　单位：万元' : '　单位：元');
 }
 function treeCells(r) {
@@ -213,7 +213,7 @@ function renderTree() {
     div.style.gridTemplateColumns = tpl;
     div.dataset.key = r.key;
     const name = document.createElement('div');
-    name.className = 'name';
+    name.className = 'name frozen';
     name.style.paddingLeft = (8 + r.level * 18) + 'px';
     const tog = document.createElement('span');
     tog.className = 'tog';
@@ -284,8 +284,9 @@ function applyDelta(oldItem, newItem) {
     }
   }
   renderTree();
+  // A short highlight on the subtotals that moved (Web Animations: no forced layout).
   for (const el of document.querySelectorAll('#tree-rows .row')) {
-    if (touched.has(el.dataset.key)) { el.classList.remove('flash'); void el.offsetWidth; el.classList.add('flash'); }
+    if (touched.has(el.dataset.key) && el.animate) el.animate([{ backgroundColor: '#fff3bf' }, { backgroundColor: 'transparent' }], 700);
   }
   return missing;
 }
@@ -297,16 +298,16 @@ function scheduleTreeReload(ms) {
 
 // ---------- grid ----------
 const COLS = [
-  { key: 'id', title: '#', w: 64, ro: true, num: true },
-  { key: 'unit', title: '预算单位', w: 190, pick: 'unit' },
-  { key: 'function', title: '功能分类（项）', w: 250, pick: 'function' },
-  { key: 'economic', title: '经济分类（款）', w: 200, pick: 'economic' },
-  { key: 'source', title: '资金来源', w: 130, opts: () => S.meta.sources },
-  { key: 'carryover', title: '年度', w: 78, opts: () => ['当年', '上年结转'] },
-  { key: 'kind', title: '支出类型', w: 86, opts: () => ['基本支出', '项目支出'] },
-  { key: 'project', title: '项目', w: 180, pick: 'project' },
-  { key: 'amount', title: '金额', w: 140, num: true },
-  { key: 'memo', title: '备注', w: 200 },
+  { key: 'id', title: '#', w: 50, ro: true, num: true },
+  { key: 'unit', title: '预算单位', w: 150, pick: 'unit' },
+  { key: 'function', title: '功能分类（项）', w: 210, pick: 'function' },
+  { key: 'economic', title: '经济分类（款）', w: 170, pick: 'economic' },
+  { key: 'source', title: '资金来源', w: 106, opts: () => S.meta.sources },
+  { key: 'carryover', title: '年度', w: 76, opts: () => ['当年', '上年结转'] },
+  { key: 'kind', title: '支出类型', w: 76, opts: () => ['基本支出', '项目支出'] },
+  { key: 'project', title: '项目', w: 140, pick: 'project' },
+  { key: 'amount', title: '金额', w: 132, num: true },
+  { key: 'memo', title: '备注', w: 140 },
 ];
 const EDIT_COLS = COLS.map((c, i) => i).filter(i => !COLS[i].ro);
 
@@ -372,6 +373,7 @@ function setFilter(filter, label) {
   reloadGrid();
 }
 async function reloadGrid() {
+  S.gridGen = (S.gridGen || 0) + 1;   // answers to older requests are dropped
   S.pages.clear();
   S.pending.clear();
   await fetchPage(0);
@@ -380,13 +382,15 @@ async function reloadGrid() {
 async function fetchPage(p) {
   if (S.pending.has(p)) return;
   S.pending.add(p);
+  const gen = S.gridGen;
   try {
     const page = await api('GET', '/api/items?' + qs({ ...S.filter, offset: p * PAGE, limit: PAGE }));
+    if (gen !== S.gridGen) return;
     S.total = page.total;
     S.pages.set(p, page.items);
     document.getElementById('grid-space').style.height = ((S.total + 1) * ROW) + 'px';
     document.getElementById('grid-count').textContent = `共 ${S.total} 条，Ctrl+Z 撤销，F2 编辑，可从 Excel 粘贴`;
-  } finally { S.pending.delete(p); }
+  } finally { if (gen === S.gridGen) S.pending.delete(p); }
 }
 function renderGrid() {
   const box = document.getElementById('grid');
@@ -411,13 +415,18 @@ function renderGrid() {
       if (item) {
         d.textContent = r === S.total && c === 0 ? '＋' : (r === S.total && c === 8 && item.amount === 0 ? '' : cellText(item, c));
         if (r === S.total && c === 2 && !item.function) d.textContent = '在这一行输入新明细…';
+        if (!COLS[c].num && d.textContent.length > 8) d.title = d.textContent;
       } else { d.textContent = c === 0 ? '…' : ''; want.add(Math.floor(r / PAGE)); }
       div.appendChild(d);
     }
     frag.appendChild(div);
   }
   holder.replaceChildren(frag);
-  for (const p of want) fetchPage(p).then(renderGrid).catch(e => status(errorText(e), true));
+  // Fetch what is missing once; redraw when it arrives (never re-ask for a page already on its way).
+  for (const p of want) {
+    if (S.pending.has(p) || S.pages.has(p)) continue;
+    fetchPage(p).then(() => requestAnimationFrame(renderGrid)).catch(e => status(errorText(e), true));
+  }
   positionEditor();
 }
 function scrollToSel() {
@@ -538,8 +547,10 @@ async function commitEdit(dr, dc, t0) {
     next = withValue(item, col.key, editorValue());
   } catch (msg) { toast(msg, true); return; }
   endEdit();
+  // The optimistic part of saveLine (subtotals on screen) runs before the selection moves.
+  const saving = saveLine(item, next, false, t0);
   moveSel(dr, dc);
-  await saveLine(item, next, false, t0);
+  await saving;
 }
 function withValue(item, key, v) {
   const next = { ...item };
@@ -588,9 +599,9 @@ async function saveLine(before, after, fromHistory, keyTime) {
     return;
   }
   replaceCached(after);
-  renderGrid();
   applyDelta(before, after);
   noteLatency(t0);
+  renderGrid();
   try {
     const res = await api('PUT', '/api/items/' + before.id, inputOf({ ...after, version: before.version }));
     replaceCached(res.item);
@@ -613,6 +624,8 @@ async function saveLine(before, after, fromHistory, keyTime) {
   }
 }
 function noteLatency(t0) {
+  S.domLatencies = S.domLatencies || [];
+  S.domLatencies.push(performance.now() - t0);
   requestAnimationFrame(() => {
     const ms = performance.now() - t0;
     S.latencies = S.latencies || [];
@@ -808,7 +821,10 @@ async function runChecks() {
     box.innerHTML = '';
     const head = document.createElement('p');
     if (!res.problems.length) { head.className = 'ok'; head.textContent = `审核通过：${res.source}没有发现问题。`; }
-    else head.textContent = `${res.source}：${res.errors} 个错误，${res.warnings} 个警告${res.truncated ? '（只列出一部分）' : ''}。点一条查看涉及的明细。`;
+    else {
+      const info = res.problems.length - res.errors - res.warnings;
+      head.textContent = `${res.source}：${res.errors} 个错误，${res.warnings} 个警告，${info} 条提示${res.truncated ? '（只列出一部分）' : ''}。点一条查看涉及的明细。`;
+    }
     box.appendChild(head);
     for (const p of res.problems) {
       const d = document.createElement('div');
