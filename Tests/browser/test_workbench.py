@@ -254,6 +254,8 @@ class WorkbenchTest(unittest.TestCase):
         p.wait(lambda d: p.tree_total("total") == before["total"] + (new - old))
         for k in [xiang, kuan, lei, "total"]:
             self.assertEqual(p.tree_total(k), before[k] + (new - old), k)
+        # Enter committed and moved the selection one row down, as in Excel.
+        self.assertEqual(p.js("return window.__budget.sel"), {"r": 1, "c": 8})
         # The server confirmed it: the file holds it.
         p.wait(lambda d: self.server.api(f"/api/tree?view=function")["total"]["values"][0] == before["total"] + (new - old))
         shot(p.d, "02-after-edit")

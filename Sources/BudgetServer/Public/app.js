@@ -793,6 +793,7 @@ function gridKey(ev) {
 function editorKey(ev) {
   const e = S.edit;
   if (!e) return;
+  ev.stopPropagation();   // the editor sits inside the grid: its keys must not move the selection twice
   const k = ev.key;
   const picking = !document.getElementById('picker').hidden && e.picks.length > 0;
   if (k === 'Escape') { ev.preventDefault(); endEdit(); renderGrid(); return; }
