@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -74,6 +75,9 @@ class Server:
         if not self.url:
             self.stop()
             raise RuntimeError("budget serve did not print its address")
+        # Keep reading what the server prints, so a full pipe never blocks it.
+        self.output = []
+        threading.Thread(target=lambda: self.output.extend(iter(self.proc.stdout.readline, "")), daemon=True).start()
 
     def api(self, path):
         with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=30) as r:
@@ -86,6 +90,9 @@ class Server:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
 
 
 def make_driver(download_dir=None, width=1600, height=1000):
