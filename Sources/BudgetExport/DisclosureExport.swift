@@ -34,7 +34,8 @@ public enum DisclosureExport {
     /// With `strict`, a budget that breaks a data rule is refused before anything is written.
     public static func run(budget: Budget, rollup: Rollup? = nil, templates: TableTemplateSet, out: URL, split: URL? = nil,
                            strict: Bool = false, options: TableExporter.Options = .init(),
-                           itemLocation: @escaping (Int, String) -> Location = { i, c in Location(column: c, item: Int64(i + 1)) })
+                           itemLocation: @escaping (Int, String) -> Location = { i, c in Location(column: c, item: Int64(i + 1)) },
+                           adjust: ([DisclosureTable]) -> [DisclosureTable] = { $0 })
         throws -> Report {
         let collector = LineItemValidator.validate(budget, itemLocation: itemLocation,
                                                    revenueLocation: { i, c in Location(file: "收入", line: i + 1, column: c) })
@@ -44,7 +45,8 @@ public enum DisclosureExport {
         }
         let clock = ContinuousClock()
         var t = clock.now
-        let tables = TableBuilder(budget: budget, rollup: rollup ?? Rollup(budget: budget)).build(templates)
+        // `adjust` is where an option such as 舍位平衡 changes printed cells before they are written.
+        let tables = adjust(TableBuilder(budget: budget, rollup: rollup ?? Rollup(budget: budget)).build(templates))
         let build = clock.now - t
         t = clock.now
         try TableExporter.write(tables, to: out, options: options)

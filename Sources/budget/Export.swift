@@ -1,4 +1,5 @@
 import ArgumentParser
+import BudgetChecks
 import BudgetCore
 import BudgetExport
 import BudgetStore
@@ -20,19 +21,46 @@ extension BudgetCommand {
         @Option(help: "模板集文件夹（默认 Templates/tables/\(DisclosureExport.defaultTemplateSet)）") var template: String?
         @Option(help: "另外把每张表各写一个文件到这个文件夹") var split: String?
         @Flag(help: "数据有错误时不导出") var strict = false
+        @Flag(help: "舍位平衡：把最少的印刷数各调 0.01 万元，使每列每行印刷数都能加平（合计不变），并列出调整了哪些格")
+        var balanceRounding = false
 
         func run() throws {
             try runReporting {
                 let (budget, stored) = try ws.open().budgetWithItems()
                 let templates = try loadTemplates(template)
+                let rules = balanceRounding
+                    ? try RuleSet.load(ResourceRoot.locate().templates.appendingPathComponent("rules/\(DisclosureExport.defaultTemplateSet).json"))
+                    : nil
+                var moves: [String] = []
                 let report = try DisclosureExport.run(
                     budget: budget, templates: templates, out: URL(fileURLWithPath: out),
                     split: split.map { URL(fileURLWithPath: $0) }, strict: strict,
-                    itemLocation: { i, c in Location(column: c, item: i < stored.count ? stored[i].id : Int64(i + 1)) })
+                    itemLocation: { i, c in Location(column: c, item: i < stored.count ? stored[i].id : Int64(i + 1)) },
+                    adjust: { tables in
+                        guard let rules else { return tables }
+                        return tables.map { balanced($0, rules: rules, log: &moves) }
+                    })
                 printReport(report)
+                if balanceRounding {
+                    print(moves.isEmpty ? "舍位平衡：各表印刷数已经平衡，没有调整。" : "舍位平衡：调整了 \(moves.count) 个格（每格 0.01 万元，合计不变）：")
+                    for m in moves { print("  \(m)") }
+                }
             }
         }
     }
+}
+
+/// 舍位平衡 applied to one table: each moved cell is written as its adjusted printed figure, so
+/// the printed columns and rows foot; the exact amounts stay in the workspace.
+func balanced(_ table: DisclosureTable, rules: RuleSet, log: inout [String]) -> DisclosureTable {
+    let b = RoundingBalance.balance(table, rules: rules)
+    var t = table
+    for m in b.moves where m.row < t.rows.count && m.column < t.rows[m.row].cells.count {
+        t.rows[m.row].cells[m.column] = .amount(Money(fen: m.after * 10_000))
+        log.append("\(table.sheetName)：\(m.description)")
+    }
+    for u in b.unresolved { log.append("\(table.sheetName)：未能平衡 \(u)") }
+    return t
 }
 
 /// The template set at `path`, or the default set of the project.
