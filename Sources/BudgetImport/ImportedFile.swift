@@ -151,19 +151,19 @@ public enum FileImporter {
     static func readItems(_ input: TableInput, options: ImportOptions, into out: inout ImportedFile,
                           problems: inout ProblemCollector) throws {
         let t = TableReader(input: input, schema: .items)
-        let idx = Dictionary(uniqueKeysWithValues: ImportSchema.items.columns.enumerated().map { ($1.key, $0) })
         var unit: AmountUnit = .yuan
         var unitChecked = false
         var items: [LineItem] = []
         var rows: [Int32] = []
         var count = 0
+        if case .csv(let bytes, _) = input { items.reserveCapacity(bytes.count / 80); rows.reserveCapacity(bytes.count / 80) }
         let ok = try t.read(problems: &problems, warnings: &out.warnings) { row, problems in
             if !unitChecked {
                 unitChecked = true
                 unit = amountUnit(stated: t.statedAmountUnit, flag: options.amountUnit, table: t, problems: &problems)
             }
             count += 1
-            if let item = parseItem(row, idx, t, unit: unit, problems: &problems) {
+            if let item = parseItem(row, t, unit: unit, problems: &problems) {
                 items.append(item)
                 rows.append(Int32(clamping: row.number))
             }
@@ -187,11 +187,11 @@ public enum FileImporter {
         return stated ?? flag ?? .yuan
     }
 
-    static func parseItem(_ row: TableRow, _ idx: [String: Int], _ t: TableReader, unit amountUnit: AmountUnit,
+    static func parseItem(_ row: TableRow, _ t: TableReader, unit amountUnit: AmountUnit,
                           problems: inout ProblemCollector) -> LineItem? {
         var ok = true
         let n = row.number
-        func value(_ key: String) -> XLSXValue { row.values[idx[key]!] }
+        func value(_ key: String) -> XLSXValue { row.values[ItemColumn.index(key)] }
         func code(_ key: String, empty: String?) -> String {
             let v = value(key)
             do {
@@ -237,6 +237,24 @@ public enum FileImporter {
         return LineItem(unit: unit, function: function, economic: economic, source: source, carryover: carry, kind: kind,
                         project: project.isEmpty ? nil : project, amount: amount,
                         governmentEconomic: gov.isEmpty ? nil : gov, memo: memo)
+    }
+
+    /// The schema position of an item column, without hashing a string per cell.
+    enum ItemColumn {
+        static func index(_ key: String) -> Int {
+            switch key {
+            case "unit": return 0
+            case "function": return 1
+            case "economic": return 2
+            case "source": return 3
+            case "carryover": return 4
+            case "kind": return 5
+            case "project": return 6
+            case "amount": return 7
+            case "gov_economic": return 8
+            default: return 9
+            }
+        }
     }
 
     // MARK: 单位, 项目, 收入 (the rules of units.csv, projects.csv and revenue.csv)

@@ -46,6 +46,7 @@ extension BudgetCommand {
                 let isEmpty = current.units.isEmpty && current.projects.isEmpty && current.items.isEmpty
                     && current.revenue.isEmpty && changes == 0
                 let plan = try FileImporter.plan(imported, current: current, currentIsEmpty: isEmpty, replace: replace)
+                let checkTime = ContinuousClock.now - start - readTime
                 switch plan {
                 case .addItems(let items, let replace):
                     try w.addItems(items, replace: replace, author: author)
@@ -56,7 +57,8 @@ extension BudgetCommand {
                     print("已从 \(url.lastPathComponent) 建立工作区内容：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入 → \(ws.workspace)")
                 }
                 let total = ContinuousClock.now - start
-                print("读取 \(imported.rowsRead) 行用时 \(readTime.milliseconds) ms，共 \(total.milliseconds) ms")
+                let writeTime = total - readTime - checkTime
+                print("读取 \(imported.rowsRead) 行 \(readTime.milliseconds) ms，校验 \(checkTime.milliseconds) ms，写入工作区 \(writeTime.milliseconds) ms，共 \(total.milliseconds) ms")
             }
         }
     }
