@@ -34,10 +34,7 @@ extension FileImporter {
             compareWithWorkspace(file, current, &problems)
         }
         let v = LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
-        for (i, item) in file.items.enumerated() {
-            v.validate(item, at: { file.itemLocation(i, $0) }, into: &problems)
-            if problems.isFull { break }
-        }
+        v.validate(file.items, at: { file.itemLocation($0, $1) }, into: &problems)
         if rebuild {
             for (i, r) in context.revenue.enumerated() {
                 v.validate(r, at: { loc(file.revenueCells, file.revenueRows, i, $0) }, into: &problems)

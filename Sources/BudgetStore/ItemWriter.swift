@@ -12,24 +12,24 @@ struct ItemWriter {
         INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    static let sqlWithID = """
+        INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
-    func insert(_ items: [LineItem]) throws {
-        let stmt = try db.makeStatement(sql: ItemWriter.sql)
+    /// Inserts lines; with `firstID` they get the ids firstID, firstID + 1, … (else SQLite picks).
+    func insert(_ items: [LineItem], firstID: Int64? = nil) throws {
+        let stmt = try db.makeStatement(sql: firstID == nil ? ItemWriter.sql : ItemWriter.sqlWithID)
         let s = stmt.sqliteStatement
-        for item in items {
+        for (i, item) in items.enumerated() {
             try bind(s, item)
+            if let f = firstID { try check(sqlite3_bind_int64(s, 11, f + Int64(i))) }
             let rc = sqlite3_step(s)
             if rc != SQLITE_DONE {
                 throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: ItemWriter.sql)
             }
             try check(sqlite3_reset(s))
         }
-    }
-
-    /// Inserts one line and returns its id.
-    func insertOne(_ item: LineItem) throws -> Int64 {
-        try insert([item])
-        return db.lastInsertedRowID
     }
 
     private func check(_ rc: Int32) throws {

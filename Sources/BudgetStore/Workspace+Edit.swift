@@ -2,16 +2,6 @@ import BudgetCore
 import Foundation
 import GRDB
 
-/// Line items in the change log, as JSON a person can read.
-enum ChangeJSON {
-    static func encode(_ item: LineItem) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: e.encode(item), as: UTF8.self)) ?? ""
-    }
-    static func decode(_ s: String) -> LineItem? { try? JSONDecoder().decode(LineItem.self, from: Data(s.utf8)) }
-}
-
 extension Workspace {
     static func now() -> String {
         let f = ISO8601DateFormatter()
@@ -42,8 +32,14 @@ extension Workspace {
     }
 
     static func log(_ db: Database, id: Int64, author: String, action: String, before: LineItem?, after: LineItem?) throws {
-        try db.execute(sql: "INSERT INTO change_log(item_id, at, author, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [id, now(), author, action, before.map(ChangeJSON.encode), after.map(ChangeJSON.encode)])
+        try ChangeLogWriter(db, author: author).log(id: id, action: action, before: before, after: after)
+    }
+
+    /// The id for a new line: past every line that exists or ever existed, so an id's history
+    /// (change_log) never mixes two lines, even after the newest line was removed.
+    static func nextItemID(_ db: Database) throws -> Int64 {
+        let sql = "SELECT max(coalesce((SELECT max(id) FROM item), 0), coalesce((SELECT max(item_id) FROM change_log), 0)) + 1"
+        return try Int64.fetchOne(db, sql: sql) ?? 1
     }
 
     /// Adds one line in one transaction, logged. Refused (nothing written) if it breaks a data rule.
@@ -51,7 +47,8 @@ extension Workspace {
     public func add(_ item: LineItem, author: String) throws -> StoredItem {
         try write { db in
             try Workspace.validate(item, db)
-            let id = try ItemWriter(db).insertOne(item)
+            let id = try Workspace.nextItemID(db)
+            try ItemWriter(db).insert([item], firstID: id)
             try Workspace.log(db, id: id, author: author, action: "add", before: nil, after: item)
             return StoredItem(id: id, version: 1, item: item)
         }
@@ -62,7 +59,7 @@ extension Workspace {
     @discardableResult
     public func set(_ id: Int64, to item: LineItem, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
         try write { db in
-            guard let current = try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).first else {
+            guard let current = try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first else {
                 if let v = expectedVersion { throw WorkspaceError.versionConflict(current: nil, expected: v) }
                 throw WorkspaceError.itemNotFound(id)
             }
@@ -84,7 +81,7 @@ extension Workspace {
     @discardableResult
     public func remove(_ id: Int64, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
         try write { db in
-            guard let current = try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).first else {
+            guard let current = try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first else {
                 if let v = expectedVersion { throw WorkspaceError.versionConflict(current: nil, expected: v) }
                 throw WorkspaceError.itemNotFound(id)
             }
@@ -102,15 +99,17 @@ extension Workspace {
     @discardableResult
     public func addItems(_ items: [LineItem], replace: Bool, author: String) throws -> Int {
         try write { db in
+            let log = try ChangeLogWriter(db, author: author)
+            let first = try Workspace.nextItemID(db)
             if replace {
-                let old = try Workspace.fetchItems(db, sql: "SELECT * FROM item")
-                for o in old { try Workspace.log(db, id: o.id, author: author, action: "rm", before: o.item, after: nil) }
+                for o in try Workspace.fetchItems(db, tail: "ORDER BY id") {
+                    try log.log(id: o.id, action: "rm", before: o.item, after: nil)
+                }
                 try db.execute(sql: "DELETE FROM item")
             }
-            let first = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
-            try ItemWriter(db).insert(items)
+            try ItemWriter(db).insert(items, firstID: first)
             for (i, item) in items.enumerated() {
-                try Workspace.log(db, id: first + Int64(i), author: author, action: "add", before: nil, after: item)
+                try log.log(id: first + Int64(i), action: "add", before: nil, after: item)
             }
             return items.count
         }

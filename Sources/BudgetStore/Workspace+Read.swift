@@ -24,7 +24,7 @@ extension Workspace {
         b.projects = try Row.fetchAll(db, sql: "SELECT code, unit, name, category FROM project ORDER BY unit, code").map {
             Project(code: $0[0], unit: $0[1], name: $0[2], category: ProjectCategory(rawValue: $0[3]) ?? .none)
         }
-        let stored = try fetchItems(db, sql: "SELECT * FROM item ORDER BY id")
+        let stored = try fetchItems(db, tail: "ORDER BY id")
         b.items = stored.map(\.item)
         b.revenue = try Row.fetchAll(db, sql: "SELECT source, code, amount FROM revenue ORDER BY id").map {
             RevenueLine(source: Source(rawValue: $0[0]) ?? .governmentFund, code: $0[1], amount: Money(fen: $0[2]))
@@ -47,23 +47,9 @@ extension Workspace {
         return book
     }
 
-    static func fetchItems(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [StoredItem] {
-        var out: [StoredItem] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let r = try rows.next() { out.append(storedItem(r)) }
-        return out
-    }
-
-    static func storedItem(_ r: Row) -> StoredItem {
-        let project: String? = r["project"]
-        let gov: String? = r["gov_economic"]
-        let item = LineItem(unit: r["unit"], function: r["function"], economic: r["economic"],
-                            source: Source(rawValue: r["source"]) ?? .generalPublic,
-                            carryover: Carryover(rawValue: r["carryover"]) ?? .currentYear,
-                            kind: ExpenditureKind(rawValue: r["kind"]) ?? .basic,
-                            project: project, amount: Money(fen: r["amount"]), governmentEconomic: gov,
-                            memo: r["memo"])
-        return StoredItem(id: r["id"], version: r["version"], item: item)
+    /// Items of `SELECT … FROM item <tail>`.
+    static func fetchItems(_ db: Database, tail: String, arguments: StatementArguments = []) throws -> [StoredItem] {
+        try ItemReader.fetch(db, tail: tail, arguments: arguments)
     }
 
     /// Line items matching a filter, in id order.
@@ -80,13 +66,13 @@ extension Workspace {
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let limitSQL = filter.limit.map { " LIMIT \($0)" } ?? ""
         return try dbWriter.read { db in
-            try Workspace.fetchItems(db, sql: "SELECT * FROM item\(whereSQL) ORDER BY id\(limitSQL)",
+            try Workspace.fetchItems(db, tail: "\(whereSQL) ORDER BY id\(limitSQL)",
                                      arguments: StatementArguments(args))
         }
     }
 
     public func item(_ id: Int64) throws -> StoredItem? {
-        try dbWriter.read { db in try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).first }
+        try dbWriter.read { db in try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first }
     }
 
     /// The change log of one line, oldest first.
@@ -114,7 +100,7 @@ extension Workspace {
             var items: [StoredItem] = []
             var removed: [Int64] = []
             for t in touched {
-                if let s = try Workspace.fetchItems(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [t]).first {
+                if let s = try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [t]).first {
                     items.append(s)
                 } else { removed.append(t) }
             }

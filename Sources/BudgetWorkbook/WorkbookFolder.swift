@@ -41,10 +41,7 @@ public enum WorkbookFolder {
         }
         if contextIsSound {
             let v = LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects)
-            for (i, item) in budget.items.enumerated() {
-                v.validate(item, at: { itemLines.location(i, $0) }, into: &problems)
-                if problems.isFull { break }
-            }
+            v.validate(budget.items, at: { itemLines.location($0, $1) }, into: &problems)
             for (i, r) in budget.revenue.enumerated() {
                 v.validate(r, at: { Location(file: "revenue.csv", line: revenueLines.line(i), column: $0) }, into: &problems)
             }
@@ -157,7 +154,8 @@ public enum WorkbookFolder {
     static let kindBytes = ExpenditureKind.allCases.map { (Array($0.name.utf8), $0) }
 
     /// Reads items.csv (or any CSV with its columns), with the line number of each item.
-    /// Hot path for large budgets: enumerations are compared as bytes and amounts parsed from bytes.
+    /// Hot path for large budgets: columns are found once, codes are interned (one String per
+    /// distinct value), enumerations are compared as bytes and amounts parsed from bytes.
     public static func readItems(_ bytes: [UInt8], file: String, aliases: [String: String] = [:],
                                  problems: inout ProblemCollector) -> (items: [LineItem], lines: [Int32]) {
         guard var t = CSVTable(file: file, bytes: bytes, required: itemRequired,
@@ -167,8 +165,9 @@ public enum WorkbookFolder {
         items.reserveCapacity(bytes.count / 80)
         var lines: [Int32] = []
         lines.reserveCapacity(bytes.count / 80)
+        var parser = ItemParser(t)
         t.forEachRecord(problems: &problems) { line, r, problems in
-            if let item = parseItem(r, line: line, problems: &problems) {
+            if let item = parser.parse(r, line: line, problems: &problems) {
                 items.append(item)
                 lines.append(Int32(line))
             }
@@ -176,54 +175,73 @@ public enum WorkbookFolder {
         return (items, lines)
     }
 
-    static func pick<T>(_ r: CSVTable.Record, _ column: String, _ table: [([UInt8], T)], init slow: (String) -> T?) -> T? {
-        guard let f = r.field(column) else { return nil }
-        for (b, v) in table where r.table.reader.field(f, equals: b) { return v }
-        return slow(r.text(column))
-    }
+    /// Parses item records; holds the column positions and the interned codes.
+    struct ItemParser {
+        let unit, function, economic, source, carryover, kind, amount: Int
+        let project, gov, memo: Int?
+        var units = TextInterner(), functions = TextInterner(), economics = TextInterner()
+        var projects = TextInterner(), governments = TextInterner()
+        var memos = TextInterner(limit: 4096)
 
-    static func parseItem(_ r: CSVTable.Record, line: Int, problems: inout ProblemCollector) -> LineItem? {
-        var ok = true
-        let unit = r.text("unit"), function = r.text("function"), economic = r.text("economic")
-        if unit.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "unit"), message: "单位为空")); ok = false }
-        if function.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "function"), message: "功能分类科目为空")); ok = false }
-        if economic.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "economic"), message: "经济分类科目为空")); ok = false }
-        let source = pick(r, "source", sourceBytes, init: Source.init(name:))
-        if source == nil {
-            problems.add(Problem(rule: "source", location: r.location(line, "source"), value: r.text("source"),
-                                 message: "资金来源 `\(r.text("source"))` 不对，应为 一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金 或 单位资金"))
-            ok = false
+        init(_ t: CSVTable) {
+            // Required columns are present: CSVTable refuses a header without them.
+            unit = t.index["unit"]!; function = t.index["function"]!; economic = t.index["economic"]!
+            source = t.index["source"]!; carryover = t.index["carryover"]!; kind = t.index["kind"]!
+            amount = t.index["amount"]!
+            project = t.index["project"]; gov = t.index["gov_economic"]; memo = t.index["memo"]
         }
-        let carry = pick(r, "carryover", carryoverBytes, init: Carryover.init(name:))
-        if carry == nil {
-            problems.add(Problem(rule: "carryover", location: r.location(line, "carryover"), value: r.text("carryover"),
-                                 message: "`\(r.text("carryover"))` 不对，应为 当年 或 上年结转"))
-            ok = false
+
+        static func pick<T>(_ r: CSVTable.Record, _ i: Int, _ table: [([UInt8], T)], init slow: (String) -> T?) -> T? {
+            let f = r.fields[i]
+            for (b, v) in table where r.table.reader.field(f, equals: b) { return v }
+            return slow(r.table.reader.trimmed(f))
         }
-        let kind = pick(r, "kind", kindBytes, init: ExpenditureKind.init(name:))
-        if kind == nil {
-            problems.add(Problem(rule: "kind", location: r.location(line, "kind"), value: r.text("kind"),
-                                 message: "支出类型 `\(r.text("kind"))` 不对，应为 基本支出 或 项目支出"))
-            ok = false
-        }
-        var amount = Money.zero
-        if let f = r.field("amount") {
+
+        mutating func parse(_ r: CSVTable.Record, line: Int, problems: inout ProblemCollector) -> LineItem? {
+            let reader = r.table.reader
+            var ok = true
+            let unit = reader.interned(r.fields[self.unit], &units)
+            let function = reader.interned(r.fields[self.function], &functions)
+            let economic = reader.interned(r.fields[self.economic], &economics)
+            if unit.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "unit"), message: "单位为空")); ok = false }
+            if function.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "function"), message: "功能分类科目为空")); ok = false }
+            if economic.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "economic"), message: "经济分类科目为空")); ok = false }
+            let source = Self.pick(r, self.source, sourceBytes, init: Source.init(name:))
+            if source == nil {
+                problems.add(Problem(rule: "source", location: r.location(line, "source"), value: r.text("source"),
+                                     message: "资金来源 `\(r.text("source"))` 不对，应为 一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金 或 单位资金"))
+                ok = false
+            }
+            let carry = Self.pick(r, carryover, carryoverBytes, init: Carryover.init(name:))
+            if carry == nil {
+                problems.add(Problem(rule: "carryover", location: r.location(line, "carryover"), value: r.text("carryover"),
+                                     message: "`\(r.text("carryover"))` 不对，应为 当年 或 上年结转"))
+                ok = false
+            }
+            let kind = Self.pick(r, self.kind, kindBytes, init: ExpenditureKind.init(name:))
+            if kind == nil {
+                problems.add(Problem(rule: "kind", location: r.location(line, "kind"), value: r.text("kind"),
+                                     message: "支出类型 `\(r.text("kind"))` 不对，应为 基本支出 或 项目支出"))
+                ok = false
+            }
+            var money = Money.zero
             do {
-                amount = try r.table.reader.withBytes(f) { b in try Money.parseYuan(bytes: b) }
+                money = try reader.withBytes(r.fields[amount]) { b in try Money.parseYuan(bytes: b) }
             } catch {
                 // Retry with spaces trimmed (Excel pads), then report.
-                do { amount = try Money.parseYuan(r.text("amount")) } catch {
+                do { money = try Money.parseYuan(r.text("amount")) } catch {
                     problems.add(Problem(rule: "amount", location: r.location(line, "amount"), value: r.text("amount"),
                                          message: "\(error)"))
                     ok = false
                 }
             }
+            guard ok, let source, let carry, let kind else { return nil }
+            let projectCode = self.project.map { reader.interned(r.fields[$0], &projects) } ?? ""
+            let govCode = gov.map { reader.interned(r.fields[$0], &governments) } ?? ""
+            return LineItem(unit: unit, function: function, economic: economic, source: source, carryover: carry, kind: kind,
+                            project: projectCode.isEmpty ? nil : projectCode, amount: money,
+                            governmentEconomic: govCode.isEmpty ? nil : govCode, memo: memo.map { reader.internedRaw(r.fields[$0], &memos) } ?? "")
         }
-        guard ok, let source, let carry, let kind else { return nil }
-        let project = r.text("project"), gov = r.text("gov_economic")
-        return LineItem(unit: unit, function: function, economic: economic, source: source, carryover: carry, kind: kind,
-                        project: project.isEmpty ? nil : project, amount: amount,
-                        governmentEconomic: gov.isEmpty ? nil : gov, memo: r.raw("memo"))
     }
 
     static func readRevenue(_ bytes: [UInt8], problems: inout ProblemCollector) -> ([RevenueLine], [Int32]) {

@@ -44,6 +44,34 @@ struct CodeAndValidationTests {
         #expect(out.problems[2].message.contains("P07") && out.problems[2].message.contains("080001"))
     }
 
+    @Test("checking many lines at once reports exactly what checking them one by one does")
+    func bulkEqualsOneByOne() {
+        let v = LineItemValidator(codes: book(), units: [BudgetUnit(code: "080001", name: "局", type: .administrative),
+                                                         BudgetUnit(code: "080002", name: "中心", type: .institution)],
+                                  projects: [Project(code: "P01", unit: "080001", name: "项目")])
+        // Every value of each dimension, good and bad, in random combinations: the memo by distinct
+        // value must neither hide a problem nor invent one.
+        let units = ["080001", "080002", "999"], functions = ["2080501", "2080599", "2089999", "20805", "20805x1"]
+        let economics = ["30101", "30302", "3010", "30199"], governments: [String?] = [nil, nil, "50101", "50199"]
+        let projects: [String?] = [nil, "P01", "P07", ""]
+        var rng = SyntheticBudget.RNG(seed: 11)
+        func any<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
+        let lines = (0..<3_000).map { _ in
+            LineItem(unit: any(units), function: any(functions), economic: any(economics),
+                     kind: rng.next() % 2 == 0 ? .basic : .project, project: any(projects),
+                     amount: Money(fen: 1), governmentEconomic: any(governments))
+        }
+        let at = { (i: Int, c: String) in Location(file: "items.csv", line: i + 2, column: c) }
+        var one = ProblemCollector(limit: 100_000), bulk = ProblemCollector(limit: 100_000)
+        for (i, l) in lines.enumerated() { v.validate(l, at: { at(i, $0) }, into: &one) }
+        v.validate(lines, at: at, into: &bulk)
+        #expect(one.problems.count > 1_000)
+        #expect(bulk.problems == one.problems)
+        var limited = ProblemCollector(limit: 50)
+        v.validate(lines, at: at, into: &limited)
+        #expect(limited.problems == Array(one.problems.prefix(50)))
+    }
+
     @Test("the collector stops at its limit and says so")
     func limit() {
         var out = ProblemCollector(limit: 3)

@@ -103,6 +103,53 @@ struct WorkspaceTests {
         #expect(try ws.budget().items.count == items.count + 2)
     }
 
+    @Test("a line's id is never given to another line, so its history stays its own")
+    func idsNotReused() throws {
+        let ws = try Workspace.create(at: temporaryPath(), budget: try demoBudget())
+        let newest = try #require(try ws.items().last)
+        try ws.remove(newest.id, author: "张会计")
+        let added = try ws.add(newest.item, author: "李会计")
+        #expect(added.id == newest.id + 1)
+        #expect(try ws.history(of: newest.id).map(\.action) == ["rm"])
+        #expect(try ws.history(of: added.id).map(\.action) == ["add"])
+        // An import with --replace continues after every id ever used, and logs what it removed.
+        let before = try ws.items().map(\.id)
+        #expect(try ws.addItems([newest.item], replace: true, author: "导入") == 1)
+        let after = try ws.items()
+        #expect(after.count == 1 && after[0].id == added.id + 1)
+        for id in before { #expect(try ws.history(of: id).last?.action == "rm") }
+        #expect(try ws.history(of: after[0].id).first?.after == newest.item)
+    }
+
+    @Test("the change log writes what JSONEncoder would, and reads it back")
+    func changeJSON() throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let memos = ["", "据实列支", "a \"quoted\" \\ back/slash", "tab\there\nline\r\u{01}\u{1F}", "emoji 🎉 and 、，"]
+        for (i, memo) in memos.enumerated() {
+            let item = LineItem(unit: "080001", function: "2080501", economic: "30101", source: Source(rawValue: i % 5)!,
+                                carryover: i % 2 == 0 ? .currentYear : .carriedOver, kind: i % 2 == 0 ? .basic : .project,
+                                project: i % 2 == 0 ? nil : "P0\(i)", amount: Money(fen: Int64(i) * 1_000_003),
+                                governmentEconomic: i == 3 ? "50101" : nil, memo: memo)
+            let ours = ChangeJSON.encode(item)
+            #expect(ours == String(decoding: try e.encode(item), as: UTF8.self))
+            #expect(ChangeJSON.decode(ours) == item)
+        }
+    }
+
+    @Test("a workspace built by a load has exactly the schema the migrations make")
+    func loadedSchemaIsMigrated() throws {
+        let loaded = try Workspace.create(at: temporaryPath(), budget: try demoBudget())
+        let migratedPath = temporaryPath("migrated")
+        let queue = try DatabaseQueue(path: migratedPath)
+        try Schema.migrator.migrate(queue)
+        let sql = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        let expected = try queue.read { db in try Row.fetchAll(db, sql: sql) }
+        let actual = try loaded.dbWriter.read { db in try Row.fetchAll(db, sql: sql) }
+        #expect(actual == expected)
+        #expect(try loaded.dbWriter.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+    }
+
     @Test("codes import adds and renames in one transaction")
     func codes() throws {
         let ws = try Workspace.create(at: temporaryPath(), budget: try demoBudget())

@@ -183,4 +183,22 @@ struct WorkbookFolderTests {
         let b = try WorkbookFolder.read(dir, defaults: try defaults())
         #expect(Rollup(budget: b).total(.department).wanText == "13487.42")
     }
+
+    @Test("codes padded with spaces, tabs or ideographic spaces read as the clean codes")
+    func paddedCodes() throws {
+        let dir = try demoCopy()
+        let url = dir.appendingPathComponent("items.csv")
+        let clean = try WorkbookFolder.read(dir, defaults: try defaults())
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let pads = [" ", "\t", "\u{3000}", " \u{3000} "]
+        var out: [String] = [String(lines[0])]
+        for (i, line) in lines.dropFirst().enumerated() where !line.isEmpty && !line.contains("\"") {
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for c in [0, 1, 2, 6] where !fields[c].isEmpty { fields[c] = pads[i % 4] + fields[c] + pads[(i + 1) % 4] }
+            out.append(fields.joined(separator: ","))
+        }
+        #expect(out.count == lines.filter { !$0.isEmpty }.count)
+        try (out.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        #expect(try WorkbookFolder.read(dir, defaults: try defaults()).items == clean.items)
+    }
 }

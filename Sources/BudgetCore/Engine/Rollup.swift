@@ -38,12 +38,15 @@ public struct Rollup: Sendable {
     private var rowOfID: [Int64: Int32] = [:]
     private var freeRows: [Int32] = []
 
-    private var unitTypes: [String: UnitType]
+    // Resolution caches: each distinct code is turned into node ids once, so adding a line costs a
+    // few lookups instead of building and hashing a dozen nodes (a 10^6-line build must stay well
+    // under a second).
+    private var resolver: Resolver
     private let codes: CodeBook
 
     public init(codes: CodeBook, units: [BudgetUnit]) {
         self.codes = codes
-        self.unitTypes = Dictionary(units.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
+        self.resolver = Resolver(units: units)
         _ = node(.department)
     }
 
@@ -77,24 +80,115 @@ public struct Rollup: Sendable {
             refs.append(contentsOf: repeatElement(-1, count: Rollup.stride))
         }
         let r = Int(row)
-        let slot = Slot.index(item.source, item.carryover, item.kind, CostNature(economic: item.economic))
+        let nature = resolve(item, into: r * Rollup.stride)
         amounts[r] = item.amount.fen
-        slots[r] = UInt8(slot)
+        slots[r] = UInt8(Slot.index(item.source, item.carryover, item.kind, nature))
         alive[r] = true
         rowOfID[id] = row
-        var k = r * Rollup.stride
-        func put(_ n: Int32) { refs[k] = n; k += 1 }
-        put(node(.department))
-        for c in CodeSet.function.path(of: item.function) { put(node(.function(c))) }
-        for c in CodeSet.economic.path(of: item.economic) { put(node(.economic(c))) }
-        let unitType = unitTypes[item.unit] ?? .administrative
-        let gov = codes.governmentEconomic(for: item.economic, unitType: unitType, override: item.governmentEconomic) ?? ""
-        put(node(.economicPair(economic: item.economic, government: gov)))
-        put(node(.unit(item.unit)))
-        if let p = item.project, !p.isEmpty { put(node(.project(unit: item.unit, code: p))) }
-        for c in CodeSet.function.path(of: item.function) { put(node(.unitFunction(unit: item.unit, function: c))) }
-        while k < (r + 1) * Rollup.stride { refs[k] = -1; k += 1 }
         apply(row: r, sign: 1)
+    }
+
+    /// Writes the nodes a line adds to (department, function path, economic path, economic pair,
+    /// unit, project, unit × function path) into its `stride` refs; returns the line's cost nature.
+    private mutating func resolve(_ item: LineItem, into base: Int) -> CostNature {
+        let u = resolver.unitID(item.unit)
+        let f = functionID(item.function)
+        let e = economicID(item.economic)
+        let pair = economicPairNode(economic: e, unit: u, override: item.governmentEconomic)
+        let unitNode = unitNodeID(u)
+        let project: Int32 = item.project.flatMap { $0.isEmpty ? nil : projectNode(unit: u, code: $0) } ?? -1
+        let unitFunction = unitFunctionBase(unit: u, function: f)
+        var k = base
+        func put(_ n: Int32) { if n >= 0 { refs[k] = n; k += 1 } }
+        put(0) // the department is node 0
+        let fp = Int(f) * 3, ep = Int(e) * 2
+        put(resolver.functionPaths[fp]); put(resolver.functionPaths[fp + 1]); put(resolver.functionPaths[fp + 2])
+        put(resolver.economicPaths[ep]); put(resolver.economicPaths[ep + 1])
+        put(pair)
+        put(unitNode)
+        put(project)
+        put(resolver.unitFunctionPaths[unitFunction])
+        put(resolver.unitFunctionPaths[unitFunction + 1])
+        put(resolver.unitFunctionPaths[unitFunction + 2])
+        while k < base + Rollup.stride { refs[k] = -1; k += 1 }
+        return resolver.economicNatures[Int(e)]
+    }
+
+    private mutating func functionID(_ code: String) -> Int32 {
+        if let id = resolver.functionIDs[code] { return id }
+        let id = Int32(resolver.functionCodes.count)
+        resolver.functionIDs[code] = id
+        resolver.functionCodes.append(code)
+        var path = CodeSet.function.path(of: code).suffix(3).map { node(.function($0)) }
+        while path.count < 3 { path.append(-1) }
+        resolver.functionPaths.append(contentsOf: path)
+        return id
+    }
+
+    private mutating func economicID(_ code: String) -> Int32 {
+        if let id = resolver.economicIDs[code] { return id }
+        let id = Int32(resolver.economicCodes.count)
+        resolver.economicIDs[code] = id
+        resolver.economicCodes.append(code)
+        var path = CodeSet.economic.path(of: code).suffix(2).map { node(.economic($0)) }
+        while path.count < 2 { path.append(-1) }
+        resolver.economicPaths.append(contentsOf: path)
+        resolver.economicNatures.append(CostNature(economic: code))
+        return id
+    }
+
+    private mutating func unitNodeID(_ u: Int32) -> Int32 {
+        if let n = resolver.unitNodes[Int(u)] { return n }
+        let n = node(.unit(resolver.unitCodes[Int(u)]))
+        resolver.unitNodes[Int(u)] = n
+        return n
+    }
+
+    private mutating func projectNode(unit u: Int32, code: String) -> Int32 {
+        let p = resolver.projectID(code)
+        let key = Int64(u) << 32 | Int64(p)
+        if let n = resolver.projectNodes[key] { return n }
+        let n = node(.project(unit: resolver.unitCodes[Int(u)], code: code))
+        resolver.projectNodes[key] = n
+        return n
+    }
+
+    /// The start of the unit × function path of a (unit, function 项) pair in `unitFunctionPaths`.
+    private mutating func unitFunctionBase(unit u: Int32, function f: Int32) -> Int {
+        let key = Int64(u) << 32 | Int64(f)
+        if let b = resolver.unitFunctionBases[key] { return Int(b) }
+        let b = resolver.unitFunctionPaths.count
+        let unit = resolver.unitCodes[Int(u)]
+        var path = CodeSet.function.path(of: resolver.functionCodes[Int(f)]).suffix(3)
+            .map { node(.unitFunction(unit: unit, function: $0)) }
+        while path.count < 3 { path.append(-1) }
+        resolver.unitFunctionPaths.append(contentsOf: path)
+        resolver.unitFunctionBases[key] = Int32(b)
+        return b
+    }
+
+    /// The (economic, government economic) pair node: the override if the line has one, else the
+    /// map by the unit's type; an unmapped code pairs with "" (validation refuses such lines).
+    private mutating func economicPairNode(economic e: Int32, unit u: Int32, override: String?) -> Int32 {
+        let government: Int32
+        if let o = override, !o.isEmpty {
+            government = resolver.governmentID(o)
+        } else {
+            let type = resolver.unitTypes[Int(u)]
+            let key = Int(e) * UnitType.allCases.count + type.rawValue
+            while resolver.mappedGovernment.count <= key { resolver.mappedGovernment.append(-2) }
+            if resolver.mappedGovernment[key] == -2 {
+                let code = resolver.economicCodes[Int(e)]
+                let g = codes.governmentEconomic(for: code, unitType: type, override: nil) ?? ""
+                resolver.mappedGovernment[key] = resolver.governmentID(g)
+            }
+            government = resolver.mappedGovernment[key]
+        }
+        let key = Int64(e) << 32 | Int64(government)
+        if let n = resolver.pairNodes[key] { return n }
+        let n = node(.economicPair(economic: resolver.economicCodes[Int(e)], government: resolver.governmentCodes[Int(government)]))
+        resolver.pairNodes[key] = n
+        return n
     }
 
     /// Removes a line; an unknown id is ignored.
@@ -112,7 +206,7 @@ public struct Rollup: Sendable {
 
     /// A unit's type changed (it picks the economic map): its lines must be resolved again by the caller.
     public mutating func setUnits(_ units: [BudgetUnit]) {
-        unitTypes = Dictionary(units.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
+        resolver.setUnitTypes(units)
     }
 
     @inline(__always)
@@ -217,5 +311,71 @@ public struct Rollup: Sendable {
     /// Projects present (unit, code).
     public var projectNodes: [(unit: String, code: String)] {
         nodes.compactMap { if case .project(let u, let c) = $0 { return (u, c) } else { return nil } }
+    }
+}
+
+/// The interned codes of a roll-up and the nodes each resolves to.
+private struct Resolver: Sendable {
+    var unitIDs: [String: Int32] = [:]
+    var unitCodes: [String] = []
+    var unitTypes: [UnitType] = []
+    var unitNodes: [Int32?] = []
+    var declaredTypes: [String: UnitType]
+
+    var functionIDs: [String: Int32] = [:]
+    var functionCodes: [String] = []
+    /// Three node ids per function code (类, 款, 项; -1 where the code is shorter).
+    var functionPaths: [Int32] = []
+
+    var economicIDs: [String: Int32] = [:]
+    var economicCodes: [String] = []
+    /// Two node ids per economic code (类, 款).
+    var economicPaths: [Int32] = []
+    var economicNatures: [CostNature] = []
+
+    var governmentIDs: [String: Int32] = [:]
+    var governmentCodes: [String] = []
+    /// Per (economic id, unit type): the mapped government code id; -2 = not resolved yet.
+    var mappedGovernment: [Int32] = []
+    var pairNodes: [Int64: Int32] = [:]
+
+    var projectIDs: [String: Int32] = [:]
+    var projectNodes: [Int64: Int32] = [:]
+
+    var unitFunctionBases: [Int64: Int32] = [:]
+    var unitFunctionPaths: [Int32] = []
+
+    init(units: [BudgetUnit]) {
+        declaredTypes = Dictionary(units.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    mutating func unitID(_ code: String) -> Int32 {
+        if let id = unitIDs[code] { return id }
+        let id = Int32(unitCodes.count)
+        unitIDs[code] = id
+        unitCodes.append(code)
+        unitTypes.append(declaredTypes[code] ?? .administrative)
+        unitNodes.append(nil)
+        return id
+    }
+
+    mutating func governmentID(_ code: String) -> Int32 {
+        if let id = governmentIDs[code] { return id }
+        let id = Int32(governmentCodes.count)
+        governmentIDs[code] = id
+        governmentCodes.append(code)
+        return id
+    }
+
+    mutating func projectID(_ code: String) -> Int32 {
+        if let id = projectIDs[code] { return id }
+        let id = Int32(projectIDs.count)
+        projectIDs[code] = id
+        return id
+    }
+
+    mutating func setUnitTypes(_ units: [BudgetUnit]) {
+        declaredTypes = Dictionary(units.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
+        for (i, code) in unitCodes.enumerated() { unitTypes[i] = declaredTypes[code] ?? .administrative }
     }
 }
