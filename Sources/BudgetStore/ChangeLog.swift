@@ -9,39 +9,47 @@ import GRDBSQLite
 /// text decodes back and equals what JSONEncoder (sorted keys, slashes unescaped) writes.
 enum ChangeJSON {
     static func encode(_ item: LineItem) -> String {
-        var s = "{\"amount\":\(item.amount.fen),\"carryover\":\(item.carryover.rawValue),\"economic\":"
-        append(item.economic, to: &s)
-        s += ",\"function\":"
-        append(item.function, to: &s)
-        if let g = item.governmentEconomic { s += ",\"governmentEconomic\":"; append(g, to: &s) }
-        s += ",\"kind\":\(item.kind.rawValue),\"memo\":"
-        append(item.memo, to: &s)
-        if let p = item.project { s += ",\"project\":"; append(p, to: &s) }
-        s += ",\"source\":\(item.source.rawValue),\"unit\":"
-        append(item.unit, to: &s)
-        s += "}"
-        return s
+        var out: [UInt8] = []
+        encode(item, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the JSON of a line to `out` as UTF-8 (the log writer reuses one buffer).
+    static func encode(_ item: LineItem, into out: inout [UInt8]) {
+        func raw(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        func number(_ n: Int64) { out.append(contentsOf: String(n).utf8) }
+        raw("{\"amount\":"); number(item.amount.fen)
+        raw(",\"carryover\":"); number(Int64(item.carryover.rawValue))
+        raw(",\"economic\":"); string(item.economic, into: &out)
+        raw(",\"function\":"); string(item.function, into: &out)
+        if let g = item.governmentEconomic { raw(",\"governmentEconomic\":"); string(g, into: &out) }
+        raw(",\"kind\":"); number(Int64(item.kind.rawValue))
+        raw(",\"memo\":"); string(item.memo, into: &out)
+        if let p = item.project { raw(",\"project\":"); string(p, into: &out) }
+        raw(",\"source\":"); number(Int64(item.source.rawValue))
+        raw(",\"unit\":"); string(item.unit, into: &out)
+        raw("}")
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped, the rest as is.
-    static func append(_ text: String, to s: inout String) {
-        s += "\""
-        for u in text.unicodeScalars {
-            switch u {
-            case "\"": s += "\\\""
-            case "\\": s += "\\\\"
-            case "\n": s += "\\n"
-            case "\r": s += "\\r"
-            case "\t": s += "\\t"
-            case "\u{08}": s += "\\b"
-            case "\u{0C}": s += "\\f"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                s += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: s.unicodeScalars.append(u)
+    static func string(_ text: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        for c in text.utf8 {
+            switch c {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x08: out.append(0x5C); out.append(0x62)
+            case 0x0C: out.append(0x5C); out.append(0x66)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+            default: out.append(c)
             }
         }
-        s += "\""
+        out.append(0x22)
     }
 
     static func decode(_ s: String) -> LineItem? { try? JSONDecoder().decode(LineItem.self, from: Data(s.utf8)) }
@@ -69,11 +77,21 @@ struct ChangeLogWriter {
         try bind(s, 2, at)
         try bind(s, 3, author)
         try bind(s, 4, action)
-        try bind(s, 5, before.map(ChangeJSON.encode))
-        try bind(s, 6, after.map(ChangeJSON.encode))
+        try bind(s, 5, before)
+        try bind(s, 6, after)
         let rc = sqlite3_step(s)
         guard rc == SQLITE_DONE else { try check(rc); return }
         try check(sqlite3_reset(s))
+    }
+
+    private func bind(_ s: OpaquePointer?, _ i: Int32, _ item: LineItem?) throws {
+        guard let item else { try check(sqlite3_bind_null(s, i)); return }
+        var json: [UInt8] = []
+        json.reserveCapacity(256)
+        ChangeJSON.encode(item, into: &json)
+        try check(json.withUnsafeBufferPointer { b in
+            sqlite3_bind_text(s, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT_PTR)
+        })
     }
 
     private func bind(_ s: OpaquePointer?, _ i: Int32, _ text: String?) throws {
