@@ -2,11 +2,23 @@ import BudgetCore
 
 /// What an import will do to a workspace, decided before anything is written.
 public enum ImportPlan: Sendable {
-    /// Add (or, with `replace`, replace all) line items in one transaction.
-    case addItems([LineItem], replace: Bool)
+    /// Add (or, with `replace`, replace all) line items in one transaction, with the units and
+    /// projects the workbook adds and, with `replace`, its revenue.
+    case addItems(ImportChanges)
     /// The workspace is empty (no unit, project, item, revenue or change): build it anew with the
     /// workbook's units, projects, revenue and items, keeping its department, year and codes.
     case rebuild(Budget)
+}
+
+/// The changes of an import into a workspace that has its own units.
+public struct ImportChanges: Sendable, Equatable {
+    public var items: [LineItem]
+    public var replace: Bool
+    /// Units and projects of the workbook's 单位/项目 sheets that the workspace does not have yet.
+    public var newUnits: [BudgetUnit] = []
+    public var newProjects: [Project] = []
+    /// The 收入 sheet, when it replaces the workspace's revenue (only with `replace`).
+    public var revenue: [RevenueLine]?
 }
 
 extension FileImporter {
@@ -14,12 +26,15 @@ extension FileImporter {
     /// the rules of `budget load`) and decides how to apply it. Throws every problem found.
     ///
     /// The 单位, 项目 and 收入 sheets of an input workbook fill an empty workspace. A workspace that
-    /// already has units keeps them: the sheets must then agree with it, since import changes line
-    /// items only (a unit or project added in the sheet is reported, never silently dropped).
+    /// already has units keeps them: a unit or project new in the sheets is added; one that differs
+    /// from the workspace is refused (a unit's type decides how its lines map, so it is changed in
+    /// the workbook folder, not by an import); the 收入 sheet replaces the revenue with `--replace`
+    /// and must otherwise agree. Nothing is ever removed by omission.
     public static func plan(_ file: ImportedFile, current: Budget, currentIsEmpty: Bool,
                             replace: Bool) throws(ProblemsError) -> ImportPlan {
         var problems = file.problems
         var context = current
+        var changes = ImportChanges(items: file.items, replace: replace)
         let rebuild = currentIsEmpty && file.units != nil
         if rebuild {
             context.units = file.units ?? []
@@ -31,11 +46,24 @@ extension FileImporter {
                                      message: "单位 `\(p.unit)` 不在单位表中"))
             }
         } else {
-            compareWithWorkspace(file, current, &problems)
+            let new = compareWithWorkspace(file, current, replace: replace, &problems)
+            context.units += new.units
+            context.projects += new.projects
+            changes.newUnits = new.units
+            changes.newProjects = new.projects
+            if replace, let revenue = file.revenue {
+                context.revenue = revenue
+                changes.revenue = revenue
+            }
+            let unitCodes = Set(context.units.map(\.code))
+            for (i, p) in (file.projects ?? []).enumerated() where !unitCodes.contains(p.unit) {
+                problems.add(Problem(rule: "unknown-unit", location: loc(file.projectCells, file.projectRows, i, "unit"), value: p.unit,
+                                     message: "单位 `\(p.unit)` 不在单位表中"))
+            }
         }
         let v = LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
         v.validate(file.items, at: { file.itemLocation($0, $1) }, into: &problems)
-        if rebuild {
+        if rebuild || changes.revenue != nil {
             for (i, r) in context.revenue.enumerated() {
                 v.validate(r, at: { loc(file.revenueCells, file.revenueRows, i, $0) }, into: &problems)
             }
@@ -45,7 +73,7 @@ extension FileImporter {
             context.items = replace ? file.items : current.items + file.items
             return .rebuild(context)
         }
-        return .addItems(file.items, replace: replace)
+        return .addItems(changes)
     }
 
     static func loc(_ cells: CellLocator?, _ rows: [Int32], _ i: Int, _ key: String) -> Location {
@@ -54,9 +82,12 @@ extension FileImporter {
         return cells.location(row: row, key: key)
     }
 
-    /// The sheets of a workbook imported into a workspace that has its own units: they must agree.
-    static func compareWithWorkspace(_ file: ImportedFile, _ current: Budget, _ problems: inout ProblemCollector) {
-        let how = "（导入只增改支出明细，不改单位、项目和收入；请在工作簿文件夹中修改后用 budget load 重建工作区）"
+    /// The sheets of a workbook imported into a workspace that has its own units: units and
+    /// projects it adds are returned; ones that differ, and revenue that differs without `replace`, are problems.
+    static func compareWithWorkspace(_ file: ImportedFile, _ current: Budget, replace: Bool,
+                                     _ problems: inout ProblemCollector) -> (units: [BudgetUnit], projects: [Project]) {
+        let how = "（导入不修改已有的单位和项目；请在工作簿文件夹中修改后用 budget load 重建工作区）"
+        var newUnits: [BudgetUnit] = [], newProjects: [Project] = []
         if let units = file.units {
             let known = Dictionary(current.units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             for (i, u) in units.enumerated() {
@@ -66,8 +97,7 @@ extension FileImporter {
                                              message: "单位 `\(u.code)` 在工作区中是“\(k.name)，\(k.type.name)”，表中是“\(u.name)，\(u.type.name)”\(how)"))
                     }
                 } else {
-                    problems.add(Problem(rule: "unit-not-in-workspace", location: loc(file.unitCells, file.unitRows, i, "code"), value: u.code,
-                                         message: "工作区中没有单位 `\(u.code)`\(how)"))
+                    newUnits.append(u)
                 }
             }
         }
@@ -80,18 +110,18 @@ extension FileImporter {
                                              message: "项目 `\(p.code)` 在工作区中是“\(k.name)”，表中是“\(p.name)”\(how)"))
                     }
                 } else {
-                    problems.add(Problem(rule: "project-not-in-workspace", location: loc(file.projectCells, file.projectRows, i, "code"), value: p.code,
-                                         message: "工作区中没有单位 `\(p.unit)` 的项目 `\(p.code)`\(how)"))
+                    newProjects.append(p)
                 }
             }
         }
         if let revenue = file.revenue {
             let sheet = revenue.sorted(by: RevenueLine.canonicalOrder)
             let stored = current.revenue.sorted(by: RevenueLine.canonicalOrder)
-            if sheet != stored {
+            if sheet != stored && !replace {
                 problems.add(Problem(rule: "revenue-differs", location: Location(file: FileImporter.revenueSheet),
-                                     message: "收入表与工作区中的收入不同（表中 \(sheet.count) 行，工作区中 \(stored.count) 行）\(how)"))
+                                     message: "收入表与工作区中的收入不同（表中 \(sheet.count) 行，工作区中 \(stored.count) 行）；用 --replace 导入时收入表替换工作区中的收入"))
             }
         }
+        return (newUnits, newProjects)
     }
 }

@@ -97,11 +97,19 @@ public enum InputTemplate {
             }
             try sheet.freezePanes(row: 1, col: 0)
         }
+        // Code columns list `2080501 行政单位离退休`, and a clerk may type the bare code: Excel then
+        // asks (warning style) and keeps it on 是; the import checks every cell anyway. Fixed
+        // vocabularies (资金来源, 支出类型, …) refuse anything else (stop style).
+        let codeLists: Set<String> = ["单位", "项目", "功能科目", "经济科目", "政府经济科目", "收入科目"]
         func dropDown(_ sheet: XLSXWorksheet, _ col: Int, _ list: String, _ what: String) throws {
             guard let range = listRange[list] else { return }
+            let isCode = codeLists.contains(list)
             try sheet.addListValidation(
                 firstRow: 1, firstCol: col, lastRow: lastRow, lastCol: col, source: .range(range),
-                messages: .init(errorTitle: "\(what)不在列表中", errorMessage: "请从下拉列表中选择\(what)（编码可以只填数字）。"))
+                messages: .init(errorTitle: "\(what)不在列表中",
+                                errorMessage: isCode ? "不在下拉列表中。只填编码数字（如 2080501）也可以：点“是”保留，导入时会逐格校验。"
+                                                     : "请从下拉列表中选择\(what)。",
+                                onOther: isCode ? .warning : .stop))
         }
 
         // 单位

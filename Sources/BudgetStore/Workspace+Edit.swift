@@ -95,10 +95,27 @@ extension Workspace {
     }
 
     /// Adds many lines in one transaction (an import); with `replace`, all lines are replaced.
-    /// All-or-nothing: a rule broken anywhere refuses the whole batch.
+    /// Units and projects the lines need can come in the same transaction, and `revenue`, when
+    /// given, replaces the revenue lines. All-or-nothing: the caller has validated the lines
+    /// (FileImporter.plan); a constraint broken anywhere refuses the whole batch.
     @discardableResult
-    public func addItems(_ items: [LineItem], replace: Bool, author: String) throws -> Int {
+    public func addItems(_ items: [LineItem], replace: Bool, author: String, newUnits: [BudgetUnit] = [],
+                         newProjects: [Project] = [], revenue: [RevenueLine]? = nil) throws -> Int {
         try write { db in
+            for u in newUnits {
+                try db.execute(sql: "INSERT INTO unit(code, name, type) VALUES (?, ?, ?)", arguments: [u.code, u.name, u.type.rawValue])
+            }
+            for p in newProjects {
+                try db.execute(sql: "INSERT INTO project(unit, code, name, category) VALUES (?, ?, ?, ?)",
+                               arguments: [p.unit, p.code, p.name, p.category.rawValue])
+            }
+            if let revenue {
+                try db.execute(sql: "DELETE FROM revenue")
+                for r in revenue {
+                    try db.execute(sql: "INSERT INTO revenue(source, code, amount) VALUES (?, ?, ?)",
+                                   arguments: [r.source.rawValue, r.code, r.amount.fen])
+                }
+            }
             let log = try ChangeLogWriter(db, author: author)
             let first = try Workspace.nextItemID(db)
             if replace {

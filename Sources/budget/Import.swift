@@ -13,7 +13,7 @@ extension BudgetCommand {
             discussion: """
             表头可用中文（单位、功能科目、经济科目、资金来源、上年结转、支出类型、项目、金额、政府经济科目、备注）或工作簿文件夹的英文列名。
             默认追加明细，--replace 替换全部明细。逐格校验（与 budget load 相同的规则）；有任何问题则列出全部问题（工作表、行、列、值、规则），工作区不变。
-            导入到空工作区（budget init 之后）时，录入表的“单位”“项目”“收入”表一并导入。
+            导入到空工作区（budget init 之后）时，录入表的“单位”“项目”“收入”表一并导入；导入到已有单位的工作区时，表中新增的单位和项目随明细一并加入（已有的单位、项目不同则报错，不修改），--replace 时“收入”表替换工作区的收入。
             """)
 
         @OptionGroup var ws: WorkspaceArgument
@@ -48,9 +48,13 @@ extension BudgetCommand {
                 let plan = try FileImporter.plan(imported, current: current, currentIsEmpty: isEmpty, replace: replace)
                 let checkTime = ContinuousClock.now - start - readTime
                 switch plan {
-                case .addItems(let items, let replace):
-                    try w.addItems(items, replace: replace, author: author)
-                    print("已从 \(url.lastPathComponent)（\(imported.itemSource)）\(replace ? "导入并替换为" : "追加") \(items.count) 条支出明细（金额单位：\(imported.amountUnit.chineseName)）→ \(ws.workspace)")
+                case .addItems(let c):
+                    try w.addItems(c.items, replace: c.replace, author: author, newUnits: c.newUnits,
+                                   newProjects: c.newProjects, revenue: c.revenue)
+                    print("已从 \(url.lastPathComponent)（\(imported.itemSource)）\(c.replace ? "导入并替换为" : "追加") \(c.items.count) 条支出明细（金额单位：\(imported.amountUnit.chineseName)）→ \(ws.workspace)")
+                    if !c.newUnits.isEmpty { print("新增单位：" + c.newUnits.map { "\($0.code) \($0.name)" }.joined(separator: "、")) }
+                    if !c.newProjects.isEmpty { print("新增项目：" + c.newProjects.map { "\($0.unit)/\($0.code) \($0.name)" }.joined(separator: "、")) }
+                    if let r = c.revenue { print("收入表替换为 \(r.count) 行") }
                 case .rebuild(let budget):
                     try w.close()
                     try Workspace.create(at: ws.workspace, budget: budget)

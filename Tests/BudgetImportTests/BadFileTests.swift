@@ -126,7 +126,7 @@ import Testing
         #expect(file.items[3].project == "P01" && file.items[3].kind == .project && file.items[3].source == .governmentFund)
         #expect(file.items[2].memo == "办公费")
         let plan = try FileImporter.plan(file, current: try demoBudget(), currentIsEmpty: false, replace: false)
-        guard case .addItems(let items, _) = plan else { Issue.record("expected addItems"); return }
+        guard case .addItems(let changes) = plan, case let items = changes.items else { Issue.record("expected addItems"); return }
         #expect(items.count == 4)
 
         // The same rows from the CSV it was made from give the same items.

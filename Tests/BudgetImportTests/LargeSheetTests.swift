@@ -65,7 +65,7 @@ import ZIPFoundation
         #expect(file.items.count == n)
         #expect(file.items.last?.amount.fen == 117_940_632)
         #expect(file.itemRows.last == Int32(n + 1))
-        guard case .addItems(let items, _) = plan else { Issue.record("expected addItems"); return }
+        guard case .addItems(let changes) = plan, case let items = changes.items else { Issue.record("expected addItems"); return }
         #expect(items.count == n)
     }
 

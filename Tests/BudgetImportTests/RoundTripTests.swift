@@ -83,6 +83,14 @@ import ZIPFoundation
             #expect(sheetXML.contains("sqref=\"\(col)2:\(col)1048576\""), "no drop-down on column \(col)")
         }
         #expect(sheetXML.contains("<formula1>'列表'!$F$2:$F$"))
+        // Code columns let a bare code through (Excel asks, 是 keeps it); source, carryover and kind refuse others.
+        let validations = sheetXML.components(separatedBy: "<dataValidation ").dropFirst()
+        func style(_ col: String) -> String? {
+            guard let v = validations.first(where: { $0.contains("sqref=\"\(col)2:") }) else { return nil }
+            return v.contains("errorStyle=\"warning\"") ? "warning" : v.contains("errorStyle=") ? "other" : "stop"
+        }
+        #expect(["A", "B", "C", "G", "I"].map(style) == Array(repeating: "warning", count: 5))
+        #expect(["D", "E", "F"].map(style) == ["stop", "stop", "stop"])
     }
 
     @Test func replaceReplacesAndDefaultAdds() throws {
@@ -100,19 +108,59 @@ import ZIPFoundation
         #expect(after.items.sorted(by: LineItem.canonicalOrder) == demo.items.sorted(by: LineItem.canonicalOrder))
     }
 
-    @Test func aUnitAddedInTheSheetIsRefusedForAWorkspaceWithUnits() throws {
+    @Test func unitsAndProjectsNewInTheSheetsAreAddedWithTheirLines() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        var demo = try demoBudget()
+        let path = dir.file("demo.budget").path
+        try Workspace.create(at: path, budget: demo)
+        demo.units.append(BudgetUnit(code: "080002", name: "泽州县不动产登记中心", type: .institution))
+        demo.projects.append(Project(code: "P21", unit: "080002", name: "不动产登记数据整合", category: .specificGoal))
+        demo.items.append(LineItem(unit: "080002", function: "2200101", economic: "30201", kind: .project, project: "P21",
+                                   amount: Money(fen: 12_345_600)))
+        let url = dir.file("input.xlsx")
+        try InputTemplate.write(demo, to: url)
+        try importFile(url, into: path, replace: true)
+        let after = try Workspace.open(path).budget()
+        #expect(after.units == demo.units)
+        #expect(after.projects.sorted { ($0.unit, $0.code) < ($1.unit, $1.code) } == demo.projects.sorted { ($0.unit, $0.code) < ($1.unit, $1.code) })
+        #expect(after.items.sorted(by: LineItem.canonicalOrder) == demo.items.sorted(by: LineItem.canonicalOrder))
+        #expect(Rollup(budget: after).total(.unit("080002")).fen == 12_345_600)
+    }
+
+    @Test func aUnitThatDiffersIsRefusedAndNothingChanges() throws {
         let dir = try TempDir()
         defer { dir.remove() }
         var demo = try demoBudget()
         let path = dir.file("demo.budget").path
         try Workspace.create(at: path, budget: demo)
         let before = try Workspace.open(path).budget()
+        demo.units[0].type = .institution
         demo.units.append(BudgetUnit(code: "080002", name: "新单位", type: .institution))
         let url = dir.file("input.xlsx")
         try InputTemplate.write(demo, to: url)
-        let found = problems { try importFile(url, into: path) }
-        #expect(found.contains { $0.rule == "unit-not-in-workspace" && $0.location.description == "单位 第 3 行 列 A（单位编码）" })
+        let found = problems { try importFile(url, into: path, replace: true) }
+        #expect(found.map(\.rule) == ["unit-differs"])
+        #expect(found.first?.location.description == "单位 第 2 行 列 B（单位名称）")
         #expect(try Workspace.open(path).budget() == before)
+    }
+
+    @Test func theRevenueSheetReplacesRevenueOnlyWithReplace() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        var demo = try demoBudget()
+        let path = dir.file("demo.budget").path
+        try Workspace.create(at: path, budget: demo)
+        let before = try Workspace.open(path).budget()
+        demo.revenue.append(RevenueLine(source: .governmentFund, code: try #require(demo.revenue.first?.code), amount: Money(fen: 500_000)))
+        let url = dir.file("input.xlsx")
+        try InputTemplate.write(demo, to: url)
+        let found = problems { try importFile(url, into: path) }
+        #expect(found.map(\.rule) == ["revenue-differs"])
+        #expect(try Workspace.open(path).budget() == before)
+        try importFile(url, into: path, replace: true)
+        let after = try Workspace.open(path).budget()
+        #expect(after.revenue.sorted(by: RevenueLine.canonicalOrder) == demo.revenue.sorted(by: RevenueLine.canonicalOrder))
     }
 }
 

@@ -48,8 +48,9 @@ func importFile(_ url: URL, into path: String, replace: Bool = false,
     let isEmpty = current.units.isEmpty && current.projects.isEmpty && current.items.isEmpty
         && current.revenue.isEmpty && changes == 0
     switch try FileImporter.plan(file, current: current, currentIsEmpty: isEmpty, replace: replace) {
-    case .addItems(let items, let replace):
-        try w.addItems(items, replace: replace, author: "test")
+    case .addItems(let c):
+        try w.addItems(c.items, replace: c.replace, author: "test", newUnits: c.newUnits, newProjects: c.newProjects,
+                       revenue: c.revenue)
         return (w, file)
     case .rebuild(let budget):
         try w.close()

@@ -35,9 +35,15 @@ public final class XLSXWorksheet {
         public var errorMessage: String?
         /// Allow blank cells (Excel's default).
         public var ignoreBlank: Bool
+        /// What Excel does with a value not in the list.
+        public var onOther: OnOther
+
+        /// `stop` refuses the value; `warning` asks and keeps it on 是 (Yes); `information` only tells.
+        public enum OnOther: Sendable, Equatable { case stop, warning, information }
 
         public init(inputTitle: String? = nil, inputMessage: String? = nil, errorTitle: String? = nil,
-                    errorMessage: String? = nil, ignoreBlank: Bool = true) {
+                    errorMessage: String? = nil, ignoreBlank: Bool = true, onOther: OnOther = .stop) {
+            self.onOther = onOther
             self.inputTitle = inputTitle
             self.inputMessage = inputMessage
             self.errorTitle = errorTitle
@@ -294,7 +300,11 @@ public final class XLSXWorksheet {
         var dv = lxw_data_validation()
         dv.criteria = UInt8(LXW_VALIDATION_CRITERIA_NONE.rawValue)
         dv.ignore_blank = UInt8((messages.ignoreBlank ? LXW_VALIDATION_ON : LXW_VALIDATION_OFF).rawValue)
-        dv.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_STOP.rawValue)
+        switch messages.onOther {
+        case .stop: dv.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_STOP.rawValue)
+        case .warning: dv.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_WARNING.rawValue)
+        case .information: dv.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_INFORMATION.rawValue)
+        }
         dv.input_title = try dup(messages.inputTitle)
         dv.input_message = try dup(messages.inputMessage)
         dv.error_title = try dup(messages.errorTitle)
