@@ -96,6 +96,8 @@ public enum InputTemplate {
                 try sheet.setColumnWidth(c, widths[c], style: style)
             }
             try sheet.freezePanes(row: 1, col: 0)
+            try printSetup(sheet, landscape: widths.reduce(0, +) > 90)
+            try sheet.repeatRows(first: 0, last: 0)
         }
         // Code columns list `2080501 行政单位离退休`, and a clerk may type the bare code: Excel then
         // asks (warning style) and keeps it on 是; the import checks every cell anyway. Fixed
@@ -170,16 +172,31 @@ public enum InputTemplate {
         try wb.close()
     }
 
+    /// A4, every column on one page width: a clerk who prints a sheet gets whole rows.
+    static func printSetup(_ sheet: XLSXWorksheet, landscape: Bool) throws {
+        try sheet.setPaper(.a4)
+        try sheet.setOrientation(landscape ? .landscape : .portrait)
+        try sheet.fitToPages(width: 1, height: 0)
+    }
+
     static func writeInstructions(_ sheet: XLSXWorksheet, _ budget: Budget) throws {
         let title = CellStyle(bold: true, fontSize: 14)
-        let bold = CellStyle(bold: true)
+        let bold = CellStyle(bold: true, verticalAlignment: .top)
         let wrap = CellStyle(verticalAlignment: .top, textWrap: true)
         try sheet.setColumnWidth(0, 18)
         try sheet.setColumnWidth(1, 90)
+        try printSetup(sheet, landscape: true)
         var r = 0
         func line(_ a: String, _ b: String = "", style: CellStyle = .plain) throws {
             try sheet.writeString(r, 0, a, style: style == .plain ? bold : style)
-            if !b.isEmpty { try sheet.writeString(r, 1, b, style: wrap) }
+            if !b.isEmpty {
+                try sheet.writeString(r, 1, b, style: wrap)
+                // Wrapped text does not grow its row by itself (libxlsxwriter writes no heights and
+                // LibreOffice does not measure): a Chinese character is two columns of the 90.
+                let columns = b.unicodeScalars.reduce(0) { $0 + ($1.value > 0x2E80 ? 2 : 1) }
+                let lines = (columns + 85) / 86
+                if lines > 1 { try sheet.setRowHeight(r, Double(lines) * 15) }
+            }
             r += 1
         }
         try line("\(budget.department) \(budget.year) 年部门预算录入表", style: title)
@@ -192,7 +209,7 @@ public enum InputTemplate {
         try line("金额", "以元为单位，最多两位小数，不能为负数。可以填数字，也可以填文字形式的数字（不要千分位逗号）。")
         try line("上年结转", "填“当年”或“上年结转”。")
         try line("政府经济科目", "一般不填，按单位类型由经济科目对照得出；只有需要改变对照时才填写。")
-        try line("单位、项目、收入", "这三张表列出工作区中的单位、项目和收入，供选择和核对。导入到已有单位的工作区时，只导入支出明细，这三张表必须与工作区一致；导入到空工作区时，按这三张表建立单位、项目和收入。")
+        try line("单位、项目、收入", "这三张表列出工作区中的单位、项目和收入，供选择和核对。导入到空工作区时，按这三张表建立单位、项目和收入。导入到已有单位的工作区时，表中新增的单位和项目随明细一并加入；已有的单位、项目若与工作区不同，导入会报错（请在工作簿文件夹中修改）；用 --replace 导入时，收入表替换工作区中的收入，否则收入表必须与工作区一致。")
         try line("列表", "隐藏的“列表”表是下拉列表的来源，请不要修改。")
         r += 1
         try line("导入")
