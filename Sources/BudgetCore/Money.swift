@@ -164,11 +164,22 @@ extension Money {
 
 extension StringProtocol {
     /// Trims ASCII and full-width spaces, which clerks paste from Excel.
+    /// Works on the UTF-8 bytes (U+3000 is E3 80 80): it runs on every cell of a 10^5-row import.
     public var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\u{3000}" || c == "\r" || c == "\n" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\u{3000}" || c == "\r" || c == "\n" { s.removeLast() }
-        return String(s)
+        var s = String(self)
+        let trimmed: String? = s.withUTF8 { b in
+            func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+            var i = 0, j = b.count
+            while i < j {
+                if space(b[i]) { i += 1 } else if b[i] == 0xE3, i + 2 < j, b[i + 1] == 0x80, b[i + 2] == 0x80 { i += 3 } else { break }
+            }
+            while j > i {
+                if space(b[j - 1]) { j -= 1 } else if b[j - 1] == 0x80, j - 3 >= i, b[j - 3] == 0xE3, b[j - 2] == 0x80 { j -= 3 } else { break }
+            }
+            if i == 0 && j == b.count { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[i..<j]), as: UTF8.self)
+        }
+        return trimmed ?? s
     }
 }
 

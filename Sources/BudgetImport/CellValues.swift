@@ -91,8 +91,13 @@ enum CellValues {
             let t = s.trimmingSpaces
             if isMangled(t) { throw mangled(t) }
             // "2080501 行政单位离退休": the code is what precedes the first space.
-            if let i = t.firstIndex(where: { $0 == " " || $0 == "\u{3000}" || $0 == "\t" }) {
-                return String(t[..<i])
+            let u = t.utf8
+            if let i = u.firstIndex(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xE3 }) {
+                // 0xE3 starts U+3000 but also other characters (U+3000–U+3FFF): cut only at U+3000.
+                if u[i] != 0xE3 { return String(t[..<i]) }
+                if let j = t.unicodeScalars.firstIndex(where: { $0 == " " || $0 == "\u{3000}" || $0 == "\t" }) {
+                    return String(t[..<j])
+                }
             }
             return t
         default: return ""
@@ -101,10 +106,11 @@ enum CellValues {
 
     /// `2.08E+06`: a code Excel turned into scientific notation.
     static func isMangled(_ t: String) -> Bool {
-        guard let e = t.firstIndex(where: { $0 == "E" || $0 == "e" }) else { return false }
-        let mantissa = t[..<e], exponent = t[t.index(after: e)...]
-        return !mantissa.isEmpty && mantissa.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
-            && !exponent.isEmpty && exponent.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "+" || $0 == "-") })
+        let u = t.utf8
+        guard let e = u.firstIndex(where: { $0 == 0x45 || $0 == 0x65 }) else { return false } // E or e
+        let mantissa = u[..<e], exponent = u[u.index(after: e)...]
+        return !mantissa.isEmpty && mantissa.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
+            && !exponent.isEmpty && exponent.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D })
     }
 
     static func mangled(_ t: String) -> CellRefusal {

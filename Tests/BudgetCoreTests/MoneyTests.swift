@@ -56,4 +56,17 @@ struct MoneyTests {
         #expect(Money(fen: 5).yuanText == "0.05")
         #expect(Money.hundredthsText(1_348_742, grouped: true) == "13,487.42")
     }
+
+    @Test("trimming removes ASCII, tab, line-break and ideographic spaces at both ends only")
+    func trimming() {
+        #expect(" 2080501\u{3000}".trimmingSpaces == "2080501")
+        #expect("\u{3000}\u{3000}\t行政运行 \r\n".trimmingSpaces == "行政运行")
+        #expect("2080501 行政单位离退休".trimmingSpaces == "2080501 行政单位离退休")
+        #expect("、".trimmingSpaces == "、")          // U+3001 shares U+3000's first two bytes
+        #expect("\u{3001}\u{3000}".trimmingSpaces == "\u{3001}")
+        #expect("\u{3000}".trimmingSpaces == "")
+        #expect("".trimmingSpaces == "")
+        #expect(Substring("  a b  ").trimmingSpaces == "a b")
+    }
 }
+
