@@ -55,28 +55,29 @@ enum ChangeJSON {
     static func decode(_ s: String) -> LineItem? { try? JSONDecoder().decode(LineItem.self, from: Data(s.utf8)) }
 }
 
-/// Appends change-log rows through one prepared statement (an import writes one per line).
-struct ChangeLogWriter {
+/// Appends change-log rows through one prepared statement (an import writes one per line). The
+/// time and author are bound once (SQLite keeps bindings across resets) and the JSON is built in
+/// one reused buffer.
+final class ChangeLogWriter {
     static let sql = "INSERT INTO change_log(item_id, at, author, action, before, after) VALUES (?, ?, ?, ?, ?, ?)"
     let db: Database
     let statement: Statement
-    /// One time for the whole transaction: its changes happened together.
-    let at: String
-    let author: String
+    private var json: [UInt8] = []
+    private var boundAction: String?
 
-    init(_ db: Database, author: String) throws {
+    /// `at` is one time for the whole transaction: its changes happened together.
+    init(_ db: Database, author: String, at: String = Workspace.now()) throws {
         self.db = db
         self.statement = try db.makeStatement(sql: ChangeLogWriter.sql)
-        self.at = Workspace.now()
-        self.author = author
+        json.reserveCapacity(512)
+        try bind(statement.sqliteStatement, 2, at)
+        try bind(statement.sqliteStatement, 3, author)
     }
 
     func log(id: Int64, action: String, before: LineItem?, after: LineItem?) throws {
         let s = statement.sqliteStatement
         try check(sqlite3_bind_int64(s, 1, id))
-        try bind(s, 2, at)
-        try bind(s, 3, author)
-        try bind(s, 4, action)
+        if action != boundAction { try bind(s, 4, action); boundAction = action }
         try bind(s, 5, before)
         try bind(s, 6, after)
         let rc = sqlite3_step(s)
@@ -86,8 +87,7 @@ struct ChangeLogWriter {
 
     private func bind(_ s: OpaquePointer?, _ i: Int32, _ item: LineItem?) throws {
         guard let item else { try check(sqlite3_bind_null(s, i)); return }
-        var json: [UInt8] = []
-        json.reserveCapacity(256)
+        json.removeAll(keepingCapacity: true)
         ChangeJSON.encode(item, into: &json)
         try check(json.withUnsafeBufferPointer { b in
             sqlite3_bind_text(s, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT_PTR)
