@@ -105,4 +105,22 @@ struct RollupTests {
         #expect(r.total(.unit("002")).fen == 0)
         #expect(r.total(.department).fen == 40)
     }
+
+    @Test("a unit whose type changes maps its re-resolved lines by the new type")
+    func unitTypeChange() {
+        var codes = CodeBook()
+        for c in ["208", "20805", "2080501"] { codes.define(.function, code: c, name: c, origin: .defaults) }
+        codes.define(.economic, code: "30101", name: "基本工资", origin: .defaults)
+        codes.map(economic: "30101", to: EconomicMapping(administrative: "50101", institution: "50501"), origin: .defaults)
+        var r = Rollup(codes: codes, units: [BudgetUnit(code: "001", name: "中心", type: .administrative)])
+        let line = LineItem(unit: "001", function: "2080501", economic: "30101", amount: Money(fen: 700))
+        r.insert(line, id: 1)
+        #expect(r.total(.economicPair(economic: "30101", government: "50101")).fen == 700)
+        r.setUnits([BudgetUnit(code: "001", name: "中心", type: .institution)])
+        r.update(id: 1, to: line)
+        #expect(r.total(.economicPair(economic: "30101", government: "50101")).fen == 0)
+        #expect(r.total(.economicPair(economic: "30101", government: "50501")).fen == 700)
+        #expect(r.total(.unit("001")).fen == 700)
+    }
 }
+

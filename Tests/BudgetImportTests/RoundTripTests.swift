@@ -111,9 +111,7 @@ import ZIPFoundation
     @Test func unitsAndProjectsNewInTheSheetsAreAddedWithTheirLines() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        var demo = try demoBudget()
-        let path = dir.file("demo.budget").path
-        try Workspace.create(at: path, budget: demo)
+        var (demo, path) = try demoWorkspace(in: dir)
         demo.units.append(BudgetUnit(code: "080002", name: "泽州县不动产登记中心", type: .institution))
         demo.projects.append(Project(code: "P21", unit: "080002", name: "不动产登记数据整合", category: .specificGoal))
         demo.items.append(LineItem(unit: "080002", function: "2200101", economic: "30201", kind: .project, project: "P21",
@@ -131,9 +129,7 @@ import ZIPFoundation
     @Test func aUnitThatDiffersIsRefusedAndNothingChanges() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        var demo = try demoBudget()
-        let path = dir.file("demo.budget").path
-        try Workspace.create(at: path, budget: demo)
+        var (demo, path) = try demoWorkspace(in: dir)
         let before = try Workspace.open(path).budget()
         demo.units[0].type = .institution
         demo.units.append(BudgetUnit(code: "080002", name: "新单位", type: .institution))
@@ -148,9 +144,7 @@ import ZIPFoundation
     @Test func theRevenueSheetReplacesRevenueOnlyWithReplace() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        var demo = try demoBudget()
-        let path = dir.file("demo.budget").path
-        try Workspace.create(at: path, budget: demo)
+        var (demo, path) = try demoWorkspace(in: dir)
         let before = try Workspace.open(path).budget()
         demo.revenue.append(RevenueLine(source: .governmentFund, code: try #require(demo.revenue.first?.code), amount: Money(fen: 500_000)))
         let url = dir.file("input.xlsx")
@@ -162,6 +156,14 @@ import ZIPFoundation
         let after = try Workspace.open(path).budget()
         #expect(after.revenue.sorted(by: RevenueLine.canonicalOrder) == demo.revenue.sorted(by: RevenueLine.canonicalOrder))
     }
+}
+
+/// The demo budget and a workspace holding it, in `dir`.
+func demoWorkspace(in dir: TempDir) throws -> (Budget, String) {
+    let demo = try demoBudget()
+    let path = dir.file("demo.budget").path
+    try Workspace.create(at: path, budget: demo)
+    return (demo, path)
 }
 
 /// One part of a zip as text, read with ZIPFoundation.

@@ -102,8 +102,8 @@ public struct Rollup: Sendable {
         func put(_ n: Int32) { if n >= 0 { refs[k] = n; k += 1 } }
         put(0) // the department is node 0
         let fp = Int(f) * 3, ep = Int(e) * 2
-        put(resolver.functionPaths[fp]); put(resolver.functionPaths[fp + 1]); put(resolver.functionPaths[fp + 2])
-        put(resolver.economicPaths[ep]); put(resolver.economicPaths[ep + 1])
+        put(resolver.functions.paths[fp]); put(resolver.functions.paths[fp + 1]); put(resolver.functions.paths[fp + 2])
+        put(resolver.economics.paths[ep]); put(resolver.economics.paths[ep + 1])
         put(pair)
         put(unitNode)
         put(project)
@@ -115,31 +115,19 @@ public struct Rollup: Sendable {
     }
 
     private mutating func functionID(_ code: String) -> Int32 {
-        if let id = resolver.functionIDs[code] { return id }
-        let id = Int32(resolver.functionCodes.count)
-        resolver.functionIDs[code] = id
-        resolver.functionCodes.append(code)
-        var path = CodeSet.function.path(of: code).suffix(3).map { node(.function($0)) }
-        while path.count < 3 { path.append(-1) }
-        resolver.functionPaths.append(contentsOf: path)
-        return id
+        if let id = resolver.functions.ids[code] { return id }
+        return resolver.functions.add(code, path: CodeSet.function.path(of: code).map { node(.function($0)) })
     }
 
     private mutating func economicID(_ code: String) -> Int32 {
-        if let id = resolver.economicIDs[code] { return id }
-        let id = Int32(resolver.economicCodes.count)
-        resolver.economicIDs[code] = id
-        resolver.economicCodes.append(code)
-        var path = CodeSet.economic.path(of: code).suffix(2).map { node(.economic($0)) }
-        while path.count < 2 { path.append(-1) }
-        resolver.economicPaths.append(contentsOf: path)
+        if let id = resolver.economics.ids[code] { return id }
         resolver.economicNatures.append(CostNature(economic: code))
-        return id
+        return resolver.economics.add(code, path: CodeSet.economic.path(of: code).map { node(.economic($0)) })
     }
 
     private mutating func unitNodeID(_ u: Int32) -> Int32 {
         if let n = resolver.unitNodes[Int(u)] { return n }
-        let n = node(.unit(resolver.unitCodes[Int(u)]))
+        let n = node(.unit(resolver.units.codes[Int(u)]))
         resolver.unitNodes[Int(u)] = n
         return n
     }
@@ -148,7 +136,7 @@ public struct Rollup: Sendable {
         let p = resolver.projectID(code)
         let key = Int64(u) << 32 | Int64(p)
         if let n = resolver.projectNodes[key] { return n }
-        let n = node(.project(unit: resolver.unitCodes[Int(u)], code: code))
+        let n = node(.project(unit: resolver.units.codes[Int(u)], code: code))
         resolver.projectNodes[key] = n
         return n
     }
@@ -158,8 +146,8 @@ public struct Rollup: Sendable {
         let key = Int64(u) << 32 | Int64(f)
         if let b = resolver.unitFunctionBases[key] { return Int(b) }
         let b = resolver.unitFunctionPaths.count
-        let unit = resolver.unitCodes[Int(u)]
-        var path = CodeSet.function.path(of: resolver.functionCodes[Int(f)]).suffix(3)
+        let unit = resolver.units.codes[Int(u)]
+        var path = CodeSet.function.path(of: resolver.functions.codes[Int(f)]).suffix(3)
             .map { node(.unitFunction(unit: unit, function: $0)) }
         while path.count < 3 { path.append(-1) }
         resolver.unitFunctionPaths.append(contentsOf: path)
@@ -178,7 +166,7 @@ public struct Rollup: Sendable {
             let key = Int(e) * UnitType.allCases.count + type.rawValue
             while resolver.mappedGovernment.count <= key { resolver.mappedGovernment.append(-2) }
             if resolver.mappedGovernment[key] == -2 {
-                let code = resolver.economicCodes[Int(e)]
+                let code = resolver.economics.codes[Int(e)]
                 let g = codes.governmentEconomic(for: code, unitType: type, override: nil) ?? ""
                 resolver.mappedGovernment[key] = resolver.governmentID(g)
             }
@@ -186,7 +174,7 @@ public struct Rollup: Sendable {
         }
         let key = Int64(e) << 32 | Int64(government)
         if let n = resolver.pairNodes[key] { return n }
-        let n = node(.economicPair(economic: resolver.economicCodes[Int(e)], government: resolver.governmentCodes[Int(government)]))
+        let n = node(.economicPair(economic: resolver.economics.codes[Int(e)], government: resolver.governments.codes[Int(government)]))
         resolver.pairNodes[key] = n
         return n
     }
@@ -316,30 +304,22 @@ public struct Rollup: Sendable {
 
 /// The interned codes of a roll-up and the nodes each resolves to.
 private struct Resolver: Sendable {
-    var unitIDs: [String: Int32] = [:]
-    var unitCodes: [String] = []
+    var units = CodeIDs()
     var unitTypes: [UnitType] = []
     var unitNodes: [Int32?] = []
     var declaredTypes: [String: UnitType]
 
-    var functionIDs: [String: Int32] = [:]
-    var functionCodes: [String] = []
-    /// Three node ids per function code (类, 款, 项; -1 where the code is shorter).
-    var functionPaths: [Int32] = []
-
-    var economicIDs: [String: Int32] = [:]
-    var economicCodes: [String] = []
-    /// Two node ids per economic code (类, 款).
-    var economicPaths: [Int32] = []
+    /// Function codes, three node ids each (类, 款, 项); economic codes, two each (类, 款).
+    var functions = CodePaths(width: 3)
+    var economics = CodePaths(width: 2)
     var economicNatures: [CostNature] = []
 
-    var governmentIDs: [String: Int32] = [:]
-    var governmentCodes: [String] = []
+    var governments = CodeIDs()
     /// Per (economic id, unit type): the mapped government code id; -2 = not resolved yet.
     var mappedGovernment: [Int32] = []
     var pairNodes: [Int64: Int32] = [:]
 
-    var projectIDs: [String: Int32] = [:]
+    var projects = CodeIDs()
     var projectNodes: [Int64: Int32] = [:]
 
     var unitFunctionBases: [Int64: Int32] = [:]
@@ -350,32 +330,53 @@ private struct Resolver: Sendable {
     }
 
     mutating func unitID(_ code: String) -> Int32 {
-        if let id = unitIDs[code] { return id }
-        let id = Int32(unitCodes.count)
-        unitIDs[code] = id
-        unitCodes.append(code)
-        unitTypes.append(declaredTypes[code] ?? .administrative)
-        unitNodes.append(nil)
+        let (id, isNew) = units.id(code)
+        if isNew {
+            unitTypes.append(declaredTypes[code] ?? .administrative)
+            unitNodes.append(nil)
+        }
         return id
     }
 
-    mutating func governmentID(_ code: String) -> Int32 {
-        if let id = governmentIDs[code] { return id }
-        let id = Int32(governmentCodes.count)
-        governmentIDs[code] = id
-        governmentCodes.append(code)
+    mutating func governmentID(_ code: String) -> Int32 { governments.id(code).id }
+
+    mutating func projectID(_ code: String) -> Int32 { projects.id(code).id }
+
+    mutating func setUnitTypes(_ declared: [BudgetUnit]) {
+        declaredTypes = Dictionary(declared.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
+        for (i, code) in units.codes.enumerated() { unitTypes[i] = declaredTypes[code] ?? .administrative }
+    }
+}
+
+/// The codes of one tree a roll-up has seen, each with the node ids of its path, the last
+/// `width` levels, padded with -1 (a code shorter than a 项 has fewer levels).
+private struct CodePaths: Sendable {
+    let width: Int
+    var ids: [String: Int32] = [:]
+    var codes: [String] = []
+    var paths: [Int32] = []
+
+    mutating func add(_ code: String, path: [Int32]) -> Int32 {
+        let id = Int32(codes.count)
+        ids[code] = id
+        codes.append(code)
+        let kept = path.suffix(width)
+        paths.append(contentsOf: kept)
+        paths.append(contentsOf: repeatElement(-1, count: width - kept.count))
         return id
     }
+}
 
-    mutating func projectID(_ code: String) -> Int32 {
-        if let id = projectIDs[code] { return id }
-        let id = Int32(projectIDs.count)
-        projectIDs[code] = id
-        return id
-    }
+/// Codes numbered in the order first seen.
+private struct CodeIDs: Sendable {
+    var ids: [String: Int32] = [:]
+    var codes: [String] = []
 
-    mutating func setUnitTypes(_ units: [BudgetUnit]) {
-        declaredTypes = Dictionary(units.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
-        for (i, code) in unitCodes.enumerated() { unitTypes[i] = declaredTypes[code] ?? .administrative }
+    mutating func id(_ code: String) -> (id: Int32, isNew: Bool) {
+        if let id = ids[code] { return (id, false) }
+        let id = Int32(codes.count)
+        ids[code] = id
+        codes.append(code)
+        return (id, true)
     }
 }
