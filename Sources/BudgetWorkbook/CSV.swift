@@ -151,7 +151,9 @@ public struct CSVWriter: Sendable {
     }
 
     public static func escape(_ f: String) -> String {
-        if f.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) || f.hasPrefix(" ") || f.hasSuffix(" ") {
+        let u = f.utf8
+        guard let first = u.first, let last = u.last else { return f }
+        if first == 32 || last == 32 || u.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
             return "\"" + f.replacingAll("\"", with: "\"\"") + "\""
         }
         return f

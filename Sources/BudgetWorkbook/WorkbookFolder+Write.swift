@@ -32,7 +32,7 @@ extension WorkbookFolder {
         }
 
         var items = CSVWriter(header: itemColumns)
-        for i in budget.items.sorted(by: LineItem.canonicalOrder) {
+        for i in canonicallySorted(budget.items) {
             items.row([i.unit, i.function, i.economic, i.source.name, i.carryover.name, i.kind.name, i.project ?? "",
                        i.amount.yuanText, i.governmentEconomic ?? "", i.memo])
         }
@@ -55,6 +55,40 @@ extension WorkbookFolder {
         return [("workbook.json", meta), ("units.csv", units.text), ("projects.csv", projects.text),
                 ("items.csv", items.text), ("revenue.csv", revenue.text),
                 ("codes.csv", anyCode ? codes.text : nil), ("economic-map.csv", anyMap ? map.text : nil)]
+    }
+
+    /// The items in `LineItem.canonicalOrder`, sorted by packed integer keys: each code and memo
+    /// string becomes its rank among the distinct values. Comparing Strings and copying lines in
+    /// the comparator made sorting 10^6 lines take most of a 12 s `budget save`.
+    public static func canonicallySorted(_ items: [LineItem]) -> [LineItem] {
+        func ranks(_ value: (LineItem) -> String) -> (ranks: [UInt64], count: Int) {
+            let distinct = Array(Set(items.map(value))).sorted()
+            let rank = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, UInt64($0)) })
+            return (items.map { rank[value($0)]! }, distinct.count)
+        }
+        let unit = ranks(\.unit), project = ranks { $0.project ?? "" }, function = ranks(\.function)
+        let economic = ranks(\.economic), gov = ranks { $0.governmentEconomic ?? "" }, memo = ranks(\.memo)
+        // hi: unit 16 bits, carryover 1, kind 1, project 16, function 16, economic 14; lo: gov 32, memo 32.
+        guard unit.count <= 1 << 16, project.count <= 1 << 16, function.count <= 1 << 16, economic.count <= 1 << 14,
+              gov.count <= 1 << 32, memo.count <= 1 << 32 else {
+            return items.sorted(by: LineItem.canonicalOrder)
+        }
+        struct Key: Comparable {
+            var hi: UInt64, source: Int, amount: Int64, lo: UInt64, index: Int
+            static func < (a: Key, b: Key) -> Bool {
+                (a.hi, a.source, a.amount, a.lo, a.index) < (b.hi, b.source, b.amount, b.lo, b.index)
+            }
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            var hi = unit.ranks[i] << 48 | UInt64(item.carryover.rawValue) << 47 | UInt64(item.kind.rawValue) << 46
+            hi |= project.ranks[i] << 30 | function.ranks[i] << 14 | economic.ranks[i]
+            keys.append(Key(hi: hi, source: item.source.rawValue, amount: item.amount.fen,
+                            lo: gov.ranks[i] << 32 | memo.ranks[i], index: i))
+        }
+        keys.sort()
+        return keys.map { items[$0.index] }
     }
 
     static func jsonString(_ s: String) -> String {
@@ -81,6 +115,10 @@ public enum AtomicFile {
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UInt32.random(in: 0...UInt32.max))")
         do {
             try data.write(to: tmp)
+            // On disk before the rename, so a crash cannot leave the new name on an empty file.
+            let handle = try FileHandle(forWritingTo: tmp)
+            try handle.synchronize()
+            try handle.close()
             if rename(tmp.path, url.path) != 0 {
                 let e = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: tmp)

@@ -201,4 +201,14 @@ struct WorkbookFolderTests {
         try (out.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         #expect(try WorkbookFolder.read(dir, defaults: try defaults()).items == clean.items)
     }
+
+    @Test("sorting by ranks gives exactly the canonical order")
+    func canonicalSort() {
+        var items = SyntheticBudget.make(items: 4_000, units: 3, projectsPerUnit: 5, functionLeaves: 30, seed: 5).items
+        // Ties on every field but the last few, and optional fields present and absent.
+        for i in stride(from: 0, to: items.count, by: 7) { items[i].amount = Money(fen: 100); items[i].governmentEconomic = "50101" }
+        for i in stride(from: 0, to: items.count, by: 11) { items[i] = items[(i * 31) % items.count]; items[i].memo = "备注\(i % 3)" }
+        #expect(WorkbookFolder.canonicallySorted(items) == items.sorted(by: LineItem.canonicalOrder))
+    }
 }
+
