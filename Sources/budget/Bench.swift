@@ -17,6 +17,7 @@ extension BudgetCommand {
 
         @Option(help: "明细条数，逗号分隔") var sizes = "10000,100000,1000000"
         @Option(help: "增量修改次数") var edits = 10_000
+        @Option(help: "合成预算的功能分类项级科目个数（表格行数随之增加）") var functionLeaves = 600
         @Flag(help: "同时测写入 SQLite 工作区") var workspace = false
         @Option(help: "临时文件夹") var tmp = NSTemporaryDirectory()
 
@@ -31,14 +32,17 @@ extension BudgetCommand {
 
         func bench(_ n: Int, codes: CodeBook) throws {
             print("\n== \(n) line items ==")
-            let budget = SyntheticBudget.make(items: n, codes: codes)
+            let budget = SyntheticBudget.make(items: n, functionLeaves: functionLeaves, codes: codes)
             let folder = URL(fileURLWithPath: tmp).appendingPathComponent("budget-bench-\(n)-\(getpid())")
             defer { try? FileManager.default.removeItem(at: folder) }
+            var t = ContinuousClock.now
             try WorkbookFolder.write(budget, to: folder)
+            let saveTime = ContinuousClock.now - t
             let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("items.csv").path)[.size] as? Int) ?? 0
             print("items.csv                    \(String(format: "%.1f", Double(size) / 1e6)) MB")
+            print("save folder (sort+write)     \(fmt(saveTime.seconds * 1000)) ms")
 
-            var t = ContinuousClock.now
+            t = ContinuousClock.now
             let loaded = try WorkbookFolder.read(folder, defaults: codes)
             let loadTime = ContinuousClock.now - t
             print("load folder (parse+validate) \(fmt(loadTime.seconds * 1000)) ms  \(Int(Double(n) / loadTime.seconds)) items/s")
