@@ -45,7 +45,9 @@ public enum InputTemplate {
     static func build(_ budget: Budget, path: String) throws {
         let props = XLSXDocumentProperties(title: "\(budget.department) \(budget.year) 年预算录入表",
                                            subject: "部门预算支出明细录入", author: "budget template")
-        let wb = try XLSXWorkbook(path: path, properties: props)
+        // Constant memory: each row is flushed when the next starts, so a template of 10^6 lines
+        // does not hold every cell (it took 1.2 GB without). Every sheet below is written row by row.
+        let wb = try XLSXWorkbook(path: path, options: .init(constantMemory: true), properties: props)
         let codes = budget.codes
         let units = budget.units.sorted { $0.code < $1.code }
         let projects = budget.projects.sorted { ($0.unit, $0.code) < ($1.unit, $1.code) }
@@ -81,10 +83,14 @@ public enum InputTemplate {
         var listRange: [String: String] = [:]
         for (c, (title, values)) in listColumns.enumerated() {
             try lists.writeString(0, c, title, style: header)
-            for (r, v) in values.enumerated() { try lists.writeString(r + 1, c, v) }
             if !values.isEmpty {
                 let col = columnLetters(c)
                 listRange[title] = "='\(listsSheet)'!$\(col)$2:$\(col)$\(values.count + 1)"
+            }
+        }
+        for r in 0..<(listColumns.map(\.1.count).max() ?? 0) {
+            for (c, (_, values)) in listColumns.enumerated() where r < values.count {
+                try lists.writeString(r + 1, c, values[r])
             }
         }
         try lists.hide()
@@ -188,15 +194,14 @@ public enum InputTemplate {
         try printSetup(sheet, landscape: true)
         var r = 0
         func line(_ a: String, _ b: String = "", style: CellStyle = .plain) throws {
+            // Wrapped text does not grow its row by itself (libxlsxwriter writes no heights and
+            // LibreOffice does not measure): a Chinese character is two columns of the 90. The
+            // height is set before the cells, as constant-memory mode requires.
+            let columns = b.unicodeScalars.reduce(0) { $0 + ($1.value > 0x2E80 ? 2 : 1) }
+            let lines = (columns + 85) / 86
+            if lines > 1 { try sheet.setRowHeight(r, Double(lines) * 15) }
             try sheet.writeString(r, 0, a, style: style == .plain ? bold : style)
-            if !b.isEmpty {
-                try sheet.writeString(r, 1, b, style: wrap)
-                // Wrapped text does not grow its row by itself (libxlsxwriter writes no heights and
-                // LibreOffice does not measure): a Chinese character is two columns of the 90.
-                let columns = b.unicodeScalars.reduce(0) { $0 + ($1.value > 0x2E80 ? 2 : 1) }
-                let lines = (columns + 85) / 86
-                if lines > 1 { try sheet.setRowHeight(r, Double(lines) * 15) }
-            }
+            if !b.isEmpty { try sheet.writeString(r, 1, b, style: wrap) }
             r += 1
         }
         try line("\(budget.department) \(budget.year) 年部门预算录入表", style: title)

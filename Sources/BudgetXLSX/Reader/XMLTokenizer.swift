@@ -365,7 +365,14 @@ enum XMLText {
     /// Decodes OOXML's `_xHHHH_` escapes (ST_Xstring), used by Excel for control characters such
     /// as `_x000D_`; `_x005F_` escapes a literal underscore.
     static func decodeOOXMLEscapes(_ s: String) -> String {
-        guard s.contains("_x") else { return s }
+        // A byte scan: Foundation's `contains` on String goes through NSString per cell.
+        var underscoreX = false
+        var previous: UInt8 = 0
+        for c in s.utf8 {
+            if previous == 0x5F && c == 0x78 { underscoreX = true; break } // "_x"
+            previous = c
+        }
+        guard underscoreX else { return s }
         var out = String.UnicodeScalarView()
         let scalars = Array(s.unicodeScalars)
         var i = 0
