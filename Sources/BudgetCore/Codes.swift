@@ -109,7 +109,6 @@ public struct CodeBook: Sendable, Equatable {
     public func contains(_ set: CodeSet, _ code: String) -> Bool { entries[set]?[code] != nil }
     /// A code with no child code in its set.
     public func isLeaf(_ set: CodeSet, _ code: String) -> Bool { !(parents[set]?.contains(code) ?? false) }
-    public func count(_ set: CodeSet) -> Int { entries[set]?.count ?? 0 }
 
     /// All codes of a set, sorted.
     public func codes(_ set: CodeSet) -> [(code: String, entry: Entry)] {

@@ -86,12 +86,12 @@ extension Money {
     /// Refuses signs, exponents, thousands separators and more than two decimals: a clerk's
     /// typo must never become a different amount.
     public static func parseYuan(_ text: some StringProtocol) throws(AmountError) -> Money {
-        try parse(utf8: Array(text.utf8), scale: 2, original: String(text))
+        try parse(scale: 2, original: String(text))
     }
 
     /// Parses 万元 (`118.6`, up to six decimals, i.e. exact to the 分).
     public static func parseWan(_ text: some StringProtocol) throws(AmountError) -> Money {
-        try parse(utf8: Array(text.utf8), scale: 6, original: String(text))
+        try parse(scale: 6, original: String(text))
     }
 
     /// Fast path for the CSV reader: parses bytes without building a String unless there is an error.
@@ -127,7 +127,7 @@ extension Money {
         return Money(fen: whole * 100 + frac)
     }
 
-    private static func parse(utf8: [UInt8], scale: Int, original: String) throws(AmountError) -> Money {
+    private static func parse(scale: Int, original: String) throws(AmountError) -> Money {
         let trimmed = original.trimmingSpaces
         if trimmed.isEmpty { throw .empty }
         if trimmed.hasPrefix("-") { throw .negative(original) }
@@ -168,18 +168,27 @@ extension StringProtocol {
     public var trimmingSpaces: String {
         var s = String(self)
         let trimmed: String? = s.withUTF8 { b in
-            func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
-            var i = 0, j = b.count
-            while i < j {
-                if space(b[i]) { i += 1 } else if b[i] == 0xE3, i + 2 < j, b[i + 1] == 0x80, b[i + 2] == 0x80 { i += 3 } else { break }
-            }
-            while j > i {
-                if space(b[j - 1]) { j -= 1 } else if b[j - 1] == 0x80, j - 3 >= i, b[j - 3] == 0xE3, b[j - 2] == 0x80 { j -= 3 } else { break }
-            }
-            if i == 0 && j == b.count { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: b[i..<j]), as: UTF8.self)
+            let r = UTF8Spaces.trimmedRange(b)
+            if r.count == b.count { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
         }
         return trimmed ?? s
+    }
+}
+
+/// The characters `trimmingSpaces` removes, on UTF-8 bytes: space, tab, CR, LF and U+3000 (E3 80 80).
+public enum UTF8Spaces {
+    /// The range of `b` without those characters at either end.
+    public static func trimmedRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+        var i = 0, j = b.count
+        while i < j {
+            if space(b[i]) { i += 1 } else if b[i] == 0xE3, i + 2 < j, b[i + 1] == 0x80, b[i + 2] == 0x80 { i += 3 } else { break }
+        }
+        while j > i {
+            if space(b[j - 1]) { j -= 1 } else if b[j - 1] == 0x80, j - 3 >= i, b[j - 3] == 0xE3, b[j - 2] == 0x80 { j -= 3 } else { break }
+        }
+        return i..<j
     }
 }
 

@@ -81,6 +81,9 @@ public struct ProblemCollector: Sendable {
         if problems.count < limit { problems.append(p) } else { truncated = true }
     }
 
+    /// Says that more problems were left out (a caller that stopped early at the limit).
+    public mutating func markTruncated() { truncated = true }
+
     /// Throws the collected errors, if any.
     public func throwIfErrors() throws(ProblemsError) {
         if hasErrors { throw ProblemsError(problems.filter { $0.severity == .error }, truncated: truncated) }

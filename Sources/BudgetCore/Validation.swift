@@ -122,7 +122,7 @@ public struct LineItemValidator: Sendable {
         var out = ProblemCollector(limit: limit)
         let v = LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects)
         v.validate(budget.items, at: itemLocation, into: &out)
-        if out.isFull { out.add(Problem(rule: "", location: Location(), message: "")) }
+        if out.isFull { out.markTruncated() }
         for (i, line) in budget.revenue.enumerated() {
             v.validate(line, at: { revenueLocation(i, $0) }, into: &out)
         }

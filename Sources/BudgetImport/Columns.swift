@@ -66,8 +66,6 @@ public struct ImportSchema: Sendable {
     }
 
     public var required: [ImportColumn] { columns.filter(\.required) }
-
-    public func column(_ key: String) -> ImportColumn? { columns.first { $0.key == key } }
 }
 
 extension ImportSchema {

@@ -22,13 +22,11 @@ public struct ImportOptions: Sendable {
 /// Names the cells of one table in messages, after the table has been read.
 public struct CellLocator: Sendable {
     let place: String
-    let isSheet: Bool
     /// Column key → the column part of a location (`H（金额）` or `amount`).
     let columns: [String: String]
 
     init(_ t: TableReader) {
         place = t.input.place
-        isSheet = t.input.isSheet
         var columns: [String: String] = [:]
         for c in t.schema.columns { columns[c.key] = t.location(row: 0, key: c.key).column }
         self.columns = columns

@@ -142,7 +142,7 @@ public enum InputTemplate {
 
         // 支出明细
         try headerRow(itemSheet, .items, widths: [26, 34, 28, 18, 10, 10, 32, 16, 26, 20])
-        for (r, i) in budget.items.sorted(by: LineItem.canonicalOrder).enumerated() {
+        for (r, i) in WorkbookFolder.canonicallySorted(budget.items).enumerated() {
             let row = r + 1
             try itemSheet.writeString(row, 0, labelled(i.unit, unitNames[i.unit]), style: text)
             try itemSheet.writeString(row, 1, labelled(i.function, codes.name(.function, i.function)), style: text)

@@ -89,17 +89,11 @@ final class ChangeLogWriter {
         guard let item else { try check(sqlite3_bind_null(s, i)); return }
         json.removeAll(keepingCapacity: true)
         ChangeJSON.encode(item, into: &json)
-        try check(json.withUnsafeBufferPointer { b in
-            sqlite3_bind_text(s, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT_PTR)
-        })
+        try check(json.withUnsafeBytes { sqliteBindText(s, i, $0) })
     }
 
     private func bind(_ s: OpaquePointer?, _ i: Int32, _ text: String?) throws {
-        guard var t = text else { try check(sqlite3_bind_null(s, i)); return }
-        try check(t.withUTF8 { b -> Int32 in
-            guard let base = b.baseAddress, b.count > 0 else { return sqlite3_bind_text(s, i, "", 0, SQLITE_TRANSIENT_PTR) }
-            return sqlite3_bind_text(s, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT_PTR)
-        })
+        try check(sqliteBindText(s, i, text))
     }
 
     private func check(_ rc: Int32) throws {

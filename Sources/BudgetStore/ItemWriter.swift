@@ -39,13 +39,7 @@ struct ItemWriter {
     }
 
     private func bindText(_ s: OpaquePointer?, _ i: Int32, _ text: String?) throws {
-        guard let text else { try check(sqlite3_bind_null(s, i)); return }
-        var t = text
-        let rc = t.withUTF8 { buf -> Int32 in
-            guard let base = buf.baseAddress, buf.count > 0 else { return sqlite3_bind_text(s, i, "", 0, SQLITE_TRANSIENT_PTR) }
-            return sqlite3_bind_text(s, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buf.count), SQLITE_TRANSIENT_PTR)
-        }
-        try check(rc)
+        try check(sqliteBindText(s, i, text))
     }
 
     private func bind(_ s: OpaquePointer?, _ item: LineItem) throws {
@@ -60,6 +54,18 @@ struct ItemWriter {
         try bindText(s, 9, item.governmentEconomic)
         try bindText(s, 10, item.memo)
     }
+}
+
+/// Binds text, or NULL for nil, to parameter `i`; SQLite copies it. Returns SQLite's result code.
+func sqliteBindText(_ s: OpaquePointer?, _ i: Int32, _ text: String?) -> Int32 {
+    guard var t = text else { return sqlite3_bind_null(s, i) }
+    return t.withUTF8 { b in sqliteBindText(s, i, UnsafeRawBufferPointer(b)) }
+}
+
+/// Binds UTF-8 bytes as text to parameter `i`; SQLite copies them.
+func sqliteBindText(_ s: OpaquePointer?, _ i: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(s, i, "", 0, SQLITE_TRANSIENT_PTR) }
+    return sqlite3_bind_text(s, i, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), SQLITE_TRANSIENT_PTR)
 }
 
 /// SQLITE_TRANSIENT: SQLite copies the text before the call returns.

@@ -1,23 +1,10 @@
 import BudgetCore
 
 extension CSVReader {
-    /// The bytes of a field without surrounding spaces, tabs, line breaks or ideographic spaces
-    /// (U+3000, which Chinese input methods type), the same characters `trimmingSpaces` removes.
+    /// The bytes of a field without the surrounding characters `trimmingSpaces` removes.
     func trimmedRange(_ f: CSVField) -> Range<Int> {
-        var s = f.start, e = f.end
-        while s < e {
-            let c = bytes[s]
-            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { s += 1; continue }
-            if c == 0xE3, s + 2 < e, bytes[s + 1] == 0x80, bytes[s + 2] == 0x80 { s += 3; continue }
-            break
-        }
-        while e > s {
-            let c = bytes[e - 1]
-            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { e -= 1; continue }
-            if c == 0x80, e - 3 >= s, bytes[e - 3] == 0xE3, bytes[e - 2] == 0x80 { e -= 3; continue }
-            break
-        }
-        return s..<e
+        let r = bytes.withUnsafeBufferPointer { UTF8Spaces.trimmedRange(UnsafeBufferPointer(rebasing: $0[f.start..<f.end])) }
+        return (f.start + r.lowerBound)..<(f.start + r.upperBound)
     }
 
     /// The raw text of a field through an interner.

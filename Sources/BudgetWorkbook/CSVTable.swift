@@ -88,14 +88,6 @@ struct CSVTable {
             return table.reader.trimmed(fields[i])
         }
 
-        /// The raw (untrimmed) text of a column.
-        func raw(_ column: String) -> String {
-            guard let i = table.index[column] else { return "" }
-            return table.reader.string(fields[i])
-        }
-
-        func field(_ column: String) -> CSVField? { table.index[column].map { fields[$0] } }
-
         func location(_ line: Int, _ column: String) -> Location {
             Location(file: table.file, line: line, column: table.index[column].flatMap { table.headerNames[$0] } ?? column)
         }

@@ -38,7 +38,6 @@ public struct Measure: Hashable, Sendable, CustomStringConvertible {
     public static let fiscalSources: [Source] = [.generalPublic, .governmentFund, .stateCapital]
 
     public func intersection(_ other: Measure) -> Measure { Measure(mask: mask & other.mask) }
-    public func union(_ other: Measure) -> Measure { Measure(mask: mask | other.mask) }
     public var isEmpty: Bool { mask == 0 }
 
     public var description: String { "Measure(0x\(String(mask, radix: 16)))" }

@@ -11,11 +11,6 @@ struct XMLBytes {
         literal.utf8CodeUnitCount == count && memcmp(start, literal.utf8Start, count) == 0
     }
 
-    /// The bytes as UTF-8, entities not decoded (for names and plain values).
-    var rawString: String {
-        String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
-    }
-
     /// The bytes with XML entities and line ends decoded (attribute values, text).
     var decodedString: String {
         var out: [UInt8] = []
