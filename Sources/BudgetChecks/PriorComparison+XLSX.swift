@@ -14,19 +14,16 @@ extension PriorComparison {
     /// Atomic: written to a temporary file beside the target, then renamed over it, so a failure
     /// leaves any previous file untouched. Deterministic: the document time is pinned.
     public func writeXLSX(to path: String) throws {
-        let target = URL(fileURLWithPath: path)
-        let dir = target.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        defer { try? FileManager.default.removeItem(at: tmp) }
         do {
-            let wb = try XLSXWorkbook(path: tmp.path, properties: XLSXDocumentProperties(
-                title: "\(year)年预算与\(priorYear)年对比", author: department))
-            try fill(try wb.addSheet(name: "上年对比"))
-            try wb.close()
-        }
-        guard rename(tmp.path, target.path) == 0 else {
+            try XLSXWorkbook.writeAtomically(to: URL(fileURLWithPath: path), properties: XLSXDocumentProperties(
+                title: "\(year)年预算与\(priorYear)年对比", author: department)) { wb in
+                try fill(try wb.addSheet(name: "上年对比"))
+            }
+        } catch .build(let e) {
+            throw e
+        } catch .replace(let e) {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
-                                                            NSLocalizedDescriptionKey: "无法写入 \(path)（errno \(errno)）"])
+                                                            NSLocalizedDescriptionKey: "无法写入 \(path)（errno \(e)）"])
         }
     }
 

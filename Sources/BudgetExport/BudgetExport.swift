@@ -32,20 +32,15 @@ public enum TableExporter {
         guard FileManager.default.isWritableFile(atPath: dir.path) else {
             throw .cannotWrite(url.path, "没有写入文件夹 \(dir.path) 的权限")
         }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            let wb = try XLSXWorkbook(path: tmp.path, options: .init(constantMemory: options.constantMemory),
-                                      properties: options.properties)
-            for t in tables { try SheetWriter(table: t).write(into: wb) }
-            try wb.close()
+            try XLSXWorkbook.writeAtomically(to: url, options: .init(constantMemory: options.constantMemory),
+                                             properties: options.properties) { wb in
+                for t in tables { try SheetWriter(table: t).write(into: wb) }
+            }
+        } catch .build(let e as XLSXError) {
+            throw .xlsx(url.path, e)
         } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw .xlsx(url.path, error)
-        }
-        if rename(tmp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw .cannotWrite(url.path, reason)
+            throw .cannotWrite(url.path, error.reason)
         }
     }
 

@@ -70,7 +70,7 @@ extension FileImporter {
         }
         try problems.throwIfErrors()
         if rebuild {
-            context.items = replace ? file.items : current.items + file.items
+            context.items = file.items // the workspace has no line (currentIsEmpty)
             return .rebuild(context)
         }
         return .addItems(changes)

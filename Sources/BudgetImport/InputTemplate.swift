@@ -15,19 +15,18 @@ public enum InputTemplate {
     /// Writes the template to `url`: into a temporary file beside it, renamed when complete, so a
     /// failure leaves any previous file as it was. Two runs on the same budget give the same bytes.
     public static func write(_ budget: Budget, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.removeItem(at: tmp)
+        let props = XLSXDocumentProperties(title: "\(budget.department) \(budget.year) 年预算录入表",
+                                           subject: "部门预算支出明细录入", author: "budget template")
         do {
-            try build(budget, path: tmp.path)
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw error
-        }
-        if rename(tmp.path, url.path) != 0 {
-            let e = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw WorkbookError.cannotWrite(url.path, e)
+            // Constant memory: each row is flushed when the next starts, so a template of 10^6 lines
+            // does not hold every cell (it took 1.2 GB without). Every sheet is written row by row.
+            try XLSXWorkbook.writeAtomically(to: url, options: .init(constantMemory: true), properties: props) { wb in
+                try build(budget, into: wb)
+            }
+        } catch .build(let e) {
+            throw e
+        } catch .replace(let e) {
+            throw WorkbookError.cannotWrite(url.path, String(cString: strerror(e)))
         }
     }
 
@@ -42,12 +41,7 @@ public enum InputTemplate {
     static let text = CellStyle(numberFormat: "@")
     static let money = CellStyle(numberFormat: "#,##0.00")
 
-    static func build(_ budget: Budget, path: String) throws {
-        let props = XLSXDocumentProperties(title: "\(budget.department) \(budget.year) 年预算录入表",
-                                           subject: "部门预算支出明细录入", author: "budget template")
-        // Constant memory: each row is flushed when the next starts, so a template of 10^6 lines
-        // does not hold every cell (it took 1.2 GB without). Every sheet below is written row by row.
-        let wb = try XLSXWorkbook(path: path, options: .init(constantMemory: true), properties: props)
+    static func build(_ budget: Budget, into wb: XLSXWorkbook) throws {
         let codes = budget.codes
         let units = budget.units.sorted { $0.code < $1.code }
         let projects = budget.projects.sorted { ($0.unit, $0.code) < ($1.unit, $1.code) }
@@ -175,7 +169,6 @@ public enum InputTemplate {
         try dropDown(revenueSheet, 1, "收入科目", "收入科目")
 
         try writeInstructions(info, budget)
-        try wb.close()
     }
 
     /// A4, every column on one page width: a clerk who prints a sheet gets whole rows.

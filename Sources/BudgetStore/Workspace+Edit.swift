@@ -20,15 +20,7 @@ extension Workspace {
 
     /// Codes, units and projects (no items): what a line is validated against.
     static func readContext(_ db: Database) throws -> Budget {
-        var b = Budget(department: "", year: 0)
-        b.codes = try readCodes(db)
-        b.units = try Row.fetchAll(db, sql: "SELECT code, name, type FROM unit").map {
-            BudgetUnit(code: $0[0], name: $0[1], type: UnitType(rawValue: $0[2]) ?? .administrative)
-        }
-        b.projects = try Row.fetchAll(db, sql: "SELECT code, unit, name, category FROM project").map {
-            Project(code: $0[0], unit: $0[1], name: $0[2], category: ProjectCategory(rawValue: $0[3]) ?? .none)
-        }
-        return b
+        try readBudget(db, withItems: false).budget
     }
 
     static func log(_ db: Database, id: Int64, author: String, action: String, before: LineItem?, after: LineItem?) throws {

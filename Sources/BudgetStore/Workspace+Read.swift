@@ -12,7 +12,18 @@ extension Workspace {
         try dbWriter.read { db in try Workspace.readBudget(db) }
     }
 
-    static func readBudget(_ db: Database) throws -> (budget: Budget, items: [StoredItem]) {
+    /// The budget without its line items, and whether the workspace is pristine (no unit, project,
+    /// line, revenue or change yet), in one read: what an import is planned against. A workspace
+    /// of 10^6 lines is not decoded just to learn that it is not empty.
+    public func budgetWithoutItems() throws -> (budget: Budget, isPristine: Bool) {
+        try dbWriter.read { db in
+            let b = try Workspace.readBudget(db, withItems: false).budget
+            let anything = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM item) OR EXISTS(SELECT 1 FROM change_log)") ?? true
+            return (b, !anything && b.units.isEmpty && b.projects.isEmpty && b.revenue.isEmpty)
+        }
+    }
+
+    static func readBudget(_ db: Database, withItems: Bool = true) throws -> (budget: Budget, items: [StoredItem]) {
         var meta: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { meta[row[0]] = row[1] }
         var b = Budget(department: meta["department"] ?? "", departmentCode: meta["department_code"] ?? "",
@@ -24,7 +35,7 @@ extension Workspace {
         b.projects = try Row.fetchAll(db, sql: "SELECT code, unit, name, category FROM project ORDER BY unit, code").map {
             Project(code: $0[0], unit: $0[1], name: $0[2], category: ProjectCategory(rawValue: $0[3]) ?? .none)
         }
-        let stored = try fetchItems(db, tail: "ORDER BY id")
+        let stored = withItems ? try fetchItems(db, tail: "ORDER BY id") : []
         b.items = stored.map(\.item)
         b.revenue = try Row.fetchAll(db, sql: "SELECT source, code, amount FROM revenue ORDER BY id").map {
             RevenueLine(source: Source(rawValue: $0[0]) ?? .governmentFund, code: $0[1], amount: Money(fen: $0[2]))

@@ -41,10 +41,7 @@ extension BudgetCommand {
                 let readTime = ContinuousClock.now - start
                 var stderr = StandardError()
                 for warning in imported.warnings { print("警告：\(warning)", to: &stderr) }
-                let current = try w.budget()
-                let changes = try w.lastChangeID()
-                let isEmpty = current.units.isEmpty && current.projects.isEmpty && current.items.isEmpty
-                    && current.revenue.isEmpty && changes == 0
+                let (current, isEmpty) = try w.budgetWithoutItems()
                 let plan = try FileImporter.plan(imported, current: current, currentIsEmpty: isEmpty, replace: replace)
                 let checkTime = ContinuousClock.now - start - readTime
                 switch plan {

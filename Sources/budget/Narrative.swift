@@ -2,6 +2,7 @@ import ArgumentParser
 import BudgetChecks
 import BudgetCore
 import BudgetStore
+import BudgetWorkbook
 import Foundation
 
 extension BudgetCommand {
@@ -23,7 +24,7 @@ extension BudgetCommand {
                 let text = markdown ? n.renderMarkdown(withSources: !noSources) : n.renderText(withSources: !noSources)
                 if let out {
                     let url = URL(fileURLWithPath: out)
-                    try Data(text.utf8).write(to: url, options: .atomic)
+                    try AtomicFile.write(Data(text.utf8), to: url)
                     print("已写入 \(out)")
                 } else {
                     print(text, terminator: "")

@@ -43,10 +43,7 @@ func importFile(_ url: URL, into path: String, replace: Bool = false,
                 options: ImportOptions = ImportOptions()) throws -> (Workspace, ImportedFile) {
     let w = try Workspace.open(path)
     let file = try FileImporter.read(url, options: options)
-    let current = try w.budget()
-    let changes = try w.lastChangeID()
-    let isEmpty = current.units.isEmpty && current.projects.isEmpty && current.items.isEmpty
-        && current.revenue.isEmpty && changes == 0
+    let (current, isEmpty) = try w.budgetWithoutItems()
     switch try FileImporter.plan(file, current: current, currentIsEmpty: isEmpty, replace: replace) {
     case .addItems(let c):
         try w.addItems(c.items, replace: c.replace, author: "test", newUnits: c.newUnits, newProjects: c.newProjects,
