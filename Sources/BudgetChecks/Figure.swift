@@ -59,13 +59,16 @@ public struct CheckContext: Sendable {
     public var prior: Budget?
     public var priorRollup: Rollup?
 
-    public init(budget: Budget, tables: [DisclosureTable] = [], itemIDs: [Int64]? = nil, prior: Budget? = nil) {
+    /// `rollup` and `priorRollup` are the roll-ups of `budget` and `prior` when the caller has them
+    /// already (the server keeps one live); otherwise they are built here.
+    public init(budget: Budget, tables: [DisclosureTable] = [], itemIDs: [Int64]? = nil, prior: Budget? = nil,
+                rollup: Rollup? = nil, priorRollup: Rollup? = nil) {
         self.budget = budget
-        self.rollup = Rollup(budget: budget)
+        self.rollup = rollup ?? Rollup(budget: budget)
         self.tables = Dictionary(tables.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         self.itemIDs = itemIDs
         self.prior = prior
-        self.priorRollup = prior.map { Rollup(budget: $0) }
+        self.priorRollup = priorRollup ?? prior.map { Rollup(budget: $0) }
     }
 
     /// The id shown for the item at a position.

@@ -18,8 +18,10 @@ public struct Narrative: Sendable {
     /// Text the clerk must complete (the reasons behind a change are not in the data).
     public static let blank = "______"
 
-    public init(current: Budget, prior: Budget) {
-        let cr = Rollup(budget: current), pr = Rollup(budget: prior)
+    /// Reads only the two roll-ups and the budgets' department, year, codes and units: a caller
+    /// that keeps the roll-ups (the server) passes them, and `current`/`prior` need no line items then.
+    public init(current: Budget, prior: Budget, rollups: (current: Rollup, prior: Rollup)? = nil) {
+        let cr = rollups?.current ?? Rollup(budget: current), pr = rollups?.prior ?? Rollup(budget: prior)
         let y = current.year, py = prior.year
         let who = "\(y)年度\(current.department)"
         func d(_ m: Measure) -> Money { cr.total(.department, m) }

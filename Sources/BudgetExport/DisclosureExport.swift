@@ -39,7 +39,7 @@ public enum DisclosureExport {
         throws -> Report {
         let collector = LineItemValidator.validate(budget, itemLocation: itemLocation,
                                                    revenueLocation: { i, c in Location(file: "收入", line: i + 1, column: c) })
-        let problems = collector.problems.filter { !$0.message.isEmpty }
+        let problems = collector.problems
         if strict && problems.contains(where: { $0.severity == .error }) {
             throw StrictRefusal(problems: problems, truncated: collector.truncated)
         }

@@ -34,7 +34,8 @@ enum Integrations {
     static func checks(_ workbench: Workbench) async throws -> API.Checks {
         let s = try await workbench.snapshot()
         let tables = TableBuilder(budget: s.budget, rollup: s.rollup).build(try templates())
-        let ctx = CheckContext(budget: s.budget, tables: tables, itemIDs: s.ids, prior: s.prior)
+        let ctx = CheckContext(budget: s.budget, tables: tables, itemIDs: s.ids, prior: s.prior, rollup: s.rollup,
+                               priorRollup: s.priorRollup)
         let report = Checker(rules: try rules()).run(ctx)
         let problems = report.findings.map { f in
             var message = f.message
@@ -53,16 +54,19 @@ enum Integrations {
 
     /// The thirteen tables as one XLSX, written to a private temporary file and read back.
     static func export(_ workbench: Workbench) async throws -> (Data, String) {
-        let s = try await workbench.snapshot()
         let set = try templates()
+        // The tables read only the roll-up and the budget's codes and units: no copy of the lines.
+        let (tables, context) = try await workbench.withState { rollup, context, _, _ in
+            (TableBuilder(budget: context, rollup: rollup).build(set), context)
+        }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("budget-serve-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let out = dir.appendingPathComponent("export.xlsx")
-            _ = try DisclosureExport.run(budget: s.budget, rollup: s.rollup, templates: set, out: out)
+            try TableExporter.write(tables, to: out)
             let data = try Data(contentsOf: out)
-            return (data, "\(s.budget.department)\(s.budget.year)年部门预算公开表.xlsx")
+            return (data, "\(context.department)\(context.year)年部门预算公开表.xlsx")
         } catch let e as APIError { throw e } catch {
             throw APIError(.internalServerError, "导出失败：\(error)")
         }
@@ -70,10 +74,11 @@ enum Integrations {
 
     /// 部门预算情况说明, compared with the prior year (needs `--prior`).
     static func narrative(_ workbench: Workbench) async throws -> String {
-        let s = try await workbench.snapshot()
-        guard let prior = s.prior else {
-            throw APIError(.unprocessableContent, "生成说明需要上年预算：启动时加上 --prior 上年工作区，例如 budget serve 2025.budget --prior 2024.budget")
+        try await workbench.withState { rollup, context, priorRollup, prior in
+            guard let prior, let priorRollup else {
+                throw APIError(.unprocessableContent, "生成说明需要上年预算：启动时加上 --prior 上年工作区，例如 budget serve 2025.budget --prior 2024.budget")
+            }
+            return Narrative(current: context, prior: prior, rollups: (rollup, priorRollup)).renderText(withSources: false)
         }
-        return Narrative(current: s.budget, prior: prior).renderText(withSources: false)
     }
 }

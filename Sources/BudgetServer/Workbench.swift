@@ -60,14 +60,18 @@ public actor Workbench {
 
     // MARK: - Keeping in step with the file
 
-    /// Applies every change another process (or this one) logged since `lastChange`.
-    func refresh() throws {
+    /// Applies every change another process (or this one) logged since `lastChange`; returns the
+    /// lines it added or changed. An edit of this server is applied here too, once: the write
+    /// goes to the workspace, and the roll-up follows the change log.
+    @discardableResult
+    func refresh() throws -> [StoredItem] {
         let newest = try workspace.lastChangeID()
-        if newest == lastChange { return }
+        if newest == lastChange { return [] }
         let ch = try workspace.changes(since: lastChange)
         for s in ch.items { apply(s) }
         for id in ch.removed { drop(id) }
         lastChange = ch.last
+        return ch.items
     }
 
     private func apply(_ s: StoredItem) {
@@ -107,7 +111,6 @@ public actor Workbench {
     func add(_ item: LineItem, author: String) throws -> StoredItem {
         try refresh()
         let s = try workspace.add(item, author: author)
-        apply(s)
         try refresh()
         return s
     }
@@ -121,21 +124,15 @@ public actor Workbench {
             validator.validate(item, at: { Location(file: "粘贴的内容", line: i + 1, column: $0) }, into: &problems)
         }
         do { try problems.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
-        let before = lastChange
         let maxBefore = order.last ?? 0
         _ = try workspace.addItems(items, replace: false, author: author)
-        let ch = try workspace.changes(since: before)
-        for s in ch.items { apply(s) }
-        for id in ch.removed { drop(id) }
-        lastChange = ch.last
-        return ch.items.filter { $0.id > maxBefore }
+        return try refresh().filter { $0.id > maxBefore }
     }
 
     /// Changes a line; with the version the editor saw, a line changed since is refused (409).
     func set(_ id: Int64, to item: LineItem, expectedVersion: Int64?, author: String) throws -> StoredItem {
         try refresh()
         let s = try workspace.set(id, to: item, expectedVersion: expectedVersion, author: author)
-        apply(s)
         try refresh()
         return s
     }
@@ -143,7 +140,6 @@ public actor Workbench {
     func remove(_ id: Int64, expectedVersion: Int64?, author: String) throws -> StoredItem {
         try refresh()
         let s = try workspace.remove(id, expectedVersion: expectedVersion, author: author)
-        drop(id)
         try refresh()
         return s
     }
@@ -184,7 +180,7 @@ public actor Workbench {
     func history(_ id: Int64) throws -> [ItemChange] { try workspace.history(of: id) }
 
     /// The budget as it is now with the stored ids of its lines (same order), the roll-up and the prior year.
-    func snapshot() throws -> (budget: Budget, ids: [Int64], rollup: Rollup, prior: Budget?) {
+    func snapshot() throws -> (budget: Budget, ids: [Int64], rollup: Rollup, prior: Budget?, priorRollup: Rollup?) {
         try refresh()
         var b = context
         var ids: [Int64] = []
@@ -195,7 +191,7 @@ public actor Workbench {
             ids.append(id)
             b.items.append(s.item)
         }
-        return (b, ids, rollup, prior)
+        return (b, ids, rollup, prior, priorRollup)
     }
 
     var itemCount: Int { stored.count }

@@ -28,8 +28,9 @@ extension BudgetCommand {
                 let priorBudget = try prior.map(loadBudget)
                 let templates = try TableTemplateSet.load(tables.map { URL(fileURLWithPath: $0) }
                     ?? root.templates.appendingPathComponent("tables/shanxi-2025"))
-                let built = TableBuilder(budget: budget, rollup: Rollup(budget: budget)).build(templates)
-                let ctx = CheckContext(budget: budget, tables: built, itemIDs: stored.map(\.id), prior: priorBudget)
+                let rollup = Rollup(budget: budget)
+                let built = TableBuilder(budget: budget, rollup: rollup).build(templates)
+                let ctx = CheckContext(budget: budget, tables: built, itemIDs: stored.map(\.id), prior: priorBudget, rollup: rollup)
                 let report = Checker(rules: ruleSet).run(ctx)
                 if json {
                     print(String(decoding: try report.json(), as: UTF8.self))
