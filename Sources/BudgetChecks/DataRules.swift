@@ -21,14 +21,15 @@ extension Checker {
         case .codes, .projectOfOwnUnit, .basicLineNoProject:
             let owns = { Checker.owns(d, $0) }
             let v = LineItemValidator(codes: b.codes, units: b.units, projects: b.projects)
-            for (i, item) in b.items.enumerated() {
-                var out = ProblemCollector(limit: 20)
-                v.validate(item, at: { Location(column: $0) }, into: &out)
-                for p in out.problems where owns(p.rule) {
-                    sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(p.message)",
-                                     found: item.amount, places: [itemPlace(item, column: p.location.column)],
-                                     items: [ctx.itemID(i)]))
-                }
+            // The batch check visits each distinct code once; a problem's `item` is the line's position.
+            var out = ProblemCollector(limit: .max)
+            v.validate(b.items, at: { i, c in Location(column: c, item: Int64(i)) }, into: &out)
+            for p in out.problems where owns(p.rule) {
+                guard let i = p.location.item.map(Int.init) else { continue }
+                let item = b.items[i]
+                sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(p.message)",
+                                 found: item.amount, places: [itemPlace(item, column: p.location.column)],
+                                 items: [ctx.itemID(i)]))
             }
             if d == .codes {
                 for (i, line) in b.revenue.enumerated() {

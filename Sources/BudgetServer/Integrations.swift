@@ -25,7 +25,7 @@ enum Integrations {
     static func rules() throws -> RuleSet {
         do {
             let root = try ResourceRoot.locate()
-            return try RuleSet.load(root.templates.appendingPathComponent("rules/shanxi-2025.json"))
+            return try RuleSet.load(root.templates.appendingPathComponent("rules/\(DisclosureExport.defaultTemplateSet).json"))
         } catch { throw APIError(.internalServerError, "找不到审核规则：\(error)") }
     }
 

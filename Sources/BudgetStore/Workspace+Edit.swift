@@ -94,19 +94,10 @@ extension Workspace {
     public func addItems(_ items: [LineItem], replace: Bool, author: String, newUnits: [BudgetUnit] = [],
                          newProjects: [Project] = [], revenue: [RevenueLine]? = nil) throws -> Int {
         try write { db in
-            for u in newUnits {
-                try db.execute(sql: "INSERT INTO unit(code, name, type) VALUES (?, ?, ?)", arguments: [u.code, u.name, u.type.rawValue])
-            }
-            for p in newProjects {
-                try db.execute(sql: "INSERT INTO project(unit, code, name, category) VALUES (?, ?, ?, ?)",
-                               arguments: [p.unit, p.code, p.name, p.category.rawValue])
-            }
+            try Workspace.insert(units: newUnits, projects: newProjects, db)
             if let revenue {
                 try db.execute(sql: "DELETE FROM revenue")
-                for r in revenue {
-                    try db.execute(sql: "INSERT INTO revenue(source, code, amount) VALUES (?, ?, ?)",
-                                   arguments: [r.source.rawValue, r.code, r.amount.fen])
-                }
+                try Workspace.insert(revenue: revenue, db)
             }
             let log = try ChangeLogWriter(db, author: author)
             let first = try Workspace.nextItemID(db)

@@ -161,20 +161,28 @@ public struct Workspace: Sendable {
         for (e, m) in budget.codes.economicMap.sorted(by: { $0.key < $1.key }) {
             try mapStmt.execute(arguments: [e, m.mapping.administrative, m.mapping.institution, m.origin.rawValue])
         }
-        for u in budget.units {
-            try db.execute(sql: "INSERT INTO unit(code, name, type) VALUES (?, ?, ?)", arguments: [u.code, u.name, u.type.rawValue])
-        }
-        for p in budget.projects {
-            try db.execute(sql: "INSERT INTO project(unit, code, name, category) VALUES (?, ?, ?, ?)",
-                           arguments: [p.unit, p.code, p.name, p.category.rawValue])
-        }
+        try insert(units: budget.units, projects: budget.projects, db)
         // One index build after the lines, instead of an index insert per line. The statement is
         // the v1-workspace migration's own, so the schema stays exactly what the migration made
         // (WorkspaceTests compares it).
         try db.execute(sql: "DROP INDEX item_by_unit_project")
         try ItemWriter(db).insert(budget.items)
         try db.execute(sql: "CREATE INDEX item_by_unit_project ON item(unit, project)")
-        for r in budget.revenue {
+        try insert(revenue: budget.revenue, db)
+    }
+
+    static func insert(units: [BudgetUnit], projects: [Project], _ db: Database) throws {
+        for u in units {
+            try db.execute(sql: "INSERT INTO unit(code, name, type) VALUES (?, ?, ?)", arguments: [u.code, u.name, u.type.rawValue])
+        }
+        for p in projects {
+            try db.execute(sql: "INSERT INTO project(unit, code, name, category) VALUES (?, ?, ?, ?)",
+                           arguments: [p.unit, p.code, p.name, p.category.rawValue])
+        }
+    }
+
+    static func insert(revenue: [RevenueLine], _ db: Database) throws {
+        for r in revenue {
             try db.execute(sql: "INSERT INTO revenue(source, code, amount) VALUES (?, ?, ?)",
                            arguments: [r.source.rawValue, r.code, r.amount.fen])
         }

@@ -21,13 +21,10 @@ extension BudgetCommand {
         func run() throws {
             var failed = false
             try runReporting {
-                let root = try ResourceRoot.locate()
-                let ruleSet = try RuleSet.load(rules.map { URL(fileURLWithPath: $0) }
-                    ?? root.templates.appendingPathComponent("rules/shanxi-2025.json"))
+                let ruleSet = try loadRules(rules)
                 let (budget, stored) = try ws.open().budgetWithItems()
                 let priorBudget = try prior.map(loadBudget)
-                let templates = try TableTemplateSet.load(tables.map { URL(fileURLWithPath: $0) }
-                    ?? root.templates.appendingPathComponent("tables/shanxi-2025"))
+                let templates = try loadTemplates(tables)
                 let rollup = Rollup(budget: budget)
                 let built = TableBuilder(budget: budget, rollup: rollup).build(templates)
                 let ctx = CheckContext(budget: budget, tables: built, itemIDs: stored.map(\.id), prior: priorBudget, rollup: rollup)

@@ -28,9 +28,7 @@ extension BudgetCommand {
             try runReporting {
                 let (budget, stored) = try ws.open().budgetWithItems()
                 let templates = try loadTemplates(template)
-                let rules = balanceRounding
-                    ? try RuleSet.load(ResourceRoot.locate().templates.appendingPathComponent("rules/\(DisclosureExport.defaultTemplateSet).json"))
-                    : nil
+                let rules = balanceRounding ? try loadRules(nil) : nil
                 var moves: [String] = []
                 let report = try DisclosureExport.run(
                     budget: budget, templates: templates, out: URL(fileURLWithPath: out),
@@ -68,6 +66,13 @@ func loadTemplates(_ path: String?) throws -> TableTemplateSet {
     let url = try path.map { URL(fileURLWithPath: $0) }
         ?? ResourceRoot.locate().templates.appendingPathComponent("tables/\(DisclosureExport.defaultTemplateSet)")
     return try TableTemplateSet.load(url)
+}
+
+/// The rule set at `path`, or the default set's rules (Templates/rules/<set>.json).
+func loadRules(_ path: String?) throws -> RuleSet {
+    let url = try path.map { URL(fileURLWithPath: $0) }
+        ?? ResourceRoot.locate().templates.appendingPathComponent("rules/\(DisclosureExport.defaultTemplateSet).json")
+    return try RuleSet.load(url)
 }
 
 func printReport(_ report: DisclosureExport.Report) {
