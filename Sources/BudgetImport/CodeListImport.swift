@@ -14,7 +14,7 @@ public enum CodeListImport {
         guard let first = reader.sheets.first(where: { $0.kind == .worksheet }) else {
             throw XLSXReadError(.missingPart, message: "文件中没有工作表", detail: "\(url.path): no worksheet")
         }
-        let merged = try FileImporter.mergedRanges(url, sheet: first.name, limits: limits)
+        let merged = try XLSXReader(url: url, limits: limits).mergedRanges(sheet: first.name) // see FileImporter.read
         let t = TableReader(input: .sheet(reader, name: first.name, merged: merged), schema: .codeList)
         var out: [(String, String)] = []
         var seen = Set<String>()

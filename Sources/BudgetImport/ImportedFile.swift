@@ -104,19 +104,24 @@ public enum FileImporter {
                 throw XLSXReadError(.missingPart, message: "文件中没有工作表", detail: "\(url.path): no worksheet")
             }
             out.itemSource = itemSheet
-            let merged = try mergedRanges(url, sheet: itemSheet, limits: options.limits)
-            try readItems(.sheet(reader, name: itemSheet, merged: merged), options: options, into: &out, problems: &problems)
+            // Merged ranges follow the cell data in a sheet part: a first pass with a second reader
+            // (its own inflate budget, shared by the sheets) finds them, so the rows stream once.
+            let mergedReader = try XLSXReader(url: url, limits: options.limits)
+            func table(_ sheet: String) throws -> TableInput {
+                .sheet(reader, name: sheet, merged: try mergedReader.mergedRanges(sheet: sheet))
+            }
+            try readItems(try table(itemSheet), options: options, into: &out, problems: &problems)
             // The other sheets of an input workbook, when reading it whole.
             if options.sheet == nil, itemSheet == itemsSheet {
                 let names = Set(worksheets.map(\.name))
                 if names.contains(unitsSheet) {
-                    try readUnits(try table(reader, url, unitsSheet, options), into: &out, problems: &problems)
+                    try readUnits(try table(unitsSheet), into: &out, problems: &problems)
                 }
                 if names.contains(projectsSheet) {
-                    try readProjects(try table(reader, url, projectsSheet, options), into: &out, problems: &problems)
+                    try readProjects(try table(projectsSheet), into: &out, problems: &problems)
                 }
                 if names.contains(revenueSheet) {
-                    try readRevenue(try table(reader, url, revenueSheet, options), into: &out, problems: &problems)
+                    try readRevenue(try table(revenueSheet), into: &out, problems: &problems)
                 }
             }
         }
@@ -126,16 +131,6 @@ public enum FileImporter {
 
     static func isCSV(_ url: URL) -> Bool {
         ["csv", "txt"].contains(url.pathExtension.lowercased())
-    }
-
-    /// Merged ranges follow the cell data in a sheet part; a first pass with its own reader (and its
-    /// own inflate budget) finds them, so the rows can then be streamed once.
-    static func mergedRanges(_ url: URL, sheet: String, limits: XLSXReadLimits) throws -> [XLSXRange] {
-        try XLSXReader(url: url, limits: limits).mergedRanges(sheet: sheet)
-    }
-
-    static func table(_ reader: XLSXReader, _ url: URL, _ sheet: String, _ options: ImportOptions) throws -> TableInput {
-        .sheet(reader, name: sheet, merged: try mergedRanges(url, sheet: sheet, limits: options.limits))
     }
 
     static func add(_ problems: inout ProblemCollector, _ t: TableReader, _ row: Int, _ key: String, _ error: any Error,

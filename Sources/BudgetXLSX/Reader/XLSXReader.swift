@@ -37,33 +37,22 @@ public final class XLSXReader {
         // The main part is named by the package's root rels; "xl/workbook.xml" when that is missing.
         var workbookPath = "xl/workbook.xml"
         if byKey[PartPath.key("_rels/.rels")] != nil {
-            var rootRels = XMLTokenizer(handler: RelationshipsHandler(), part: "_rels/.rels",
-                                        maxTokenBytes: limits.maxXMLTokenBytes)
-            try Self.parse(part: "_rels/.rels", entries: byKey, archive: archive, limits: limits,
-                           inflated: &inflatedBytes, into: &rootRels)
-            if let main = rootRels.handler.relationships.first(where: {
+            let rootRels = try Self.parsed(RelationshipsHandler(), part: "_rels/.rels", entries: byKey, archive: archive,
+                                           limits: limits, inflated: &inflatedBytes)
+            if let main = rootRels.relationships.first(where: {
                 $0.type.hasSuffix("/officeDocument") && !$0.external
             }) {
                 workbookPath = PartPath.resolve(main.target, relativeTo: "")
             }
         }
-        guard byKey[PartPath.key(workbookPath)] != nil else { throw XLSXReadError.missingPart(workbookPath) }
-
-        var workbook = XMLTokenizer(handler: WorkbookHandler(), part: workbookPath,
-                                    maxTokenBytes: limits.maxXMLTokenBytes)
-        try Self.parse(part: workbookPath, entries: byKey, archive: archive, limits: limits,
-                       inflated: &inflatedBytes, into: &workbook)
-
+        let workbook = try Self.parsed(WorkbookHandler(), part: workbookPath, entries: byKey, archive: archive,
+                                       limits: limits, inflated: &inflatedBytes)
         let relsPath = PartPath.relsPath(for: workbookPath)
-        guard byKey[PartPath.key(relsPath)] != nil else { throw XLSXReadError.missingPart(relsPath) }
-        var rels = XMLTokenizer(handler: RelationshipsHandler(), part: relsPath,
-                                maxTokenBytes: limits.maxXMLTokenBytes)
-        try Self.parse(part: relsPath, entries: byKey, archive: archive, limits: limits,
-                       inflated: &inflatedBytes, into: &rels)
-        let relationships = rels.handler.relationships
+        let relationships = try Self.parsed(RelationshipsHandler(), part: relsPath, entries: byKey, archive: archive,
+                                            limits: limits, inflated: &inflatedBytes).relationships
 
         var infos: [XLSXSheetInfo] = []
-        for (index, sheet) in workbook.handler.sheets.enumerated() {
+        for (index, sheet) in workbook.sheets.enumerated() {
             guard let rel = relationships.first(where: { $0.id == sheet.relationshipID }) else {
                 throw XLSXReadError.malformedXML(relsPath, "no relationship \(sheet.relationshipID) for sheet \"\(sheet.name)\"")
             }
@@ -73,7 +62,7 @@ public final class XLSXReader {
                                        partPath: PartPath.resolve(rel.target, relativeTo: workbookPath)))
         }
         sheets = infos
-        uses1904Dates = workbook.handler.uses1904Dates
+        uses1904Dates = workbook.uses1904Dates
 
         func target(_ suffix: String, fallback: String) -> String? {
             if let rel = relationships.first(where: { $0.type.hasSuffix(suffix) && !$0.external }) {
@@ -147,12 +136,8 @@ public final class XLSXReader {
         if let sharedStringsCache { return sharedStringsCache }
         var strings: [String] = []
         if let path = sharedStringsPath {
-            guard entriesByKey[PartPath.key(path)] != nil else { throw XLSXReadError.missingPart(path) }
-            var tokenizer = XMLTokenizer(handler: SharedStringsHandler(), part: path,
-                                         maxTokenBytes: limits.maxXMLTokenBytes)
-            try Self.parse(part: path, entries: entriesByKey, archive: archive, limits: limits,
-                           inflated: &inflatedBytes, into: &tokenizer)
-            strings = tokenizer.handler.strings
+            strings = try Self.parsed(SharedStringsHandler(), part: path, entries: entriesByKey, archive: archive,
+                                      limits: limits, inflated: &inflatedBytes).strings
         }
         sharedStringsCache = strings
         return strings
@@ -162,11 +147,8 @@ public final class XLSXReader {
         if let stylesCache { return stylesCache }
         var table = StyleTable()
         if let path = stylesPath, entriesByKey[PartPath.key(path)] != nil {
-            var tokenizer = XMLTokenizer(handler: StylesHandler(), part: path,
-                                         maxTokenBytes: limits.maxXMLTokenBytes)
-            try Self.parse(part: path, entries: entriesByKey, archive: archive, limits: limits,
-                           inflated: &inflatedBytes, into: &tokenizer)
-            table = tokenizer.handler.table
+            table = try Self.parsed(StylesHandler(), part: path, entries: entriesByKey, archive: archive,
+                                    limits: limits, inflated: &inflatedBytes).table
         }
         stylesCache = table
         return table
@@ -200,14 +182,16 @@ public final class XLSXReader {
         }
     }
 
-    /// Parses a whole (small) part through a tokenizer.
-    private static func parse<H: XMLHandler>(part: String, entries: [String: ZipEntry], archive: ZipArchive,
-                                             limits: XLSXReadLimits, inflated: inout UInt64,
-                                             into tokenizer: inout XMLTokenizer<H>) throws {
+    /// Parses a whole (small) part through `handler` and returns the handler; a part the package
+    /// lacks is `missingPart`.
+    private static func parsed<H: XMLHandler>(_ handler: H, part: String, entries: [String: ZipEntry], archive: ZipArchive,
+                                              limits: XLSXReadLimits, inflated: inout UInt64) throws -> H {
         guard let entry = entries[PartPath.key(part)] else { throw XLSXReadError.missingPart(part) }
+        var tokenizer = XMLTokenizer(handler: handler, part: part, maxTokenBytes: limits.maxXMLTokenBytes)
         try inflate(entry, archive: archive, limits: limits, inflated: &inflated) { chunk in
             try tokenizer.feed(chunk)
         }
         try tokenizer.finish()
+        return tokenizer.handler
     }
 }
