@@ -199,17 +199,6 @@ final class TableReader {
     }
 }
 
-/// "A" for 0, "AA" for 26.
-func columnLetters(_ column: Int) -> String {
-    var n = column + 1
-    var letters: [UInt8] = []
-    while n > 0 {
-        letters.append(UInt8(65 + (n - 1) % 26))
-        n = (n - 1) / 26
-    }
-    return String(decoding: letters.reversed(), as: UTF8.self)
-}
-
 extension Array {
     subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }

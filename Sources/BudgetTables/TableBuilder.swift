@@ -64,7 +64,7 @@ public struct TableBuilder: Sendable {
     }
 
     func substitute(_ s: String) -> String {
-        s.replacingAll("{year}", with: String(budget.year)).replacingAll("{department}", with: budget.department)
+        s.replacing("{year}", with: String(budget.year)).replacing("{department}", with: budget.department)
     }
 
     // MARK: Sides
@@ -241,12 +241,5 @@ public enum ChineseNumeral {
         if n < 10 { return digits[n] }
         let tens = n / 10, ones = n % 10
         return (tens == 1 ? "" : digits[tens]) + "十" + digits[ones]
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        return components(separatedBy: target).joined(separator: replacement)
     }
 }

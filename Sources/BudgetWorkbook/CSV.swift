@@ -87,7 +87,7 @@ public struct CSVReader: Sendable {
     /// The text of a field.
     public func string(_ f: CSVField) -> String {
         let s = String(decoding: bytes[f.start..<f.end], as: UTF8.self)
-        return f.hasEscapes ? s.replacingAll("\"\"", with: "\"") : s
+        return f.hasEscapes ? s.replacing("\"\"", with: "\"") : s
     }
 
     /// The text of a field with surrounding spaces removed: codes and enumerations.
@@ -103,34 +103,6 @@ public struct CSVReader: Sendable {
 
     public func withBytes<R>(_ f: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[f.start..<f.end])) }
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        out += rest
-        return out
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Index>? {
-        guard let first = target.first else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i] == first, self[i...].hasPrefix(target) {
-                return i..<index(i, offsetBy: target.count)
-            }
-            i = index(after: i)
-        }
-        return nil
     }
 }
 
@@ -154,7 +126,7 @@ public struct CSVWriter: Sendable {
         let u = f.utf8
         guard let first = u.first, let last = u.last else { return f }
         if first == 32 || last == 32 || u.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
-            return "\"" + f.replacingAll("\"", with: "\"\"") + "\""
+            return "\"" + f.replacing("\"", with: "\"\"") + "\""
         }
         return f
     }

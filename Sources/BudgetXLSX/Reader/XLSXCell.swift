@@ -132,6 +132,10 @@ public struct XLSXSheetInfo: Equatable, Sendable {
     public let partPath: String
 }
 
+/// The letters of a zero-based column: "A" for 0, "AA" for 26; "?" for a negative one. The one
+/// implementation for the reader, the writer's messages and the importer's cell locations.
+public func columnLetters(_ column: Int) -> String { CellReference.columnLetters(column) }
+
 /// A1-style references.
 enum CellReference {
     /// "A" for 0, "AA" for 26.

@@ -395,13 +395,5 @@ func cellName(_ row: Int, _ col: Int) -> String {
 
 /// "A", "B", …, "Z", "AA", … for a zero-based column.
 func columnName(_ col: Int) -> String {
-    guard col >= 0 else { return "C\(col)" }
-    var n = col + 1
-    var letters: [Character] = []
-    while n > 0 {
-        let rem = (n - 1) % 26
-        letters.append(Character(Unicode.Scalar(UInt8(65 + rem))))
-        n = (n - 1) / 26
-    }
-    return String(letters.reversed())
+    col >= 0 ? CellReference.columnLetters(col) : "C\(col)"
 }
