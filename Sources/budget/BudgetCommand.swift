@@ -25,6 +25,16 @@ struct WorkspaceArgument: ParsableArguments {
     func open() throws -> Workspace { try Workspace.open(workspace) }
 }
 
+/// The prior year's budget (`--prior`), for the comparison and the narrative.
+struct PriorArgument: ParsableArguments {
+    @Option(help: "上年预算：工作区文件，或工作簿文件夹") var prior: String
+
+    func load() throws -> Budget { try loadBudget(prior) }
+}
+
+/// Who a change is logged under when `--author` is not given: the login name.
+let defaultAuthor = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
 /// Prints an error a clerk understands and exits non-zero, instead of a stack of Swift types.
 func reportFailure(_ error: any Error) -> ExitCode {
     var stderr = StandardError()

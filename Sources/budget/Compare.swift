@@ -22,7 +22,7 @@ extension BudgetCommand {
             discussion: "按总计、资金来源、基本/项目、功能分类类款项、基本支出经济分类、“三公”经费、机关运行经费对比。")
 
         @OptionGroup var ws: WorkspaceArgument
-        @Option(help: "上年预算：工作区文件，或工作簿文件夹") var prior: String
+        @OptionGroup var prior: PriorArgument
         @Option(help: "另存为 XLSX 文件") var out: String?
         @Option(help: "功能分类类增减超过这个百分比时警告") var threshold = 50
 
@@ -34,7 +34,7 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let current = try ws.open().budget()
-                let priorBudget = try loadBudget(prior)
+                let priorBudget = try prior.load()
                 let cmp = PriorComparison(current: current, prior: priorBudget, thresholdPercent: threshold)
                 print(cmp.renderText(), terminator: "")
                 if let out {

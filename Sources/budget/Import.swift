@@ -23,7 +23,7 @@ extension BudgetCommand {
         @Flag(help: "金额列以元为单位（默认）") var unitYuan = false
         @Flag(help: "金额列以万元为单位") var unitWan = false
         @Option(help: "最多列出多少个问题") var maxErrors = 200
-        @Option(help: "修改人（记入修改日志）") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @Option(help: "修改人（记入修改日志）") var author: String = defaultAuthor
 
         func validate() throws {
             if unitYuan && unitWan { throw ValidationError("--unit-yuan 和 --unit-wan 只能选一个") }

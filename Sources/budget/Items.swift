@@ -60,7 +60,7 @@ extension BudgetCommand {
             @Option(help: "金额（元，最多两位小数）") var amount: String?
             @Option(help: "政府预算经济分类（覆盖对照表）") var govEconomic: String?
             @Option(help: "备注") var memo: String?
-            @Option(help: "修改人") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+            @Option(help: "修改人") var author: String = defaultAuthor
 
             func apply(to base: LineItem) throws -> LineItem {
                 var i = base
@@ -118,7 +118,7 @@ extension BudgetCommand {
             static let configuration = CommandConfiguration(commandName: "rm", abstract: "删除一条明细。")
             @OptionGroup var ws: WorkspaceArgument
             @Argument(help: "明细编号") var id: Int64
-            @Option(help: "修改人") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+            @Option(help: "修改人") var author: String = defaultAuthor
 
             func run() throws {
                 try runReporting {

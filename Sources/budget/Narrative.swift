@@ -12,7 +12,7 @@ extension BudgetCommand {
             discussion: "变动原因等数据中没有的内容以 ______ 留空，由编制人员填写。")
 
         @OptionGroup var ws: WorkspaceArgument
-        @Option(help: "上年预算：工作区文件，或工作簿文件夹") var prior: String
+        @OptionGroup var prior: PriorArgument
         @Option(help: "写入文件（默认输出到终端）") var out: String?
         @Flag(help: "输出 Markdown") var markdown = false
         @Flag(help: "不附数字来源") var noSources = false
@@ -20,7 +20,7 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let current = try ws.open().budget()
-                let n = BudgetChecks.Narrative(current: current, prior: try loadBudget(prior))
+                let n = BudgetChecks.Narrative(current: current, prior: try prior.load())
                 let text = markdown ? n.renderMarkdown(withSources: !noSources) : n.renderText(withSources: !noSources)
                 if let out {
                     let url = URL(fileURLWithPath: out)
