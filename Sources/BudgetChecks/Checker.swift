@@ -145,39 +145,10 @@ public struct Checker: Sendable {
     }
 
     func treeFooting(_ rule: Rule, _ table: DisclosureTable, _ tree: Footing.Tree, _ sink: inout Sink) {
-        var codes: [String] = [], childKeys: [String] = []
-        for r in table.rows {
-            for k in r.keys {
-                if k.hasPrefix(tree.prefix) { codes.append(String(k.dropFirst(tree.prefix.count))) }
-                if let cp = tree.childPrefix, k.hasPrefix(cp) { childKeys.append(String(k.dropFirst(cp.count))) }
-            }
-        }
+        let (codes, sums) = tree.sums(in: table)
         let present = Set(codes)
         let columns = table.columns.enumerated().filter { c in
             c.element.kind == .amount && (tree.columns?.contains(c.element.key) ?? true)
-        }
-        let flat = tree.levels.isEmpty
-        // (parent row key, child row keys) for every sum the tree states.
-        var sums: [(key: String, children: [String])] = []
-        if let tr = tree.totalRow {
-            let top = flat ? codes : codes.filter { $0.count == tree.levels[0] }
-            sums.append((tr, top.map { tree.prefix + $0 }))
-        }
-        for (li, len) in tree.levels.enumerated() where li + 1 < tree.levels.count {
-            for c in codes where c.count == len {
-                let kids = codes.filter { $0.count == tree.levels[li + 1] && $0.hasPrefix(c) }
-                sums.append((tree.prefix + c, kids.map { tree.prefix + $0 }))
-            }
-        }
-        if let cp = tree.childPrefix {
-            let last = tree.levels.last
-            for c in codes where last == nil || c.count == last {
-                let kids = childKeys.filter { k in
-                    let head = k.split(separator: "/", maxSplits: 1).first.map(String.init) ?? k
-                    return flat ? head == c : head.hasPrefix(c)
-                }
-                sums.append((tree.prefix + c, kids.map { cp + $0 }))
-            }
         }
         for s in sums {
             // A row without child rows is a leaf (a revenue 项 with no 目): nothing to add up.
@@ -244,5 +215,43 @@ public struct Checker: Sendable {
                              expected: pri, found: cur,
                              places: ["本年与上年：" + figs.map(\.location).joined(separator: " + ")]))
         }
+    }
+}
+
+extension Footing.Tree {
+    /// The codes of the tree's rows in `table` (row keys without the prefix), and every sum the
+    /// tree states: (parent row key, child row keys), a parent with no child rows included. The
+    /// checker foots these sums; 舍位平衡 balances them.
+    func sums(in table: DisclosureTable) -> (codes: [String], sums: [(key: String, children: [String])]) {
+        var codes: [String] = [], childKeys: [String] = []
+        for r in table.rows {
+            for k in r.keys {
+                if k.hasPrefix(prefix) { codes.append(String(k.dropFirst(prefix.count))) }
+                if let cp = childPrefix, k.hasPrefix(cp) { childKeys.append(String(k.dropFirst(cp.count))) }
+            }
+        }
+        let flat = levels.isEmpty
+        var sums: [(key: String, children: [String])] = []
+        if let tr = totalRow {
+            let top = flat ? codes : codes.filter { $0.count == levels[0] }
+            sums.append((tr, top.map { prefix + $0 }))
+        }
+        for (li, len) in levels.enumerated() where li + 1 < levels.count {
+            for c in codes where c.count == len {
+                let kids = codes.filter { $0.count == levels[li + 1] && $0.hasPrefix(c) }
+                sums.append((prefix + c, kids.map { prefix + $0 }))
+            }
+        }
+        if let cp = childPrefix {
+            let last = levels.last
+            for c in codes where last == nil || c.count == last {
+                let kids = childKeys.filter { k in
+                    let head = k.split(separator: "/", maxSplits: 1).first.map(String.init) ?? k
+                    return flat ? head == c : head.hasPrefix(c)
+                }
+                sums.append((prefix + c, kids.map { cp + $0 }))
+            }
+        }
+        return (codes, sums)
     }
 }

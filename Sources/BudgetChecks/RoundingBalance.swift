@@ -186,33 +186,8 @@ public enum RoundingBalance {
     }
 
     static func treeGroups(_ table: DisclosureTable, _ tree: Footing.Tree) -> [(String, [String], [String]?)] {
-        var codes: [String] = [], childKeys: [String] = []
-        for r in table.rows {
-            for k in r.keys {
-                if k.hasPrefix(tree.prefix) { codes.append(String(k.dropFirst(tree.prefix.count))) }
-                if let cp = tree.childPrefix, k.hasPrefix(cp) { childKeys.append(String(k.dropFirst(cp.count))) }
-            }
-        }
-        var out: [(String, [String], [String]?)] = []
-        let flat = tree.levels.isEmpty
-        if let tr = tree.totalRow {
-            out.append((tr, (flat ? codes : codes.filter { $0.count == tree.levels[0] }).map { tree.prefix + $0 }, tree.columns))
-        }
-        for (li, len) in tree.levels.enumerated() where li + 1 < tree.levels.count {
-            for c in codes where c.count == len {
-                let kids = codes.filter { $0.count == tree.levels[li + 1] && $0.hasPrefix(c) }
-                if !kids.isEmpty { out.append((tree.prefix + c, kids.map { tree.prefix + $0 }, tree.columns)) }
-            }
-        }
-        if let cp = tree.childPrefix {
-            for c in codes where tree.levels.last == nil || c.count == tree.levels.last {
-                let kids = childKeys.filter { k in
-                    let head = k.split(separator: "/", maxSplits: 1).first.map(String.init) ?? k
-                    return flat ? head == c : head.hasPrefix(c)
-                }
-                if !kids.isEmpty { out.append((tree.prefix + c, kids.map { cp + $0 }, tree.columns)) }
-            }
-        }
-        return out
+        // The total row is kept even without children; a 类/款 without child rows has nothing to balance.
+        tree.sums(in: table).sums.filter { !$0.children.isEmpty || $0.key == tree.totalRow }
+            .map { ($0.key, $0.children, tree.columns) }
     }
 }

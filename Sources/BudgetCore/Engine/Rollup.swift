@@ -27,7 +27,7 @@ public struct Rollup: Sendable {
     static let stride = 12
 
     private var nodeIndex: [RollupNode: Int32] = [:]
-    public private(set) var nodes: [RollupNode] = []
+    private var nodes: [RollupNode] = []
     private var sums: [Int64] = []
 
     // Per line row: the amount, its slot and the nodes it adds to (-1 = none).
