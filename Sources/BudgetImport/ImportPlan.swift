@@ -40,11 +40,6 @@ extension FileImporter {
             context.units = file.units ?? []
             context.projects = file.projects ?? []
             context.revenue = file.revenue ?? []
-            let unitCodes = Set(context.units.map(\.code))
-            for (i, p) in context.projects.enumerated() where !unitCodes.contains(p.unit) {
-                problems.add(Problem(rule: "unknown-unit", location: loc(file.projectCells, file.projectRows, i, "unit"), value: p.unit,
-                                     message: "单位 `\(p.unit)` 不在单位表中"))
-            }
         } else {
             let new = compareWithWorkspace(file, current, replace: replace, &problems)
             context.units += new.units
@@ -55,11 +50,12 @@ extension FileImporter {
                 context.revenue = revenue
                 changes.revenue = revenue
             }
-            let unitCodes = Set(context.units.map(\.code))
-            for (i, p) in (file.projects ?? []).enumerated() where !unitCodes.contains(p.unit) {
-                problems.add(Problem(rule: "unknown-unit", location: loc(file.projectCells, file.projectRows, i, "unit"), value: p.unit,
-                                     message: "单位 `\(p.unit)` 不在单位表中"))
-            }
+        }
+        // The 项目 sheet's projects must belong to a unit of the workspace or of the 单位 sheet.
+        let unitCodes = Set(context.units.map(\.code))
+        for (i, p) in (file.projects ?? []).enumerated() where !unitCodes.contains(p.unit) {
+            problems.add(Problem(rule: "unknown-unit", location: loc(file.projectCells, file.projectRows, i, "unit"), value: p.unit,
+                                 message: "单位 `\(p.unit)` 不在单位表中"))
         }
         let v = LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
         v.validate(file.items, at: { file.itemLocation($0, $1) }, into: &problems)

@@ -73,7 +73,6 @@ final class TableReader {
     func read(problems: inout ProblemCollector, warnings: inout [Problem],
                        _ body: (TableRow, inout ProblemCollector) throws -> Void) throws -> Bool {
         var state = HeaderState.searching(seen: 0)
-        var firstRows: [[String]] = []
         var mergedTop: [XLSXRange: XLSXValue] = [:]
         var mergesByColumn: [Int: [XLSXRange]] = [:]
         if case .sheet(_, _, let merged) = input {
@@ -92,7 +91,6 @@ final class TableReader {
                     if problems.hasErrors { stop = true }
                     return
                 }
-                firstRows.append(texts)
                 state = .searching(seen: seen + 1)
                 if seen + 1 >= Self.headerSearchRows { stop = true }
             case .reading:
@@ -147,9 +145,9 @@ final class TableReader {
                               texts.count)
             }
         }
-        if case .searching = state {
+        if case .searching(let seen) = state {
             let wanted = schema.required.map(\.chinese).joined(separator: "、")
-            let rows = firstRows.isEmpty ? "（表中没有内容）" : ""
+            let rows = seen == 0 ? "（表中没有内容）" : ""
             problems.add(Problem(rule: "missing-header", location: Location(file: input.place),
                                  message: "找不到表头行\(rows)：前 \(Self.headerSearchRows) 行中没有一行列出\(schema.title)的列名（应有：\(wanted)；也可用工作簿文件夹的英文列名）"))
             return false
