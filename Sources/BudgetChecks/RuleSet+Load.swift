@@ -282,16 +282,14 @@ extension FigureTemplate {
         switch list("sources") {
         case .failure(let e): return .failure(e)
         case .success(let l?):
-            if l.contains("财政拨款") {
-                sources = Measure.fiscalSources
-            } else {
-                var out: [Source] = []
-                for n in l {
-                    guard let s = Source(name: n) else { return .failure(FigureSpecError(reason: "未知的资金来源 `\(n)`")) }
-                    out.append(s)
-                }
-                sources = out
+            // 财政拨款 stands for its three sources, alongside any other listed (as table templates read it).
+            var out: [Source] = []
+            for n in l {
+                if n == "财政拨款" { out += Measure.fiscalSources; continue }
+                guard let s = Source(name: n) else { return .failure(FigureSpecError(reason: "未知的资金来源 `\(n)`")) }
+                out.append(s)
             }
+            sources = out
         case .success(nil): break
         }
         switch list("carryover") {

@@ -1,4 +1,5 @@
-import BudgetChecks
+@testable import BudgetChecks
+import BudgetCore
 import Foundation
 import Testing
 
@@ -76,4 +77,13 @@ struct RuleFileTests {
         """)
         #expect(set.rules.count == 1 && set.rules[0].severity == .warning)
     }
+
+    @Test("财政拨款 in a source list adds its three sources to the others listed")
+    func fiscalWithOthers() throws {
+        let both = try #require(try? FigureTemplate.measure(["sources": .array([.string("财政拨款"), .string("单位资金")])], [:]).get())
+        #expect(both == Measure(sources: Measure.fiscalSources + [.unitFunds]))
+        let fiscal = try #require(try? FigureTemplate.measure(["sources": .array([.string("财政拨款")])], [:]).get())
+        #expect(fiscal == Measure(sources: Measure.fiscalSources))
+    }
 }
+
