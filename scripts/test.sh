@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: the Swift suites (which read ../shared/reference beside the checkout) and the
+# Runs every test: the Swift suites (self-contained: the reference document is in Tests/Reference) and the
 # browser end-to-end tests (headless Chromium; scripts/setup.sh installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,11 +5,11 @@ import BudgetWorkbook
 import BudgetXLSX
 import Foundation
 
-/// The project checkout (three levels above this file) and the shared reference beside it.
+/// The project checkout (three levels above this file) and the reference document it carries (Tests/Reference).
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let templates = root.appendingPathComponent("Templates/tables/shanxi-2025")
-    static let seedText = root.deletingLastPathComponent().appendingPathComponent("shared/reference/zezhou-natural-resources-2025.txt")
+    static let seedText = root.appendingPathComponent("Tests/Reference/zezhou-natural-resources-2025.txt")
 
     static func demoBudget() throws -> Budget {
         let codes = try CodeLists.loadDefaults(codesFolder: root.appendingPathComponent("Templates/codes"))

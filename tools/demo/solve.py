@@ -2,7 +2,7 @@
 """Produce the demo workbooks (Workbooks/zezhou-natural-resources-2025 and -2024).
 
 2025: the line items of 泽州县自然资源局 are reconstructed from the published 2025
-department budget (/work/shared/reference/zezhou-natural-resources-2025.txt).  The
+department budget (Tests/Reference/zezhou-natural-resources-2025.txt).  The
 tables print 万元 with two decimals, rounded half up ONCE from exact totals, so a
 printed figure P constrains the exact amount A (元) to
 

@@ -4,7 +4,7 @@
 Recomputes, from the workbook CSVs and the default code sets alone, every figure row
 of the seed's tables 1-13 (as printed: 万元, two decimals, rounded half up once from
 exact 分 amounts, zero printed empty) and compares them with the rows parsed from the
-seed text (/work/shared/reference/zezhou-natural-resources-2025.txt): row order, codes,
+seed text (Tests/Reference/zezhou-natural-resources-2025.txt): row order, codes,
 names and every number.  It also checks the narrative (第三部分) sentences that compare
 2025 with 2024 against the 2024 workbook, and the file format of everything it reads.
 
@@ -19,8 +19,7 @@ import re
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-SEED_CANDIDATES = [os.path.join(ROOT, '..', 'shared', 'reference', 'zezhou-natural-resources-2025.txt'),
-                   '/work/shared/reference/zezhou-natural-resources-2025.txt']
+SEED_CANDIDATES = [os.path.join(ROOT, 'Tests', 'Reference', 'zezhou-natural-resources-2025.txt')]
 WB25 = os.path.join(ROOT, 'Workbooks', 'zezhou-natural-resources-2025')
 WB24 = os.path.join(ROOT, 'Workbooks', 'zezhou-natural-resources-2024')
 CODES = os.path.join(ROOT, 'Templates', 'codes')
