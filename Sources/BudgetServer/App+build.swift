@@ -7,7 +7,8 @@ import NIOCore
 
 /// Builds the workbench's router: tests call it without a network (`app.test(.router)`).
 public func buildRouter(workbench: Workbench, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+    // HEAD is answered like GET, without the body.
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: GuardMiddleware(configuration: configuration))
     let api = WorkbenchController(workbench: workbench, limit: configuration.maxBodyBytes)
     api.addRoutes(to: router.group("api"))
@@ -25,6 +26,7 @@ public func buildApplication(workbench: Workbench, configuration: ServerConfigur
     logger.logLevel = .warning
     return Application(
         router: buildRouter(workbench: workbench, configuration: configuration),
+        server: .guardedHTTP1(idleTimeout: configuration.idleTimeout),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
