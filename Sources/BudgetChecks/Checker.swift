@@ -86,12 +86,18 @@ public struct Checker: Sendable {
             }
             guard let l = sum(left, ctx, &sink), let r = sum(right, ctx, &sink) else { return }
             if relation.holds(l, r) { continue }
+            var cells: [Finding.CellRef] = []
+            for f in left + right {
+                if case .table(let t, let row, let column) = f, let i = ctx.tables[t]?.rows.firstIndex(where: { $0.keys.contains(row) }) {
+                    cells.append(Finding.CellRef(table: t, row: i, column: column))
+                }
+            }
             var msg = rule.message
             if !vars.isEmpty { msg += "（" + vars.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "，") + "）" }
             if relation != .equal { msg += "：应满足 左 \(relation.symbol) 右" }
             sink.add(Finding(rule: rule.id, severity: rule.severity, message: msg, expected: r, found: l,
                              places: ["左：" + left.map(\.location).joined(separator: " + "),
-                                      "右：" + right.map(\.location).joined(separator: " + ")]))
+                                      "右：" + right.map(\.location).joined(separator: " + ")], cells: cells))
         }
     }
 
@@ -129,7 +135,8 @@ public struct Checker: Sendable {
                 let t = cells[0].money ?? .zero
                 let ps = cells.dropFirst().map { $0.money ?? .zero }
                 foot(rule, table, rowLabel: rowName(row, i), total: (t, "列 \(total)"), parts: ps,
-                     partsLabel: "列 " + parts.joined(separator: "+"), &sink)
+                     partsLabel: "列 " + parts.joined(separator: "+"),
+                     cells: ([total] + parts).map { Finding.CellRef(table: table.key, row: i, column: $0) }, &sink)
             }
         }
         if let tree = f.tree { treeFooting(rule, table, tree, &sink) }
@@ -139,7 +146,8 @@ public struct Checker: Sendable {
                 let ps = parts.map { cell(table, $0, c) }
                 if t == nil && ps.allSatisfy({ $0 == nil }) { continue }
                 foot(rule, table, rowLabel: "行 \(total)", total: (t ?? .zero, "列 \(col.key)"), parts: ps.map { $0 ?? .zero },
-                     partsLabel: parts.count > 6 ? "\(parts.count) 行之和" : "行 " + parts.joined(separator: "+"), &sink)
+                     partsLabel: parts.count > 6 ? "\(parts.count) 行之和" : "行 " + parts.joined(separator: "+"),
+                     cells: refs(table, [total] + parts, col.key), &sink)
             }
         }
     }
@@ -157,7 +165,8 @@ public struct Checker: Sendable {
                 let t = cell(table, s.key, c) ?? .zero
                 let ps = s.children.map { cell(table, $0, c) ?? .zero }
                 let label = s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + s.children.joined(separator: "、")
-                foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label, &sink)
+                foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label,
+                     cells: refs(table, [s.key] + s.children, col.key), &sink)
             }
         }
         // A child whose parent row is not printed breaks the tree.
@@ -167,9 +176,14 @@ public struct Checker: Sendable {
             if !present.contains(parent) {
                 sink.add(Finding(rule: rule.id, severity: rule.severity,
                                  message: "\(rule.message)：表 \(table.key) 有行 \(tree.prefix)\(c) 却没有其上级行 \(tree.prefix)\(parent)",
-                                 places: ["表 \(table.key) 行 \(tree.prefix)\(c)"]))
+                                 places: ["表 \(table.key) 行 \(tree.prefix)\(c)"], cells: refs(table, [tree.prefix + c], nil)))
             }
         }
+    }
+
+    /// The cells at these row keys in one column (rows the table does not print are left out).
+    func refs(_ table: DisclosureTable, _ rowKeys: [String], _ column: String?) -> [Finding.CellRef] {
+        rowKeys.compactMap { k in table.rows.firstIndex { $0.keys.contains(k) }.map { Finding.CellRef(table: table.key, row: $0, column: column) } }
     }
 
     func cell(_ table: DisclosureTable, _ rowKey: String, _ c: Int) -> Money? {
@@ -183,12 +197,12 @@ public struct Checker: Sendable {
 
     /// One sum: exact mismatch is the rule's severity; a printed-only mismatch is info.
     func foot(_ rule: Rule, _ table: DisclosureTable, rowLabel: String, total: (Money, String), parts: [Money],
-              partsLabel: String, _ sink: inout Sink) {
+              partsLabel: String, cells: [Finding.CellRef], _ sink: inout Sink) {
         let exact = parts.reduce(Money.zero, +)
         let place = "表 \(table.key) \(rowLabel) \(total.1) ＝ \(partsLabel)"
         if exact != total.0 {
             sink.add(Finding(rule: rule.id, severity: rule.severity, message: rule.message, expected: exact, found: total.0,
-                             places: [place]))
+                             places: [place], cells: cells))
             return
         }
         let printedTotal = total.0.wanHundredths
@@ -197,7 +211,7 @@ public struct Checker: Sendable {
             sink.add(Finding(rule: rule.id, severity: .info,
                              message: "\(rule.message)：精确金额相符，印刷数（万元，四舍五入）相差 0.01 级的舍位差，可用舍位平衡调整",
                              expected: Money(fen: printedParts * 10_000), found: Money(fen: printedTotal * 10_000),
-                             places: [place], printed: true))
+                             places: [place], printed: true, cells: cells))
         }
     }
 

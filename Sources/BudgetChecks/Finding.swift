@@ -16,11 +16,24 @@ public struct Finding: Sendable, Hashable {
     public var items: [Int64]
     /// True when the figures are printed 万元 values (rounded), not exact amounts.
     public var printed: Bool
+    /// The table cells the finding compares, the one found first (a total), then its parts or the
+    /// other side: what the workbench names in the tables' words and leads the clerk to.
+    public var cells: [CellRef]
 
     public init(rule: String, severity: Severity, message: String, expected: Money? = nil, found: Money? = nil,
-                places: [String] = [], items: [Int64] = [], printed: Bool = false) {
+                places: [String] = [], items: [Int64] = [], printed: Bool = false, cells: [CellRef] = []) {
         self.rule = rule; self.severity = severity; self.message = message; self.expected = expected; self.found = found
-        self.places = places; self.items = items; self.printed = printed
+        self.places = places; self.items = items; self.printed = printed; self.cells = cells
+    }
+
+    /// A cell of a computed table: the table's key, the row's position in `DisclosureTable.rows`
+    /// (a two-sided row has a key per side, so a position says which row unambiguously) and the
+    /// column's key; nil column: the whole row.
+    public struct CellRef: Sendable, Hashable {
+        public var table: String
+        public var row: Int
+        public var column: String?
+        public init(table: String, row: Int, column: String?) { self.table = table; self.row = row; self.column = column }
     }
 
     /// found − expected, in 分.

@@ -21,6 +21,10 @@ enum API {
         var project: String
         var projectName: String
         var amount: Int64
+        /// The amount as shown in the unit the page asked for (`1,045,000.50` or `104.50`).
+        var amountText: String
+        /// The exact amount as edited in that unit, without separators (`1045000.50` or `104.50005`).
+        var amountInput: String
         var memo: String
     }
 
@@ -50,6 +54,17 @@ enum API {
         var total: Int
         var offset: Int
         var items: [Item]
+        /// The sum of the amounts of every line that matches (not just this page), as shown.
+        var sumText: String
+        var money: String
+    }
+
+    /// The sum of a range of the grid's lines (the status bar's 求和, as Excel shows it).
+    struct Sum: Encodable, Sendable {
+        var count: Int
+        var sum: Int64
+        var text: String
+        var moneyTitle: String
     }
 
     struct Changes: Encodable, Sendable {
@@ -67,15 +82,32 @@ enum API {
         var itemCount: Int
         var units: [Unit]
         var sources: [String]
-        var columns: [Column]
+        /// The grid's columns, in order: what the page draws and where a pasted block lands.
+        var gridColumns: [GridColumn]
         var exportAvailable: Bool
         var narrativeAvailable: Bool
         var checksModule: Bool
+        /// The most lines one paste may hold; the undo steps kept per browser tab.
+        var pasteLimit: Int
+        var undoLimit: Int
     }
 
     struct Unit: Encodable, Sendable { var code: String; var name: String; var type: String }
 
     struct Column: Encodable, Sendable { var key: String; var title: String }
+
+    /// A column of the line-item grid.
+    struct GridColumn: Encodable, Sendable {
+        var key: String
+        var title: String
+        /// `id` (read-only), `code` (picked from a code list), `choice` (one of `options`), `amount`, `text`.
+        var kind: String
+        /// The code list the picker searches (`/api/codes?set=`), for `code` columns.
+        var pick: String?
+        var options: [String]?
+        /// Width on screen in CSS pixels.
+        var width: Int
+    }
 
     /// One row of a rolled-up tree.
     struct TreeRow: Encodable, Sendable {
@@ -84,10 +116,13 @@ enum API {
         var code: String
         var name: String
         var level: Int
-        /// One figure per column of `Meta.columns`, in 分.
+        /// One figure per figure column (合计, the five sources, 当年, 上年结转, 基本, 项目), in 分.
         var values: [Int64]
         /// The prior year's 合计 of the same row (with `--prior`), in 分.
         var prior: Int64?
+        /// The shown text of each of `Tree.columns`, in the tree's unit (blank for a printed zero;
+        /// 增减额 and 增减率 from the printed figures).
+        var cells: [String]
         /// What the row stands for, as a grid filter.
         var filter: [String: String]
         var leaf: Bool
@@ -95,12 +130,20 @@ enum API {
 
     struct Tree: Encodable, Sendable {
         var view: String
+        var title: String
+        var nameTitle: String
+        var money: String
+        var moneyTitle: String
         var last: Int64
+        /// The figure columns after the name column, in the order of `TreeRow.cells`.
+        var columns: [Column]
         var total: TreeRow
         var rows: [TreeRow]
     }
 
-    struct CodeHit: Encodable, Sendable { var code: String; var name: String; var leaf: Bool }
+    /// A code for the picker; `path` names its 类 and 款, which tell apart the many 项 of the same
+    /// name (`2010101 行政运行` under 人大事务, `2010201 行政运行` under 政协事务).
+    struct CodeHit: Encodable, Sendable { var code: String; var name: String; var leaf: Bool; var path: String }
 
     struct Change: Encodable, Sendable {
         var at: String
@@ -108,27 +151,6 @@ enum API {
         var action: String
         var before: Item?
         var after: Item?
-    }
-
-    struct CheckProblem: Encodable, Sendable {
-        var rule: String
-        var severity: String
-        var severityName: String
-        var message: String
-        var value: String?
-        var where_: String
-        var items: [Int64]
-        var filter: [String: String]?
-
-        enum CodingKeys: String, CodingKey { case rule, severity, severityName, message, value, where_ = "where", items, filter }
-    }
-
-    struct Checks: Encodable, Sendable {
-        var source: String
-        var problems: [CheckProblem]
-        var truncated: Bool
-        var errors: Int
-        var warnings: Int
     }
 
     struct Saved: Encodable, Sendable { var item: Item; var last: Int64 }
@@ -147,7 +169,7 @@ enum TreeColumns {
 }
 
 extension API.Item {
-    init(_ s: StoredItem, context b: Budget) {
+    init(_ s: StoredItem, context b: Budget, money: MoneyUnit = .yuan) {
         let i = s.item
         id = s.id
         version = s.version
@@ -163,6 +185,8 @@ extension API.Item {
         project = i.project ?? ""
         projectName = i.project.flatMap { p in b.projects.first { $0.unit == i.unit && $0.code == p }?.name } ?? ""
         amount = i.amount.fen
+        amountText = money.text(i.amount.fen)
+        amountInput = money.inputText(i.amount.fen)
         memo = i.memo
     }
 }

@@ -44,17 +44,30 @@ button.primary { background: var(--sel); color: #fff; border-color: var(--sel); 
 .spacer { flex: 1; }
 .author { color: var(--muted); }
 
-main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid-template-rows: minmax(0, 46fr) minmax(0, 54fr); min-height: 0; }
-#tree-pane { grid-column: 1; grid-row: 1; display: flex; flex-direction: column; min-height: 0; border-bottom: 2px solid var(--line); }
+main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 320px; grid-template-rows: minmax(0, 46fr) minmax(0, 54fr); min-height: 0; position: relative; }
+#tree-pane, #tables-pane { grid-column: 1; grid-row: 1; display: flex; flex-direction: column; min-height: 0; border-bottom: 2px solid var(--line); }
+#tree-pane[hidden], #tables-pane[hidden] { display: none; }
 #grid-pane { grid-column: 1; grid-row: 2; display: flex; flex-direction: column; min-height: 0; }
 #side { grid-column: 2; grid-row: 1 / 3; border-left: 1px solid var(--line); display: flex; flex-direction: column; min-height: 0; background: #fcfcfd; }
+/* Folded away: the panes get the whole width (at 1366 px the grid's amount column stays in view). */
+body.side-folded main { grid-template-columns: minmax(0, 1fr) 0; }
+body.side-folded #side { display: none; }
+/* At a narrow desk an opened panel floats over the right of the panes instead of squeezing them. */
+body.side-floating main { grid-template-columns: minmax(0, 1fr) 0; }
+body.side-floating #side { position: absolute; right: 0; top: 0; bottom: 0; width: 380px; z-index: 8; box-shadow: -6px 0 18px rgba(0,0,0,.14); }
+#side-open { position: absolute; right: 0; top: 44px; z-index: 7; writing-mode: vertical-rl; padding: 10px 3px; border-radius: 4px 0 0 4px; background: #fff; color: #174ea6; border-right: 0; font-size: 12px; letter-spacing: 2px; }
+#side-open[hidden] { display: none; }
+#side-tabs .fold { flex: 0 0 30px; color: var(--muted); }
 .pane-bar { display: flex; align-items: center; gap: 8px; padding: 4px 10px; border-bottom: 1px solid var(--line); background: #fafbfc; white-space: nowrap; }
 .hint { color: var(--muted); font-size: 12px; margin-left: auto; }
 .chip { background: var(--selbg); color: #174ea6; padding: 1px 8px; border-radius: 10px; max-width: 420px; overflow: hidden; text-overflow: ellipsis; }
 
 .vscroll { flex: 1; overflow: auto; position: relative; outline: none; min-height: 0; contain: strict; }
-.vhead { position: sticky; top: 0; z-index: 3; display: grid; background: var(--head); border-bottom: 1px solid #b8bec6; font-weight: 600; width: max-content; min-width: 100%; }
-.vhead > div { padding: 4px 8px; border-right: 1px solid var(--line); white-space: nowrap; text-align: center; height: var(--row); }
+.vhead { position: sticky; top: 0; z-index: 3; background: var(--head); border-bottom: 1px solid #b8bec6; font-weight: 600; width: max-content; min-width: 100%; }
+.hrow { display: grid; }
+.hrow > div { padding: 4px 8px; border-right: 1px solid var(--line); white-space: nowrap; text-align: center; height: var(--row); background: var(--head); }
+/* The tree's 合计 row stays under the header while the rows scroll (pinned, as a frozen row). */
+#tree-total .row { border-top: 1px solid #b8bec6; border-bottom: 0; }
 .vspace { position: relative; width: max-content; min-width: 100%; }
 .vrows { position: absolute; left: 0; right: 0; top: 0; will-change: transform; }
 .row { display: grid; height: var(--row); border-bottom: 1px solid #eceef1; }
@@ -69,7 +82,10 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid
 #tree .row.total { background: #e4e9f0; font-weight: 700; }
 /* the name column stays put when scrolling right (Excel's frozen panes) */
 .frozen { position: sticky; left: 0; z-index: 1; background: inherit; box-shadow: 1px 0 0 #c9ced6; }
-.vhead > .frozen { background: var(--head); z-index: 4; }
+.hrow > .frozen { background: var(--head); z-index: 4; }
+#grid .row > .frozen { background: #fff; z-index: 2; }
+#grid .row.draft > .frozen { background: #fbfcfe; }
+#grid .row.rowsel > .frozen:first-child { background: var(--selbg); }
 #tree .row { background: #fff; }
 #tree .row.picked { outline: 2px solid var(--sel); outline-offset: -2px; }
 #tree .row:hover { filter: brightness(0.97); }
@@ -85,7 +101,10 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid
 #grid .row.draft > div:first-child { color: #1a73e8; }
 #grid .row.rowsel > div:first-child { background: var(--selbg); }
 #grid .cell.sel { outline: 2px solid var(--sel); outline-offset: -2px; background: #fff; }
-#grid .row.pending { color: var(--muted); }
+#grid .cell.insel { background: #dbe7fd; }
+#grid .row > .cell.insel.frozen { background: #dbe7fd; }
+#grid .cell.pending { color: var(--muted); font-style: italic; }
+#grid .cell.hint-cell { color: #1a73e8; }
 #grid .row.loading > div { color: #c0c4ca; }
 #grid .sub { color: var(--muted); margin-left: 6px; }
 #editor { position: absolute; z-index: 5; border: 2px solid var(--sel); padding: 0 6px; font: inherit; height: var(--row); outline: none; background: #fff; }
@@ -95,6 +114,8 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid
 #picker li.on { background: var(--selbg); }
 #picker li.nonleaf { color: var(--muted); }
 #picker li .code { margin-right: 8px; }
+#picker li .path { color: var(--muted); font-size: 12px; margin-left: 12px; }
+#search { font: inherit; font-size: 12px; padding: 1px 6px; width: 220px; border: 1px solid #c3c8cf; border-radius: 4px; }
 
 /* side */
 #side-tabs { display: flex; border-bottom: 1px solid var(--line); }
@@ -103,17 +124,29 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid
 .tab { display: none; overflow: auto; padding: 8px 12px; flex: 1; min-height: 0; }
 .tab.on { display: block; }
 .muted { color: var(--muted); }
-.problem { border: 1px solid var(--line); border-left: 4px solid var(--bad); padding: 6px 8px; margin-bottom: 6px; border-radius: 3px; background: #fff; cursor: pointer; }
+.problem { border: 1px solid var(--line); border-left: 4px solid var(--bad); padding: 6px 8px; margin-bottom: 6px; border-radius: 3px; background: #fff; }
 .problem.warning { border-left-color: var(--warn); }
 .problem.info { border-left-color: #1a73e8; }
-.problem .where { color: var(--muted); font-size: 12px; }
+.problem .ghead { line-height: 1.5; }
+.problem .sev { font-weight: 600; }
+.problem .count { float: right; background: var(--selbg); color: #174ea6; border-radius: 9px; padding: 0 7px; font-size: 12px; margin-left: 6px; }
+.member { margin: 4px 0 0 0; padding: 3px 6px; border-radius: 3px; font-size: 12px; }
+.member.leads { cursor: pointer; }
+.member.leads:hover { background: var(--selbg); }
+.member .where { color: #344054; }
+.member .figs { color: var(--muted); }
+.problem .more { margin-top: 4px; }
+.summary { line-height: 1.5; }
+.tab-bar { margin-bottom: 8px; }
 .ok { color: #067647; font-weight: 600; }
 .change { border-bottom: 1px solid var(--line); padding: 6px 0; }
 .change .when { color: var(--muted); font-size: 12px; }
 .change ul { margin: 4px 0 0 0; padding-left: 16px; }
 .narr { white-space: pre-wrap; line-height: 1.7; }
 
-#status { display: flex; justify-content: space-between; padding: 3px 12px; border-top: 1px solid var(--line); background: #fafbfc; color: var(--muted); font-size: 12px; }
+#status { display: flex; gap: 16px; padding: 3px 12px; border-top: 1px solid var(--line); background: #fafbfc; color: var(--muted); font-size: 12px; white-space: nowrap; }
+#status-text { flex: 1; overflow: hidden; text-overflow: ellipsis; }
+#status-figures { color: var(--text); font-variant-numeric: tabular-nums; }
 #status.err { color: var(--bad); }
 #sync::before { content: "●"; color: #12b76a; margin-right: 4px; }
 #sync.off::before { color: var(--bad); }
@@ -125,96 +158,1064 @@ main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid
 .actions { text-align: right; }
 #toast { position: fixed; left: 50%; transform: translateX(-50%); bottom: 34px; background: #1f2328; color: #fff; padding: 8px 14px; border-radius: 6px; max-width: 70%; z-index: 30; white-space: pre-wrap; box-shadow: 0 4px 16px rgba(0,0,0,.3); }
 #toast.err { background: var(--bad); }
+
+/* the disclosure tables (view and print) */
+.tscroll { flex: 1; overflow: auto; padding: 8px 14px; min-height: 0; background: #fff; }
+#table-pick { font: inherit; font-size: 12px; }
+.dtable { margin: 0 auto 18px; width: max-content; max-width: 100%; }
+.dlabel { font-size: 12px; color: var(--muted); }
+.dtitle { text-align: center; font-size: 16px; font-weight: 700; margin: 2px 0 6px; }
+.dsub { display: flex; justify-content: space-between; font-size: 12px; margin-bottom: 3px; gap: 40px; }
+.dtable table { border-collapse: collapse; font-size: 12px; }
+.dtable th, .dtable td { border: 1px solid #8a9099; padding: 2px 6px; white-space: nowrap; }
+.dtable th { background: #f1f3f5; font-weight: 600; }
+.tscroll .dtable thead { position: sticky; top: -8px; z-index: 1; }
+.dtable td.amt { text-align: right; font-variant-numeric: tabular-nums; min-width: 78px; }
+.dtable td.code { font-family: "DejaVu Sans Mono", monospace; }
+.dtable tr.s-total td { font-weight: 700; }
+.dtable tr.s-level1 td { font-weight: 600; }
+.dtable td.ref { cursor: pointer; }
+.dtable td.ref:hover { background: var(--selbg); }
+.dtable .hit { background: #fff3bf !important; }
+.dtable .hit-main { outline: 2px solid var(--warn); outline-offset: -2px; }
+.dnote { font-size: 12px; margin-top: 4px; }
+#print-view { position: fixed; inset: 0; z-index: 25; background: #fff; overflow: auto; padding: 0 24px 24px; }
+#print-view[hidden] { display: none; }
+.print-bar { position: sticky; top: 0; background: #fafbfc; border-bottom: 1px solid var(--line); padding: 8px 0; margin-bottom: 14px; display: flex; gap: 8px; align-items: center; }
+.print-pages .dtable { break-after: page; }
+.print-pages .dtable td.name { white-space: nowrap; }
+
+@media print {
+  @page { size: A4; margin: 12mm; }
+  html, body { height: auto; overflow: visible; }
+  body > *:not(#print-view) { display: none !important; }
+  #print-view { position: static; padding: 0; overflow: visible; }
+  .print-bar { display: none; }
+  .dtable { margin: 0 auto; }
+  .dtable th { background: none; }
+  .print-pages .dtable:last-child { break-after: auto; }
+}
 """#),
-        "app.js": ("text/javascript; charset=utf-8", #"""
-// 部门预算编制工作台: the browser side. Plain JavaScript, no libraries.
-// Amounts are integer 分 (fen) everywhere; 万元 appears only when shown, rounded half up once.
-'use strict';
+        "grid.js": ("text/javascript; charset=utf-8", #"""
+// The line-item grid, as Excel is used: arrows, typing replaces, F2 edits, Enter and Tab move,
+// Shift selects a range, Ctrl+C / Ctrl+V copy and paste blocks. Its columns come from the server
+// (/api/meta); every edit goes to the server as an intention, which parses the text, checks the
+// line, writes it and answers with the line and the tree rows it changed.
+import { S, ROW, PAGE } from './state.js';
+import { api, qs, intend } from './server.js';
+import { $, el, toast, status, figures, errorText } from './ui.js';
+import { applyTreeDelta, loadTree, scheduleTreeReload } from './tree.js';
 
-const ROW = 26;            // row height in px (matches --row)
-const PAGE = 200;          // grid page size
-const POLL_MS = 500;       // how often to ask the server for others' changes
+/** The columns that stay put when the grid scrolls right (# and 预算单位), as Excel's frozen panes. */
+const FROZEN = 2;
 
-const S = {
-  meta: null,
-  view: 'function',
-  wan: false,                 // amounts in 万元
-  tree: null,                 // {total, rows}
-  rowByKey: new Map(),
-  collapsed: new Set(),
-  visible: [],                // tree rows shown (after collapse)
-  picked: null,               // tree row key used as grid filter
-  filter: {},                 // grid filter
-  total: 0,                   // grid row count (without the draft row)
-  pages: new Map(),           // page index -> items
-  pending: new Set(),         // page indexes being fetched
-  sel: { r: 0, c: 1 },
-  edit: null,                 // {r, c, mode: 'type'|'f2', picks, pickIndex}
-  draft: null,                // the new-row draft
-  undo: [], redo: [],
-  last: 0,
-  author: '',
-  token: '',
-  firstScreen: null,
-};
-window.__budget = S;
+const cols = () => S.meta.gridColumns;
+const colIndex = (key) => cols().findIndex(c => c.key === key);
+const template = () => cols().map(c => c.width + 'px').join(' ');
+function leftOf(c) { let x = 0; for (let i = 0; i < c; i++) x += cols()[i].width; return x; }
 
-// ---------- money ----------
-function group3(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
-function roundHalfUp(v, d) {
-  const q = Math.trunc(v / d), r = v - q * d;
-  if (r * 2 >= d) return q + 1;
-  if (r * 2 <= -d) return q - 1;
-  return q;
+// ---------- the new-line row ----------
+/** The texts the new-line row starts with: what the picked tree row stands for (a UI default, not a rule). */
+export function resetDraft() {
+  const f = S.filter, units = S.meta.units, m = S.meta.gridColumns;
+  const opt = (key) => (m.find(c => c.key === key).options || [])[0] || '';
+  S.draft = {
+    unit: f.unit || (units[0] ? units[0].code : ''),
+    function: f.function && f.function.length === 7 ? f.function : '',
+    economic: f.economic && f.economic.length === 5 ? f.economic : '',
+    source: f.source || opt('source'), carryover: f.carryover || opt('carryover'),
+    kind: f.kind || (f.project ? '项目支出' : opt('kind')),
+    project: f.project || '', amount: '', memo: '',
+  };
+  const u = units.find(x => x.code === S.draft.unit);
+  const tr = S.picked && S.rowByKey.get(S.picked);
+  S.draftNames = { unit: u ? u.name : '' };
+  if (tr && S.draft.function && tr.code === S.draft.function) S.draftNames.function = tr.name;
+  if (tr && S.draft.economic && tr.code === S.draft.economic) S.draftNames.economic = tr.name;
 }
-function hundredths(h) {
-  const neg = h < 0, m = Math.abs(h);
-  const whole = Math.floor(m / 100), c = m % 100;
-  return (neg ? '-' : '') + group3(String(whole)) + '.' + (c < 10 ? '0' : '') + c;
+const isDraft = (r) => r === S.total;
+/** The new-line row's filled fields (the server starts a new line from its own defaults). */
+const draftFields = () => Object.fromEntries(Object.entries(S.draft).filter(([, v]) => v !== ''));
+
+// ---------- loading ----------
+export function setFilter(filter, label) {
+  S.filter = { ...filter };
+  $('grid-filter').textContent = label || '全部';
+  S.sel.r = 0;
+  S.anchor = null;
+  resetDraft();
+  $('grid').scrollTop = 0;
+  return reloadGrid();
 }
-/** fen → text in the chosen unit; blank for zero when `blankZero`. */
-function money(fen, blankZero) {
-  if (fen === null || fen === undefined) return '';
-  if (blankZero && fen === 0) return '';
-  if (S.wan) {
-    const h = roundHalfUp(fen, 10000);
-    if (blankZero && h === 0) return '';
-    return hundredths(h);
+
+function query() { return { ...S.filter, q: S.search, money: S.money }; }
+
+export async function reloadGrid() {
+  S.gridGen = (S.gridGen || 0) + 1;   // answers to older requests are dropped
+  S.pages.clear();
+  S.pending.clear();
+  await fetchPage(0);
+  renderGrid();
+  showFigures();
+}
+
+async function fetchPage(p) {
+  if (S.pending.has(p)) return;
+  S.pending.add(p);
+  const gen = S.gridGen;
+  try {
+    const page = await api('GET', '/api/items?' + qs({ ...query(), offset: p * PAGE, limit: PAGE }));
+    if (gen !== S.gridGen) return;
+    S.total = page.total;
+    S.sumText = page.sumText;
+    S.pages.set(p, page.items);
+    $('grid-space').style.height = ((S.total + 1) * ROW) + 'px';
+    const filtered = Object.keys(S.filter).length > 0 || S.search;
+    $('grid-count').textContent = `${filtered ? '筛选出' : '共'} ${S.total} 条`;
+  } finally { if (gen === S.gridGen) S.pending.delete(p); }
+}
+
+/** Makes sure rows r0 … r1 are loaded (a paste over lines not yet scrolled to). */
+async function ensureRows(r0, r1) {
+  const need = [];
+  for (let p = Math.floor(r0 / PAGE); p <= Math.floor(Math.min(r1, S.total - 1) / PAGE); p++) if (!S.pages.has(p)) need.push(p);
+  for (const p of need) { S.pending.delete(p); await fetchPage(p); }
+}
+
+export function itemAt(r) {
+  if (isDraft(r)) return null;
+  const p = S.pages.get(Math.floor(r / PAGE));
+  return p ? p[r % PAGE] : undefined;
+}
+
+// ---------- drawing ----------
+export function renderGridHead() {
+  const h = $('grid-head');
+  h.style.gridTemplateColumns = template();
+  h.replaceChildren();
+  cols().forEach((c, i) => {
+    const d = el('div', i < FROZEN ? 'frozen' : '', c.kind === 'amount' ? `${c.title}（${S.money === 'wan' ? '万元' : '元'}）` : c.title);
+    if (i < FROZEN) d.style.left = leftOf(i) + 'px';
+    h.appendChild(d);
+  });
+}
+
+function cellText(item, c) {
+  const col = cols()[c];
+  switch (col.key) {
+    case 'id': return String(item.id);
+    case 'unit': return item.unit ? item.unit + '  ' + (item.unitName || '') : '';
+    case 'function': return item.function ? item.function + '  ' + (item.functionName || '') : '';
+    case 'economic': return item.economic ? item.economic + '  ' + (item.economicName || '') : '';
+    case 'project': return item.project ? item.project + '  ' + (item.projectName || '') : '';
+    case 'amount': return item.amountText;
+    default: return item[col.key] || '';
   }
-  return hundredths(fen);
 }
-function yuanText(fen) {
-  const whole = Math.floor(fen / 100), c = fen % 100;
-  return whole + '.' + (c < 10 ? '0' : '') + c;
+function draftText(c) {
+  const col = cols()[c];
+  if (col.key === 'id') return '＋';
+  const v = S.draft[col.key] || '';
+  if (col.kind === 'code' && v) return v + '  ' + (S.draftNames[col.key] || '');
+  return v;
 }
-/** Parses what a clerk typed, in 元 (two decimals) or 万元 (six decimals), to 分; throws a message. */
-function parseAmount(text, wan) {
-  let t = text.trim().replace(/\u3000/g, '');
-  if (/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(t)) t = t.replace(/,/g, '');
-  if (t === '') return 0;
-  if (t.startsWith('-')) throw `金额 \`${text}\` 为负数（金额不得小于 0）`;
-  if (!/^\d*\.?\d*$/.test(t) || t === '.') throw `\`${text}\` 不是金额（只允许数字和小数点）`;
-  const [w, f = ''] = t.split('.');
-  const scale = wan ? 6 : 2;
-  if (f.length > scale) throw `金额 \`${text}\` 超过${wan ? '六位小数（万元精确到分）' : '两位小数（元精确到分）'}`;
-  const fen = BigInt(w || '0') * (wan ? 1000000n : 100n) + BigInt((f + '000000').slice(0, scale) || '0');
-  if (fen > 9000000000000000n) throw `金额 \`${text}\` 过大`;
-  return Number(fen);
-}
-function rateText(cur, prior) {
-  if (!prior) return '';
-  const c = BigInt(cur), p = BigInt(prior);
-  // percent with two decimals, half up: (c - p) / p * 100
-  const num = (c - p) * 10000n;
-  let q = num / p, r = num % p;
-  if (r < 0n) r = -r;
-  if (r * 2n >= (p < 0n ? -p : p)) q += (num < 0n) ? -1n : 1n;
-  const neg = q < 0n, m = neg ? -q : q;
-  return (neg ? '-' : '') + (m / 100n) + '.' + String(m % 100n).padStart(2, '0') + '%';
+/** The text a cell is edited and copied as (an amount without separators, a code without its name). */
+function rawValue(item, c) {
+  const col = cols()[c];
+  if (!item) return S.draft[col.key] || '';
+  if (col.key === 'amount') return item.amountInput;
+  return item[col.key] == null ? '' : String(item[col.key]);
 }
 
-// ---------- server ----------
-async function api(method, path, body) {
+function range() {
+  const a = S.anchor || S.sel;
+  return { r0: Math.min(a.r, S.sel.r), r1: Math.max(a.r, S.sel.r), c0: Math.min(a.c, S.sel.c), c1: Math.max(a.c, S.sel.c) };
+}
+const inRange = (g, r, c) => r >= g.r0 && r <= g.r1 && c >= g.c0 && c <= g.c1;
+
+export function renderGrid() {
+  if (!S.meta) return;
+  const box = $('grid');
+  const tpl = template();
+  const n = S.total + 1;
+  const start = Math.max(0, Math.floor(box.scrollTop / ROW) - 5);
+  const end = Math.min(n, start + Math.ceil(box.clientHeight / ROW) + 12);
+  const holder = $('grid-rows');
+  holder.style.transform = `translateY(${start * ROW}px)`;
+  const frag = document.createDocumentFragment();
+  const want = new Set();
+  const g = range(), multi = !!S.anchor;
+  const lefts = cols().map((_, i) => leftOf(i));
+  for (let r = start; r < end; r++) {
+    const item = itemAt(r), draft = isDraft(r);
+    const div = el('div', 'row' + (draft ? ' draft' : '') + (!item && !draft ? ' loading' : '') + (r === S.sel.r ? ' rowsel' : ''));
+    div.style.gridTemplateColumns = tpl;
+    div.dataset.r = r;
+    for (let c = 0; c < cols().length; c++) {
+      const col = cols()[c];
+      const d = el('div', 'cell' + (col.kind === 'amount' || col.kind === 'id' ? ' num' : '') + (c < FROZEN ? ' frozen' : '')
+        + (r === S.sel.r && c === S.sel.c ? ' sel' : '') + (multi && inRange(g, r, c) ? ' insel' : ''));
+      if (c < FROZEN) d.style.left = lefts[c] + 'px';
+      d.dataset.c = c;
+      if (draft) {
+        d.textContent = draftText(c);
+        if (col.key === 'function' && !S.draft.function) { d.textContent = '在这一行输入新明细…'; d.classList.add('hint-cell'); }
+      } else if (item) {
+        d.textContent = item._pending && item._pending[col.key] !== undefined ? item._pending[col.key] : cellText(item, c);
+        if (item._pending && item._pending[col.key] !== undefined) d.classList.add('pending');
+        if (col.kind !== 'amount' && d.textContent.length > 8) d.title = d.textContent;
+      } else { d.textContent = c === 0 ? '…' : ''; want.add(Math.floor(r / PAGE)); }
+      div.appendChild(d);
+    }
+    frag.appendChild(div);
+  }
+  holder.replaceChildren(frag);
+  for (const p of want) {
+    if (S.pending.has(p) || S.pages.has(p)) continue;
+    fetchPage(p).then(() => requestAnimationFrame(renderGrid)).catch(e => status(errorText(e), true));
+  }
+  positionEditor();
+}
+S.renderGrid = renderGrid;
+
+function scrollToSel() {
+  const box = $('grid');
+  const top = S.sel.r * ROW, headH = ROW;
+  if (top < box.scrollTop) box.scrollTop = top;
+  else if (top + ROW > box.scrollTop + box.clientHeight - headH) box.scrollTop = top + ROW + headH - box.clientHeight;
+  if (S.sel.c < FROZEN) return;
+  const frozenW = leftOf(FROZEN);
+  const x = leftOf(S.sel.c), w = cols()[S.sel.c].width;
+  if (x - frozenW < box.scrollLeft) box.scrollLeft = x - frozenW;
+  else if (x + w > box.scrollLeft + box.clientWidth) box.scrollLeft = x + w - box.clientWidth;
+}
+
+export function moveSel(dr, dc, extend) {
+  const n = S.total + 1;
+  if (extend) { if (!S.anchor) S.anchor = { ...S.sel }; } else S.anchor = null;
+  S.sel.r = Math.max(0, Math.min(n - 1, S.sel.r + dr));
+  S.sel.c = Math.max(1, Math.min(cols().length - 1, S.sel.c + dc));
+  scrollToSel();
+  renderGrid();
+  showFigures();
+  S.onSelect && S.onSelect();
+}
+
+/** Puts the cursor on a cell (the new-line row is row S.total). */
+export function select(r, c) {
+  S.anchor = null;
+  S.sel = { r, c };
+  scrollToSel();
+  renderGrid();
+  showFigures();
+}
+
+// ---------- the status bar's figures ----------
+let figTimer = null;
+/** The count and sum of the selected cells (as Excel shows them), or of the filtered lines. */
+export function showFigures() {
+  clearTimeout(figTimer);
+  const unit = S.money === 'wan' ? '万元' : '元';
+  if (!S.anchor) {
+    const filtered = Object.keys(S.filter).length > 0 || S.search;
+    figures(`${filtered ? '筛选出' : '共'} ${S.total} 条　金额合计 ${S.sumText || '0.00'} ${unit}`);
+    return;
+  }
+  const g = range();
+  const last = Math.min(g.r1, S.total - 1);
+  const rows = Math.max(0, last - g.r0 + 1);
+  const amountCol = colIndex('amount');
+  const cells = rows * (g.c1 - g.c0 + 1);
+  if (rows === 0) { figures(''); return; }
+  if (g.c0 > amountCol || g.c1 < amountCol) { figures(`已选 ${rows} 行 × ${g.c1 - g.c0 + 1} 列　计数 ${cells}`); return; }
+  figTimer = setTimeout(async () => {
+    try {
+      const s = await api('GET', '/api/sum?' + qs({ ...query(), offset: g.r0, limit: rows }));
+      figures(`已选 ${rows} 行 × ${g.c1 - g.c0 + 1} 列　计数 ${cells}　求和 ${s.text} ${s.moneyTitle}`);
+    } catch (e) { status(errorText(e), true); }
+  }, 80);
+}
+
+// ---------- editing ----------
+export function beginEdit(mode, initial) {
+  const r = S.sel.r, item = itemAt(r);
+  if ((!item && !isDraft(r)) || cols()[S.sel.c].kind === 'id') return;
+  const ed = $('editor');
+  S.edit = { r, c: S.sel.c, mode, picks: [], pickIndex: -1 };
+  ed.value = mode === 'type' ? initial : rawValue(item, S.sel.c);
+  ed.className = cols()[S.sel.c].kind === 'amount' ? 'num' : '';
+  ed.hidden = false;
+  positionEditor();
+  ed.focus();
+  if (mode === 'f2') ed.setSelectionRange(ed.value.length, ed.value.length);
+  updatePicker();
+}
+
+function positionEditor() {
+  if (!S.edit) return;
+  const ed = $('editor'), box = $('grid');
+  let x = leftOf(S.edit.c);
+  if (S.edit.c < FROZEN) x += box.scrollLeft;
+  const y = ROW + S.edit.r * ROW;
+  ed.style.left = x + 'px'; ed.style.top = y + 'px'; ed.style.width = Math.max(cols()[S.edit.c].width, 120) + 'px';
+  const pk = $('picker');
+  pk.style.left = x + 'px'; pk.style.top = (y + ROW) + 'px';
+}
+
+function endEdit() {
+  S.edit = null;
+  $('editor').hidden = true;
+  $('picker').hidden = true;
+  $('grid').focus({ preventScroll: true });
+}
+
+let pickTimer = null;
+function updatePicker() {
+  const col = cols()[S.edit.c];
+  const pk = $('picker');
+  if (col.kind !== 'code' && col.kind !== 'choice') { pk.hidden = true; return; }
+  const text = $('editor').value.trim();
+  if (col.kind === 'choice') {
+    const all = col.options;
+    const hits = all.filter(o => !text || o.includes(text));
+    showPicks((hits.length ? hits : all).map(o => ({ code: o, name: '', leaf: true, path: '' })));
+    return;
+  }
+  clearTimeout(pickTimer);
+  pickTimer = setTimeout(async () => {
+    if (!S.edit) return;
+    const item = itemAt(S.edit.r);
+    const unit = item ? item.unit : S.draft.unit;
+    try {
+      const hits = await api('GET', '/api/codes?' + qs({ set: col.pick, q: text.split(/\s+/)[0], unit: col.pick === 'project' ? unit : '' }));
+      if (S.edit) showPicks(hits);
+    } catch (e) { status(errorText(e), true); }
+  }, 60);
+}
+
+function showPicks(hits) {
+  const pk = $('picker');
+  S.edit.picks = hits;
+  S.edit.pickIndex = hits.length ? 0 : -1;
+  pk.replaceChildren();
+  hits.forEach((h, i) => {
+    const li = el('li', (i === 0 ? 'on' : '') + (h.leaf ? '' : ' nonleaf'));
+    if (h.name) {
+      li.appendChild(el('span', 'code', h.code));
+      li.appendChild(el('span', 'pname', h.name));
+      // The 类 and 款 above: `行政运行` under 人大事务 is not `行政运行` under 政协事务.
+      if (h.path) li.appendChild(el('span', 'path', h.path));
+    } else li.textContent = h.code;
+    li.title = h.path ? `${h.code} ${h.name}（${h.path}）` : h.code;
+    li.onmousedown = (ev) => { ev.preventDefault(); S.edit.pickIndex = i; commitEdit(1, 0); };
+    pk.appendChild(li);
+  });
+  pk.hidden = hits.length === 0;
+}
+
+function movePick(d) {
+  const e = S.edit;
+  if (!e.picks.length) return;
+  e.pickIndex = Math.max(0, Math.min(e.picks.length - 1, e.pickIndex + d));
+  const lis = document.querySelectorAll('#picker li');
+  lis.forEach((li, i) => li.classList.toggle('on', i === e.pickIndex));
+  if (lis[e.pickIndex]) lis[e.pickIndex].scrollIntoView({ block: 'nearest' });
+}
+
+/** The text a committed editor stands for, and the name to show beside a picked code. */
+function editorValue() {
+  const e = S.edit, col = cols()[e.c];
+  const raw = $('editor').value;
+  const text = raw.trim();
+  if (col.kind === 'code' || col.kind === 'choice') {
+    const first = text.split(/\s+/)[0] || '';
+    const exact = e.picks.find(h => h.code === first);
+    if (exact) return { text: exact.code, name: exact.name };
+    if (text === '') return { text: '', name: '' };
+    const h = e.picks[e.pickIndex];
+    if (h) return { text: h.code, name: h.name };
+    return { text, name: '' };
+  }
+  // Amounts and memos go to the server exactly as typed: it parses them (full-width digits too).
+  return { text: col.kind === 'amount' ? text : raw, name: '' };
+}
+
+async function commitEdit(dr, dc, t0) {
+  const e = S.edit;
+  if (!e) return;
+  const v = editorValue();
+  const key = cols()[e.c].key;
+  endEdit();
+  const saving = saveCell(e.r, key, v.text, v.name, t0 || performance.now());
+  moveSel(dr, dc);
+  await saving;
+}
+
+/** Sends one typed cell: a changed line, or the new-line row (added once it names its codes). */
+async function saveCell(r, key, text, name, t0) {
+  if (isDraft(r)) {
+    S.draft[key] = text;
+    S.draftNames[key] = name;
+    if (key === 'kind' && text === '基本支出') { S.draft.project = ''; S.draftNames.project = ''; }
+    renderGrid();
+    if (!S.draft.unit || !S.draft.function || !S.draft.economic) { status('新明细：填好预算单位、功能分类、经济分类后自动保存'); return; }
+    try {
+      const out = await intend('add', { fields: draftFields() });
+      resetDraft();
+      await afterStep(out, t0);
+    } catch (err) { toast(errorText(err), true); renderGrid(); }
+    return;
+  }
+  const item = itemAt(r);
+  if (!item || rawValue(item, colIndex(key)) === text) return;
+  item._pending = { ...(item._pending || {}), [key]: name ? `${text}  ${name}` : text };
+  renderGrid();
+  try {
+    const out = await intend('set', { id: item.id, version: item.version, fields: { [key]: text } });
+    await afterStep(out, t0);
+  } catch (err) {
+    delete item._pending;
+    renderGrid();
+    toast(errorText(err), true);
+    if (err.status === 409) reloadGrid();
+  }
+}
+
+/** Draws what a step changed: the lines, the tree rows (or the whole tree when rows came or went). */
+async function afterStep(out, t0) {
+  for (const it of out.items) replaceCached(it);
+  if (!applyTreeDelta(out.tree)) scheduleTreeReload(0);
+  if (t0) noteLatency(t0);
+  status(out.message + (out.notes.length ? '　' + out.notes.join('；') : ''));
+  if (out.notes.length) toast(out.notes.join('\n'));
+  updateUndoButtons();
+  if (out.added.length || out.removed.length) await reloadGrid(); else { renderGrid(); showFigures(); }
+  S.onSelect && S.onSelect();
+}
+
+function replaceCached(item) {
+  for (const page of S.pages.values()) {
+    const i = page.findIndex(x => x.id === item.id);
+    if (i >= 0) page[i] = item;
+  }
+}
+
+function noteLatency(t0) {
+  S.domLatencies.push(performance.now() - t0);
+  requestAnimationFrame(() => {
+    const ms = performance.now() - t0;
+    S.latencies.push(ms);
+    S.lastConfirmMs = ms;
+    document.body.dataset.lastEditMs = ms.toFixed(2);
+  });
+}
+
+export function updateUndoButtons() {
+  const u = $('undo'), r = $('redo');
+  u.disabled = !S.undoLabel; r.disabled = !S.redoLabel;
+  u.title = S.undoLabel ? `撤销：${S.undoLabel}（Ctrl+Z）` : '没有可撤销的操作';
+  r.title = S.redoLabel ? `重做：${S.redoLabel}（Ctrl+Y）` : '没有可重做的操作';
+}
+
+async function clearCell() {
+  const item = itemAt(S.sel.r);
+  const col = cols()[S.sel.c];
+  if (!item) { if (isDraft(S.sel.r)) saveCell(S.sel.r, col.key, '', ''); return; }
+  if (col.key === 'amount') return saveCell(S.sel.r, 'amount', '0', '');
+  if (col.key === 'memo' || col.key === 'project') return saveCell(S.sel.r, col.key, '', '');
+  toast(`“${col.title}”不能为空；要删除整行请点“删除所选行”`, true);
+}
+
+export async function deleteRows() {
+  const g = S.anchor ? range() : { r0: S.sel.r, r1: S.sel.r };
+  const items = [];
+  for (let r = g.r0; r <= Math.min(g.r1, S.total - 1); r++) { const it = itemAt(r); if (it) items.push(it); }
+  if (!items.length) return;
+  const what = items.length === 1 ? `明细 #${items[0].id}（${items[0].functionName} ${items[0].amountText}）` : `所选的 ${items.length} 行明细`;
+  if (!confirm(`删除${what}？可以撤销。`)) return;
+  try {
+    const out = await intend('remove', { lines: items.map(i => ({ id: i.id, version: i.version })) });
+    S.anchor = null;
+    await afterStep(out);
+  } catch (err) { toast(errorText(err), true); }
+}
+
+export async function undoRedo(op) {
+  try {
+    const out = await intend(op, {});
+    await afterStep(out);
+  } catch (err) { toast(errorText(err), true); updateUndoButtons(); }
+}
+
+// ---------- copy and paste ----------
+function parseTSV(text) {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
+  return lines.map(l => l.split('\t'));
+}
+
+async function onPaste(ev) {
+  if (S.edit) return;
+  const text = (ev.clipboardData || window.clipboardData).getData('text');
+  if (!text) return;
+  ev.preventDefault();
+  const block = parseTSV(text);
+  const r0 = S.sel.r;
+  const lastExisting = Math.min(S.total - 1, r0 + block.length - 1);
+  try {
+    if (r0 < S.total) await ensureRows(r0, lastExisting);
+    const lines = [];
+    for (let r = r0; r <= lastExisting; r++) {
+      const it = itemAt(r);
+      if (!it) throw `第 ${r + 1} 行还没载入，请稍后再粘贴`;
+      lines.push({ id: it.id, version: it.version });
+    }
+    status(`正在粘贴 ${block.length} 行…`);
+    const out = await intend('paste', { column: cols()[S.sel.c].key, cells: block, lines, draft: draftFields() });
+    if (out.added.length) resetDraft();
+    await afterStep(out);
+  } catch (err) { toast(errorText(err), true); status(errorText(err).split('\n')[0], true); }
+}
+
+function onCopy(ev) {
+  if (S.edit) return;
+  const g = range();
+  const rows = [];
+  for (let r = g.r0; r <= g.r1; r++) {
+    const item = itemAt(r);
+    if (item === undefined) continue;
+    const cells = [];
+    for (let c = g.c0; c <= g.c1; c++) cells.push(rawValue(item, c));
+    rows.push(cells.join('\t'));
+  }
+  ev.clipboardData.setData('text/plain', rows.join('\r\n') + (rows.length > 1 ? '\r\n' : ''));
+  ev.preventDefault();
+  status(`已复制 ${rows.length} 行 × ${g.c1 - g.c0 + 1} 列`);
+}
+
+// ---------- keyboard and mouse ----------
+function gridKey(ev) {
+  if (S.edit) return;
+  const k = ev.key, ctrl = ev.ctrlKey || ev.metaKey, sh = ev.shiftKey;
+  if (ctrl && (k === 'z' || k === 'Z')) { ev.preventDefault(); undoRedo(sh ? 'redo' : 'undo'); return; }
+  if (ctrl && (k === 'y' || k === 'Y')) { ev.preventDefault(); undoRedo('redo'); return; }
+  if (ctrl && (k === 'a' || k === 'A')) { ev.preventDefault(); S.anchor = { r: 0, c: 1 }; S.sel = { r: Math.max(0, S.total - 1), c: cols().length - 1 }; renderGrid(); showFigures(); return; }
+  if (ctrl && k === 'f') { ev.preventDefault(); $('search').focus(); return; }
+  if (ctrl) return;
+  const page = Math.floor($('grid').clientHeight / ROW) - 1;
+  switch (k) {
+    case 'ArrowUp': ev.preventDefault(); moveSel(-1, 0, sh); return;
+    case 'ArrowDown': ev.preventDefault(); moveSel(1, 0, sh); return;
+    case 'ArrowLeft': ev.preventDefault(); moveSel(0, -1, sh); return;
+    case 'ArrowRight': ev.preventDefault(); moveSel(0, 1, sh); return;
+    case 'Enter': ev.preventDefault(); moveSel(sh ? -1 : 1, 0); return;
+    case 'Tab': ev.preventDefault(); moveSel(0, sh ? -1 : 1); return;
+    case 'PageDown': ev.preventDefault(); moveSel(page, 0, sh); return;
+    case 'PageUp': ev.preventDefault(); moveSel(-page, 0, sh); return;
+    case 'Home': ev.preventDefault(); moveSel(0, -cols().length, sh); return;
+    case 'End': ev.preventDefault(); moveSel(0, cols().length, sh); return;
+    case 'Escape': if (S.anchor) { S.anchor = null; renderGrid(); showFigures(); } return;
+    case 'F2': ev.preventDefault(); beginEdit('f2'); return;
+    case 'Delete': case 'Backspace': ev.preventDefault(); clearCell(); return;
+  }
+  if (k.length === 1 && !ev.altKey) { ev.preventDefault(); beginEdit('type', k); return; }
+  // A Chinese input method's first key: open the editor and let the composition go into it.
+  if (k === 'Process') beginEdit('type', '');
+}
+
+function editorKey(ev) {
+  const e = S.edit;
+  if (!e) return;
+  ev.stopPropagation();   // the editor sits inside the grid: its keys must not move the selection twice
+  if (ev.isComposing) return;   // a Chinese input method is still composing
+  const k = ev.key;
+  const picking = !$('picker').hidden && e.picks.length > 0;
+  if (k === 'Escape') { ev.preventDefault(); endEdit(); renderGrid(); return; }
+  if (k === 'Enter') { ev.preventDefault(); commitEdit(ev.shiftKey ? -1 : 1, 0, ev.timeStamp ? performance.now() : undefined); return; }
+  if (k === 'Tab') { ev.preventDefault(); commitEdit(0, ev.shiftKey ? -1 : 1); return; }
+  if (picking && (k === 'ArrowDown' || k === 'ArrowUp')) { ev.preventDefault(); movePick(k === 'ArrowDown' ? 1 : -1); return; }
+  if (e.mode === 'type' && k.startsWith('Arrow')) {
+    ev.preventDefault();
+    const d = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[k];
+    commitEdit(d[0], d[1]);
+  }
+}
+
+let searchTimer = null;
+export function wireGrid() {
+  const grid = $('grid');
+  grid.addEventListener('scroll', () => requestAnimationFrame(renderGrid));
+  let dragging = false;
+  grid.addEventListener('mousedown', (ev) => {
+    const cell = ev.target.closest('.cell');
+    if (!cell || ev.target.id === 'editor') return;
+    if (S.edit) commitEdit(0, 0);
+    const r = Number(cell.parentElement.dataset.r), c = Math.max(1, Number(cell.dataset.c));
+    if (ev.shiftKey) { if (!S.anchor) S.anchor = { ...S.sel }; } else S.anchor = null;
+    if (!ev.shiftKey) S.anchor = { r, c };
+    S.sel = { r, c };
+    dragging = true;
+    renderGrid();
+    showFigures();
+    S.onSelect && S.onSelect();
+  });
+  grid.addEventListener('mouseover', (ev) => {
+    if (!dragging || !(ev.buttons & 1)) return;
+    const cell = ev.target.closest('.cell');
+    if (!cell) return;
+    const r = Number(cell.parentElement.dataset.r), c = Math.max(1, Number(cell.dataset.c));
+    if (r !== S.sel.r || c !== S.sel.c) { S.sel = { r, c }; renderGrid(); showFigures(); }
+  });
+  window.addEventListener('mouseup', () => {
+    if (!dragging) return;
+    dragging = false;
+    // A click without a drag selects one cell, not a range.
+    if (S.anchor && S.anchor.r === S.sel.r && S.anchor.c === S.sel.c) { S.anchor = null; renderGrid(); showFigures(); }
+  });
+  grid.addEventListener('dblclick', (ev) => { if (ev.target.closest('.cell')) beginEdit('f2'); });
+  grid.addEventListener('keydown', gridKey);
+  grid.addEventListener('paste', onPaste);
+  grid.addEventListener('copy', onCopy);
+  const ed = $('editor');
+  ed.addEventListener('keydown', editorKey);
+  ed.addEventListener('input', () => { if (S.edit) updatePicker(); });
+  ed.addEventListener('blur', () => { setTimeout(() => { if (S.edit && document.activeElement !== ed) commitEdit(0, 0); }, 0); });
+  $('add-row').onclick = () => { select(S.total, 1); grid.focus(); status('新明细：从「预算单位」列开始输入，或从 Excel 粘贴整行'); };
+  $('delete-row').onclick = deleteRows;
+  $('undo').onclick = () => undoRedo('undo');
+  $('redo').onclick = () => undoRedo('redo');
+  const search = $('search');
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => { S.search = search.value.trim(); S.sel.r = 0; S.anchor = null; grid.scrollTop = 0; reloadGrid(); }, 250);
+  });
+  search.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') { search.value = ''; search.dispatchEvent(new Event('input')); grid.focus(); }
+    if (ev.key === 'Enter') { ev.preventDefault(); grid.focus(); }
+  });
+  window.addEventListener('resize', renderGrid);
+}
+
+export { loadTree };
+"""#),
+        "index.html": ("text/html; charset=utf-8", #"""
+<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>部门预算编制工作台</title>
+<link rel="stylesheet" href="/app.css">
+<script type="module" src="/main.js"></script>
+</head>
+<body>
+<header id="top">
+  <div class="title"><span id="dept">部门预算</span> <span id="year"></span></div>
+  <nav id="views" aria-label="汇总方式">
+    <button data-view="function" class="on">功能分类</button>
+    <button data-view="economic">经济分类</button>
+    <button data-view="unit">按单位</button>
+    <button data-view="project">按项目</button>
+  </nav>
+  <div class="group" role="group" aria-label="金额单位">
+    <button id="unit-yuan" class="on">元</button><button id="unit-wan">万元</button>
+  </div>
+  <div class="spacer"></div>
+  <button id="btn-checks" title="运行审核">审核</button>
+  <button id="btn-narrative" title="预算说明（与上年比较）">说明</button>
+  <button id="btn-tables" title="十三张公开表，点格子看它由哪些明细组成">公开表</button>
+  <button id="btn-print" title="打印汇总表和公开表">打印</button>
+  <a id="btn-export" class="button" href="/api/export" download title="导出十三张公开表（XLSX）">导出 XLSX</a>
+  <button id="btn-author" class="author" title="修改署名">署名：<span id="author-name">—</span></button>
+</header>
+
+<main>
+  <section id="tree-pane" aria-label="汇总树">
+    <div class="pane-bar">
+      <strong id="tree-title">支出功能分类汇总</strong>
+      <button id="expand-all" class="small">全部展开</button>
+      <button id="collapse-all" class="small">折叠到类</button>
+      <span class="hint" id="tree-count"></span>
+    </div>
+    <div id="tree" class="vscroll" tabindex="0">
+      <div class="vhead"><div class="hrow" id="tree-head"></div><div id="tree-total"></div></div>
+      <div class="vspace" id="tree-space"><div class="vrows" id="tree-rows"></div></div>
+    </div>
+  </section>
+
+  <section id="tables-pane" aria-label="公开表" hidden>
+    <div class="pane-bar">
+      <strong>部门预算公开表</strong>
+      <select id="table-pick" aria-label="选择公开表"></select>
+      <button id="tables-close" class="small">返回汇总</button>
+      <span class="hint" id="table-hint">点金额格，下方列出组成它的明细</span>
+    </div>
+    <div id="table-box" class="tscroll" tabindex="0"></div>
+  </section>
+
+  <section id="grid-pane" aria-label="支出明细">
+    <div class="pane-bar">
+      <strong>支出明细</strong>
+      <span id="grid-filter" class="chip">全部</span>
+      <button id="clear-filter" class="small">显示全部</button>
+      <input id="search" type="search" placeholder="搜索明细：编码、名称、备注、金额" autocomplete="off" aria-label="搜索明细">
+      <button id="add-row" class="small">＋ 新增一行</button>
+      <button id="delete-row" class="small">删除所选行</button>
+      <button id="undo" class="small" title="Ctrl+Z">撤销</button>
+      <button id="redo" class="small" title="Ctrl+Y">重做</button>
+      <span class="hint" id="grid-count"></span>
+    </div>
+    <div id="grid" class="vscroll" tabindex="0">
+      <div class="vhead hrow" id="grid-head"></div>
+      <div class="vspace" id="grid-space"><div class="vrows" id="grid-rows"></div></div>
+      <input id="editor" autocomplete="off" spellcheck="false" hidden>
+      <ul id="picker" hidden></ul>
+    </div>
+  </section>
+
+  <aside id="side">
+    <nav id="side-tabs">
+      <button id="side-fold" class="fold" title="收起侧栏（表格更宽）">▸</button>
+      <button data-tab="checks" class="on">审核</button>
+      <button data-tab="history">修改记录</button>
+      <button data-tab="narrative">说明</button>
+    </nav>
+    <div id="tab-checks" class="tab on"><p class="muted">点“审核”检查数据规则和勾稽关系。</p></div>
+    <div id="tab-history" class="tab"><p class="muted">选中一行明细，查看它的修改记录。</p></div>
+    <div id="tab-narrative" class="tab"><p class="muted">点“说明”生成与上年比较的文字说明。</p></div>
+  </aside>
+  <button id="side-open" title="展开侧栏：审核、修改记录、说明" hidden>◂ 审核 · 记录 · 说明</button>
+</main>
+
+<footer id="status"><span id="status-text">正在载入…</span><span id="status-figures"></span><span id="sync" title="与服务器同步"></span></footer>
+
+<div id="print-view" hidden></div>
+
+<div id="author-dialog" class="modal" hidden>
+  <form id="author-form">
+    <h2>请输入您的姓名</h2>
+    <p>每次修改都会记入修改日志，写明是谁改的。只需输入一次。</p>
+    <input id="author-input" maxlength="40" required autocomplete="name">
+    <div class="actions"><button type="submit" class="primary">确定</button></div>
+  </form>
+</div>
+<div id="toast" hidden></div>
+</body>
+</html>
+"""#),
+        "main.js": ("text/javascript; charset=utf-8", #"""
+// 部门预算编制工作台: the page's entry. Plain JavaScript modules, no libraries. The server does
+// the budget's arithmetic and formatting; these modules draw what it says and send what the clerk
+// does: state (shared state), server (requests and intentions), tree, grid, panels (checks,
+// history, narrative), tables (the disclosure tables and the print view), ui (small helpers).
+import { S, POLL_MS } from './state.js';
+import { api, sessionID } from './server.js';
+import { $, status, errorText } from './ui.js';
+import { loadTree, renderTree, renderTreeHead, wireTree, setPickHandler, pickTreeRow } from './tree.js';
+import { reloadGrid, renderGrid, renderGridHead, setFilter, wireGrid, resetDraft, updateUndoButtons, itemAt } from './grid.js';
+import { wirePanels, scheduleHistory, foldPanel } from './panels.js';
+import { wireTables } from './tables.js';
+
+// ---------- live changes from others ----------
+let pollFailures = 0;
+async function poll() {
+  try {
+    const ch = await api('GET', '/api/changes?since=' + S.last + '&money=' + S.money);
+    pollFailures = 0;
+    $('sync').className = '';
+    if (ch.last !== S.last) {
+      S.last = ch.last;
+      if (ch.reload) { await reloadGrid(); await loadTree(); }
+      else {
+        let structural = ch.removed.length > 0;
+        for (const it of ch.items) {
+          let found = false;
+          for (const page of S.pages.values()) { const i = page.findIndex(x => x.id === it.id); if (i >= 0) { page[i] = it; found = true; } }
+          if (!found) structural = true;
+        }
+        if (structural) await reloadGrid(); else renderGrid();
+        await loadTree();
+      }
+    }
+  } catch (e) {
+    pollFailures++;
+    $('sync').className = 'off';
+    if (pollFailures === 3) status(errorText(e), true);
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+// ---------- start ----------
+function askAuthor(force) {
+  const saved = localStorage.getItem('budgetAuthor') || '';
+  S.author = saved;
+  $('author-name').textContent = saved || '—';
+  if (saved && !force) return;
+  const dlg = $('author-dialog'), input = $('author-input');
+  input.value = saved;
+  dlg.hidden = false;
+  input.focus();
+}
+
+async function switchView(v) {
+  S.view = v;
+  S.collapsed.clear();
+  S.picked = null;
+  for (const b of document.querySelectorAll('#views button')) b.classList.toggle('on', b.dataset.view === v);
+  $('tree').scrollTop = 0;
+  await loadTree();
+  await setFilter(v === 'project' ? { kind: '项目支出' } : {}, v === 'project' ? '全部项目支出' : '全部');
+}
+
+async function setMoney(m) {
+  S.money = m;
+  localStorage.setItem('budgetMoney', m);
+  $('unit-yuan').classList.toggle('on', m === 'yuan');
+  $('unit-wan').classList.toggle('on', m === 'wan');
+  renderGridHead();
+  if (S.tree) await Promise.all([loadTree(), reloadGrid()]);
+}
+
+function wire() {
+  wireTree();
+  wireGrid();
+  wirePanels();
+  wireTables();
+  setPickHandler((filter, label) => setFilter(filter, label));
+  S.onSelect = scheduleHistory;
+  for (const b of document.querySelectorAll('#views button')) b.onclick = () => switchView(b.dataset.view);
+  $('unit-yuan').onclick = () => setMoney('yuan');
+  $('unit-wan').onclick = () => setMoney('wan');
+  $('btn-author').onclick = () => askAuthor(true);
+  $('clear-filter').onclick = () => { S.picked = null; renderTree(); setFilter({}, '全部'); };
+  $('author-form').onsubmit = (ev) => {
+    ev.preventDefault();
+    const v = $('author-input').value.trim();
+    if (!v) return;
+    localStorage.setItem('budgetAuthor', v);
+    S.author = v;
+    $('author-name').textContent = v;
+    $('author-dialog').hidden = true;
+    $('grid').focus();
+  };
+  window.addEventListener('resize', () => { renderTree(); foldPanel(); });
+}
+
+async function start() {
+  const url = new URL(location.href);
+  const tok = url.searchParams.get('token');
+  if (tok) { sessionStorage.setItem('budgetToken', tok); url.searchParams.delete('token'); history.replaceState(null, '', url.pathname); }
+  S.token = sessionStorage.getItem('budgetToken') || '';
+  S.session = sessionID();
+  S.money = localStorage.getItem('budgetMoney') === 'wan' ? 'wan' : 'yuan';
+  wire();
+  try {
+    S.meta = await api('GET', '/api/meta');
+  } catch (e) { status(errorText(e), true); return; }
+  S.last = S.meta.last;
+  $('dept').textContent = S.meta.department;
+  $('year').textContent = `${S.meta.year} 年部门预算` + (S.meta.priorYear ? `（对比 ${S.meta.priorYear} 年）` : '');
+  document.title = `${S.meta.department} ${S.meta.year} 年预算 — 编制工作台`;
+  const exp = $('btn-export');
+  if (S.token) exp.href = '/api/export?token=' + encodeURIComponent(S.token);
+  if (!S.meta.exportAvailable) { exp.classList.add('disabled'); exp.title = '导出模块尚未接入'; }
+  $('unit-yuan').classList.toggle('on', S.money === 'yuan');
+  $('unit-wan').classList.toggle('on', S.money === 'wan');
+  resetDraft();
+  renderGridHead();
+  updateUndoButtons();
+  foldPanel();
+  await Promise.all([loadTree(), reloadGrid()]);
+  document.body.dataset.ready = '1';
+  // For the speed run only (navigation start → tree and grid drawn); the clerk is not shown it.
+  document.body.dataset.firstScreenMs = performance.now().toFixed(1);
+  status('方向键移动，直接输入即改写，F2 编辑，Shift+方向键选区域，Ctrl+Z 撤销，Ctrl+F 搜索');
+  askAuthor(false);
+  if (S.author) $('grid').focus();
+  setTimeout(poll, POLL_MS);
+}
+
+// Tests and the console reach these through window.__budget.
+Object.assign(S, { pickTreeRow, reloadGrid, itemAt, renderTreeHead });
+document.addEventListener('DOMContentLoaded', start);
+"""#),
+        "panels.js": ("text/javascript; charset=utf-8", #"""
+// The side panel: the checks (grouped, in the tables' words, each leading to its lines or its
+// table cell), a line's history, the narrative (with a copy button). At a narrow desk (1366 px)
+// the panel is folded away by default, so the grid's amount column stays in view.
+import { S } from './state.js';
+import { api } from './server.js';
+import { $, el, toast, status, errorText } from './ui.js';
+import { setFilter, itemAt } from './grid.js';
+import { renderTree } from './tree.js';
+import { showCell } from './tables.js';
+
+/** Below this width the panel floats over the grid and starts folded. */
+const WIDE = 1600;
+
+let folded = null;   // null: follow the window's width; true/false: the clerk chose
+export function foldPanel(fold) {
+  if (fold !== undefined) folded = fold;
+  const narrow = window.innerWidth < WIDE;
+  const closed = folded === null ? narrow : folded;
+  document.body.classList.toggle('side-folded', closed);
+  document.body.classList.toggle('side-floating', narrow && !closed);
+  $('side-open').hidden = !closed;
+}
+function openPanel() { foldPanel(false); }
+
+export function showTab(name) {
+  openPanel();
+  for (const b of document.querySelectorAll('#side-tabs button[data-tab]')) b.classList.toggle('on', b.dataset.tab === name);
+  for (const t of document.querySelectorAll('.tab')) t.classList.toggle('on', t.id === 'tab-' + name);
+  if (name === 'history') loadHistory();
+}
+
+// ---------- checks ----------
+/** Leads from a finding to its lines (the grid) and its table cell (the tables view). */
+function lead(m) {
+  if (m.lines) { S.picked = null; renderTree(); setFilter(m.lines, m.linesLabel || '审核'); }
+  if (m.cells && m.cells.length) showCell(m.cells);
+  if (!m.lines && !(m.cells && m.cells.length)) status('这一条没有对应的明细或表格');
+  // At a narrow desk the panel gets out of the way of what it led to.
+  if (window.innerWidth < WIDE) foldPanel(true);
+}
+
+function memberElement(m) {
+  const d = el('div', 'member' + (m.lines || (m.cells && m.cells.length) ? ' leads' : ''));
+  d.appendChild(el('div', 'where', m.text));
+  if (m.figures) d.appendChild(el('div', 'figs', m.figures));
+  d.onclick = (ev) => { ev.stopPropagation(); lead(m); };
+  d.title = m.lines ? '点击：下方列出涉及的明细' + (m.cells.length ? '，并在公开表中标出' : '') : '点击：在公开表中标出';
+  return d;
+}
+
+export async function runChecks() {
+  showTab('checks');
+  const box = $('tab-checks');
+  box.replaceChildren(el('p', 'muted', '正在审核…'));
+  try {
+    const res = await api('GET', '/api/checks');
+    S.checks = res;
+    box.replaceChildren();
+    const n = res.errors + res.warnings + res.infos;
+    if (!n) { box.appendChild(el('p', 'ok', `审核通过：${res.source}没有发现问题。`)); return; }
+    box.appendChild(el('p', 'summary', `${res.source}：${res.errors} 个错误，${res.warnings} 个警告，${res.infos} 条提示。点一条查看涉及的明细和表格。`));
+    for (const g of res.groups) {
+      const d = el('div', 'problem ' + g.severity);
+      const head = el('div', 'ghead');
+      head.appendChild(el('span', 'sev', `【${g.severityName}】`));
+      head.appendChild(el('span', 'gtitle', g.title));
+      if (g.count > 1) head.appendChild(el('span', 'count', `${g.count} 处`));
+      d.appendChild(head);
+      const list = el('div', 'members');
+      const shown = g.count > 3 ? 0 : g.count;
+      g.members.forEach((m, i) => { const e = memberElement(m); if (i >= shown && g.count > 3) e.hidden = true; list.appendChild(e); });
+      d.appendChild(list);
+      if (g.count > 3) {
+        const more = el('button', 'small more', `展开 ${g.count} 处`);
+        more.onclick = (ev) => {
+          ev.stopPropagation();
+          const open = more.dataset.open !== '1';
+          for (const e of list.children) e.hidden = !open;
+          more.dataset.open = open ? '1' : '0';
+          more.textContent = open ? '收起' : `展开 ${g.count} 处`;
+        };
+        d.appendChild(more);
+      } else if (g.count === 1) {
+        d.onclick = () => lead(g.members[0]);
+      }
+      box.appendChild(d);
+    }
+    for (const o of res.omitted) box.appendChild(el('p', 'muted', o));
+  } catch (e) { box.replaceChildren(el('p', 'problem', errorText(e))); }
+}
+
+// ---------- history ----------
+let historyTimer = null;
+export function scheduleHistory() {
+  clearTimeout(historyTimer);
+  if (!$('tab-history').classList.contains('on') || document.body.classList.contains('side-folded')) return;
+  historyTimer = setTimeout(loadHistory, 150);
+}
+const FIELD_NAMES = { unit: '单位', function: '功能分类', economic: '经济分类', source: '资金来源', carryover: '年度', kind: '支出类型',
+  project: '项目', amountText: '金额', memo: '备注' };
+async function loadHistory() {
+  const box = $('tab-history');
+  const item = itemAt(S.sel.r);
+  if (!item || !item.id) { box.replaceChildren(el('p', 'muted', '选中一行明细，查看它的修改记录。')); return; }
+  try {
+    const log = await api('GET', `/api/items/${item.id}/history?money=${S.money}`);
+    box.replaceChildren(el('p', '', `明细 #${item.id} 的修改记录（${log.length} 条）`));
+    if (!log.length) box.appendChild(el('p', 'muted', '载入工作区以来没有修改过。'));
+    for (const c of log.slice().reverse()) {
+      const d = el('div', 'change');
+      d.appendChild(el('div', 'when', `${c.at.replace('T', ' ').slice(0, 19)}　${c.author}　${{ add: '新增', set: '修改', rm: '删除' }[c.action] || c.action}`));
+      const ul = el('ul');
+      for (const k of Object.keys(FIELD_NAMES)) {
+        const a = c.before ? c.before[k] : undefined, b = c.after ? c.after[k] : undefined;
+        if ((a || '') === (b || '')) continue;
+        const f = v => v === undefined || v === null || v === '' ? '（空）' : String(v);
+        ul.appendChild(el('li', '', c.before && c.after ? `${FIELD_NAMES[k]}：${f(a)} → ${f(b)}` : `${FIELD_NAMES[k]}：${f(a !== undefined ? a : b)}`));
+      }
+      d.appendChild(ul);
+      box.appendChild(d);
+    }
+  } catch (e) { box.textContent = errorText(e); }
+}
+
+// ---------- narrative ----------
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    // Off localhost (a shared office address over http) the clipboard API is not offered.
+    const ta = el('textarea');
+    ta.value = text;
+    document.body.appendChild(ta);
+    ta.select();
+    const ok = document.execCommand('copy');
+    ta.remove();
+    return ok;
+  }
+}
+
+export async function showNarrative() {
+  showTab('narrative');
+  const box = $('tab-narrative');
+  box.replaceChildren(el('p', 'muted', '正在生成…'));
+  try {
+    const text = await api('GET', '/api/narrative');
+    S.narrative = text;
+    const bar = el('div', 'tab-bar');
+    const copy = el('button', 'small', '复制全文');
+    copy.id = 'copy-narrative';
+    copy.onclick = async () => {
+      const ok = await copyText(text);
+      if (ok) { status(`已复制说明全文（${text.length} 字），可粘贴到 Word`); toast('已复制说明全文'); }
+      else toast('无法复制：请选中文字后按 Ctrl+C', true);
+    };
+    bar.appendChild(copy);
+    bar.appendChild(el('span', 'muted', '　也可选中一段后 Ctrl+C'));
+    box.replaceChildren(bar, el('div', 'narr', text));
+  } catch (e) { box.replaceChildren(el('p', 'problem', errorText(e))); }
+}
+
+export function wirePanels() {
+  S.foldPanel = foldPanel;
+  $('btn-checks').onclick = runChecks;
+  $('btn-narrative').onclick = showNarrative;
+  for (const b of document.querySelectorAll('#side-tabs button[data-tab]')) b.onclick = () => showTab(b.dataset.tab);
+  $('side-fold').onclick = () => foldPanel(true);
+  $('side-open').onclick = () => foldPanel(false);
+}
+"""#),
+        "server.js": ("text/javascript; charset=utf-8", #"""
+// Talking to `budget serve`: reads, and intentions (set, add, paste, remove, undo, redo) that the
+// server applies as one step each and answers with what changed.
+import { S } from './state.js';
+
+export async function api(method, path, body) {
   const headers = { 'Accept': 'application/json' };
   if (S.token) headers['X-Budget-Token'] = S.token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -234,53 +1235,272 @@ async function api(method, path, body) {
   }
   return data;
 }
-function qs(obj) {
+
+export function qs(obj) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null && v !== '') p.set(k, v);
   return p.toString();
 }
 
-// ---------- status ----------
-let toastTimer = null;
-function toast(msg, isErr) {
-  const t = document.getElementById('toast');
-  t.textContent = msg;
-  t.className = isErr ? 'err' : '';
-  t.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { t.hidden = true; }, isErr ? 7000 : 2500);
-}
-function status(msg, isErr) {
-  document.getElementById('status-text').textContent = msg;
-  document.getElementById('status').className = isErr ? 'err' : '';
-}
-function errorText(e) {
-  if (typeof e === 'string') return e;
-  let s = e.error || String(e);
-  if (e.problems && e.problems.length) s += '\n' + e.problems.slice(0, 8).join('\n');
-  return s;
-}
-
-// ---------- tree ----------
-const VIEW_TITLES = { function: '支出功能分类汇总（类 / 款 / 项）', economic: '部门预算支出经济分类汇总（类 / 款）',
-  unit: '按预算单位汇总', project: '按项目汇总（项目支出）' };
-
-function treeColumns() {
-  const cols = [{ title: S.view === 'project' ? '单位 / 项目' : S.view === 'unit' ? '单位 / 科目' : '科目编码 / 名称', w: 340 }];
-  const m = S.meta.columns;
-  cols.push({ title: m[0].title, w: 128, idx: 0 });
-  if (S.meta.priorYear) {
-    cols.push({ title: `上年数（${S.meta.priorYear}）`, w: 128, prior: 'prior' });
-    cols.push({ title: '增减额', w: 138, prior: 'diff' });
-    cols.push({ title: '增减率', w: 82, prior: 'rate' });
+/** The browser tab's session: its undo and redo steps live on the server under this id. */
+export function sessionID() {
+  let id = sessionStorage.getItem('budgetSession');
+  if (!id) {
+    const a = new Uint8Array(12);
+    crypto.getRandomValues(a);
+    id = 'tab-' + Array.from(a, b => b.toString(16).padStart(2, '0')).join('');
+    sessionStorage.setItem('budgetSession', id);
   }
-  for (let i = 1; i < m.length; i++) cols.push({ title: m[i].title, w: i <= 5 ? 122 : 118, idx: i });
-  return cols;
+  return id;
 }
-function template(cols) { return cols.map(c => c.w + 'px').join(' '); }
 
-async function loadTree() {
-  const t = await api('GET', '/api/tree?' + qs({ view: S.view }));
+/** Sends one intention; the answer says what changed (lines, tree rows, undo labels). */
+export async function intend(op, fields) {
+  const body = { op, session: S.session, author: S.author, view: S.view, money: S.money, ...fields };
+  S.lastIntent = body;
+  const out = await api('POST', '/api/edit', body);
+  S.last = Math.max(S.last, out.last || 0);
+  S.undoLabel = out.undo || null;
+  S.redoLabel = out.redo || null;
+  return out;
+}
+"""#),
+        "state.js": ("text/javascript; charset=utf-8", #"""
+// The page's state: what the server said, and where the clerk is. One object, shared by the
+// modules (and exposed as window.__budget for the browser tests). Nothing here knows a budget
+// rule: amounts arrive as text from the server, tree rows arrive with their keys and cells.
+
+export const ROW = 26;          // row height in px (matches --row in app.css)
+export const PAGE = 200;        // grid page size
+export const POLL_MS = 500;     // how often to ask the server for others' changes
+
+export const S = {
+  meta: null,
+  view: 'function',
+  money: 'yuan',              // 'yuan' | 'wan': the unit the server formats and parses amounts in
+  tree: null,                 // {columns, total, rows, ...} as /api/tree sent it
+  rowByKey: new Map(),
+  collapsed: new Set(),
+  visible: [],                // tree rows shown (after collapse), the 合计 row excluded (it is pinned)
+  picked: null,               // tree row key used as grid filter
+  filter: {},                 // grid filter (query parameters of /api/items)
+  search: '',                 // the search box
+  total: 0,                   // grid row count (without the new-line row)
+  sumText: '',                // the sum of the filtered lines, as the server printed it
+  pages: new Map(),           // page index -> items
+  pending: new Set(),         // page indexes being fetched
+  sel: { r: 0, c: 1 },        // the cursor cell
+  anchor: null,               // the other corner of a selected range, or null
+  edit: null,                 // {r, c, mode: 'type'|'f2', picks, pickIndex}
+  draft: {},                  // the new-line row: column key -> text as typed or picked
+  draftNames: {},             // names shown beside picked codes in the new-line row
+  undoLabel: null, redoLabel: null,
+  last: 0,
+  author: '',
+  token: '',
+  session: '',
+  latencies: [], domLatencies: [],
+};
+window.__budget = S;
+"""#),
+        "tables.js": ("text/javascript; charset=utf-8", #"""
+// The thirteen disclosure tables as printed (万元, from /api/tables): a view where a cell leads to
+// the lines it sums, and the print view (the summary tree or the tables, one per page).
+import { S } from './state.js';
+import { api, qs } from './server.js';
+import { $, el, status, errorText } from './ui.js';
+import { setFilter } from './grid.js';
+import { renderTree } from './tree.js';
+
+async function ensureTables(force) {
+  if (!S.tables || force) S.tables = await api('GET', '/api/tables');
+  const pick = $('table-pick');
+  if (pick.options.length !== S.tables.length) {
+    pick.replaceChildren(...S.tables.map(t => { const o = el('option', '', t.sheetName); o.value = t.key; return o; }));
+  }
+  return S.tables;
+}
+
+/** One table as HTML: its label, title, department and unit lines, the header as printed, the body. */
+export function tableElement(t, clickable) {
+  const wrap = el('div', 'dtable' + (t.landscape ? ' landscape' : ''));
+  wrap.dataset.table = t.key;
+  wrap.appendChild(el('div', 'dlabel', t.label));
+  wrap.appendChild(el('div', 'dtitle', t.title));
+  const sub = el('div', 'dsub');
+  sub.appendChild(el('span', '', t.department));
+  sub.appendChild(el('span', '', t.unitLine));
+  wrap.appendChild(sub);
+  const table = el('table');
+  const thead = el('thead');
+  for (const hr of t.header) {
+    const tr = el('tr');
+    for (const h of hr) {
+      const th = el('th', '', h.text);
+      if (h.colspan > 1) th.colSpan = h.colspan;
+      if (h.rowspan > 1) th.rowSpan = h.rowspan;
+      tr.appendChild(th);
+    }
+    thead.appendChild(tr);
+  }
+  table.appendChild(thead);
+  const tbody = el('tbody');
+  t.rows.forEach((r, i) => {
+    const tr = el('tr', 's-' + r.style);
+    tr.dataset.row = i;
+    r.cells.forEach((c, j) => {
+      const kind = t.kinds[j];
+      const td = el('td', kind === 'amount' ? 'amt' : kind === 'code' ? 'code' : '', c.text);
+      td.dataset.col = t.columns[j];
+      if (clickable && c.ref) {
+        td.classList.add('ref');
+        td.title = '点击：下方列出组成这个数的明细';
+        td.onclick = () => pickCell(t, i, j, c.ref);
+      }
+      tr.appendChild(td);
+    });
+    tbody.appendChild(tr);
+  });
+  table.appendChild(tbody);
+  wrap.appendChild(table);
+  if (t.emptyNote) wrap.appendChild(el('div', 'dnote', t.emptyNote));
+  return wrap;
+}
+
+function pickCell(t, row, col, ref) {
+  mark([{ table: t.key, row, column: t.columns[col] }]);
+  const name = t.rows[row].cells.filter((c, j) => t.kinds[j] !== 'amount' && c.text).map(c => c.text).join(' ');
+  S.picked = null;
+  renderTree();
+  setFilter({ cell: ref }, `${t.sheetName} · ${name || '第 ' + (row + 1) + ' 行'} · ${t.rows[row].cells[col].text} 万元`);
+}
+
+function renderTable(key) {
+  const t = S.tables.find(x => x.key === key) || S.tables[0];
+  $('table-pick').value = t.key;
+  $('table-box').replaceChildren(tableElement(t, true));
+  S.shownTable = t.key;
+}
+
+/** Highlights cells (the first one is scrolled to). */
+function mark(cells) {
+  for (const e of document.querySelectorAll('#table-box .hit')) e.classList.remove('hit', 'hit-main');
+  cells.forEach((c, i) => {
+    const tr = document.querySelector(`#table-box tr[data-row="${c.row}"]`);
+    if (!tr) return;
+    const targets = c.column ? [tr.querySelector(`td[data-col="${CSS.escape(c.column)}"]`)] : [tr];
+    for (const td of targets) {
+      if (!td) continue;
+      td.classList.add('hit');
+      if (i === 0) { td.classList.add('hit-main'); td.scrollIntoView({ block: 'center', inline: 'center' }); }
+    }
+  });
+}
+
+export async function openTables(key) {
+  try {
+    await ensureTables(true);
+  } catch (e) { status(errorText(e), true); return; }
+  $('tree-pane').hidden = true;
+  $('tables-pane').hidden = false;
+  renderTable(key || S.shownTable || S.tables[0].key);
+}
+
+/** Shows a finding's cells in their table. */
+export async function showCell(cells) {
+  await openTables(cells[0].table);
+  mark(cells);
+}
+
+function closeTables() {
+  $('tables-pane').hidden = true;
+  $('tree-pane').hidden = false;
+  renderTree();
+}
+
+// ---------- print view ----------
+async function treeForPrint() {
+  const t = await api('GET', '/api/tree?' + qs({ view: S.view, money: S.money }));
+  const wrap = el('div', 'dtable');
+  wrap.appendChild(el('div', 'dtitle', `${S.meta.department} ${S.meta.year} 年预算　${t.title}`));
+  const sub = el('div', 'dsub');
+  sub.appendChild(el('span', '', `部门名称：${S.meta.department}`));
+  sub.appendChild(el('span', '', `单位：${t.moneyTitle}`));
+  wrap.appendChild(sub);
+  const table = el('table');
+  const head = el('tr');
+  head.appendChild(el('th', '', t.nameTitle));
+  for (const c of t.columns) head.appendChild(el('th', '', c.title));
+  const thead = el('thead');
+  thead.appendChild(head);
+  table.appendChild(thead);
+  const tbody = el('tbody');
+  for (const r of [t.total].concat(t.rows)) {
+    const tr = el('tr', r.key === 'total' ? 's-total' : 's-level' + Math.min(r.level + 1, 3));
+    const name = el('td', 'name', (r.code ? r.code + '　' : '') + r.name);
+    name.style.paddingLeft = (4 + r.level * 14) + 'px';
+    tr.appendChild(name);
+    for (const c of r.cells) tr.appendChild(el('td', 'amt', c));
+    tbody.appendChild(tr);
+  }
+  table.appendChild(tbody);
+  wrap.appendChild(table);
+  return [wrap];
+}
+
+async function showPrint(what) {
+  const box = $('print-view');
+  const bar = el('div', 'print-bar');
+  const b1 = el('button', what === 'tree' ? 'on' : '', '汇总表（当前视图）');
+  const b2 = el('button', what === 'tables' ? 'on' : '', '十三张公开表');
+  const go = el('button', 'primary', '打印');
+  const close = el('button', '', '关闭');
+  b1.onclick = () => showPrint('tree');
+  b2.onclick = () => showPrint('tables');
+  go.id = 'print-now';
+  go.onclick = () => window.print();
+  close.onclick = () => { box.hidden = true; document.body.classList.remove('printing'); };
+  bar.append(b1, b2, go, close, el('span', 'muted', '每张表从新的一页开始；打印设置里可选“另存为 PDF”。'));
+  box.replaceChildren(bar, el('p', 'muted', '正在准备…'));
+  box.hidden = false;
+  document.body.classList.add('printing');
+  try {
+    const pages = what === 'tree' ? await treeForPrint() : (await ensureTables(true)).map(t => tableElement(t, false));
+    const content = el('div', 'print-pages');
+    content.append(...pages);
+    box.replaceChildren(bar, content);
+    S.printReady = what;
+  } catch (e) { box.replaceChildren(bar, el('p', 'problem', errorText(e))); }
+}
+
+export function wireTables() {
+  $('btn-tables').onclick = () => ($('tables-pane').hidden ? openTables() : closeTables());
+  $('tables-close').onclick = closeTables;
+  $('table-pick').onchange = () => renderTable($('table-pick').value);
+  $('btn-print').onclick = () => showPrint($('tables-pane').hidden ? 'tree' : 'tables');
+  S.showPrint = showPrint;
+}
+"""#),
+        "tree.js": ("text/javascript; charset=utf-8", #"""
+// The rolled-up tree: rows, columns and every figure's text come from the server (/api/tree);
+// the page only draws them, folds rows and picks one as the grid's filter.
+import { S, ROW } from './state.js';
+import { api, qs } from './server.js';
+import { $, el, status, errorText } from './ui.js';
+
+const NAME_W = 340;
+let onPick = () => {};
+
+/** What picking a tree row does (set by main.js: filter the grid). */
+export function setPickHandler(f) { onPick = f; }
+
+function widths() {
+  return [NAME_W].concat(S.tree.columns.map(c => c.key === 'rate' ? 84 : c.key === 'change' ? 132 : 124));
+}
+function template() { return widths().map(w => w + 'px').join(' '); }
+
+export async function loadTree() {
+  const t = await api('GET', '/api/tree?' + qs({ view: S.view, money: S.money }));
   S.tree = t;
   S.rowByKey = new Map();
   S.rowByKey.set('total', t.total);
@@ -288,10 +1508,30 @@ async function loadTree() {
   computeVisible();
   renderTreeHead();
   renderTree();
-  document.getElementById('tree-count').textContent = `${t.rows.length} 行`;
+  $('tree-count').textContent = `${t.rows.length} 行`;
 }
-function computeVisible() {
-  const out = [S.tree.total];
+
+/** Applies the rows an edit changed (the server sends them); false when the tree must be read again. */
+export function applyTreeDelta(delta) {
+  if (!S.tree || !delta || delta.view !== S.tree.view || delta.reload) return false;
+  const touched = new Set();
+  if (delta.total) { S.tree.total = delta.total; S.rowByKey.set('total', delta.total); touched.add('total'); }
+  for (const r of delta.rows) {
+    const old = S.rowByKey.get(r.key);
+    if (!old) return false;
+    Object.assign(old, r);
+    touched.add(r.key);
+  }
+  renderTree();
+  // A short highlight on the subtotals that moved (Web Animations: no forced layout).
+  for (const e of document.querySelectorAll('#tree .row')) {
+    if (touched.has(e.dataset.key) && e.animate) e.animate([{ backgroundColor: '#fff3bf' }, { backgroundColor: 'transparent' }], 700);
+  }
+  return true;
+}
+
+export function computeVisible() {
+  const out = [];
   let skipBelow = Infinity;
   const rows = S.tree.rows;
   for (let i = 0; i < rows.length; i++) {
@@ -304,64 +1544,50 @@ function computeVisible() {
     if (hasKids && S.collapsed.has(r.key)) skipBelow = r.level;
   }
   S.visible = out;
-  document.getElementById('tree-space').style.height = (out.length * ROW) + 'px';
+  $('tree-space').style.height = (out.length * ROW) + 'px';
 }
-function renderTreeHead() {
-  const cols = treeColumns();
-  const h = document.getElementById('tree-head');
-  h.style.gridTemplateColumns = template(cols);
-  h.innerHTML = '';
-  cols.forEach((c, i) => { const d = document.createElement('div'); d.textContent = c.title; if (i === 0) d.className = 'frozen'; h.appendChild(d); });
-  document.getElementById('tree-title').textContent = VIEW_TITLES[S.view] + (S.wan ? '　单位：万元' : '　单位：元');
+
+export function renderTreeHead() {
+  const h = $('tree-head');
+  h.style.gridTemplateColumns = template();
+  h.replaceChildren();
+  const first = el('div', 'frozen', S.tree.nameTitle);
+  h.appendChild(first);
+  for (const c of S.tree.columns) h.appendChild(el('div', '', c.title));
+  $('tree-title').textContent = `${S.tree.title}　单位：${S.tree.moneyTitle}`;
 }
-function treeCells(r) {
-  const cols = treeColumns();
-  const out = [];
-  for (const c of cols) {
-    if (c.idx !== undefined) out.push([money(r.values[c.idx], true), r.values[c.idx] < 0]);
-    else if (c.prior === 'prior') out.push([money(r.prior || 0, true), false]);
-    else if (c.prior === 'diff') { const d = r.values[0] - (r.prior || 0); out.push([d === 0 ? '' : money(d, true), d < 0]); }
-    else if (c.prior === 'rate') { const t = rateText(r.values[0], r.prior || 0); out.push([t, t.startsWith('-')]); }
-  }
-  return out;
+
+function rowElement(r, tpl) {
+  const div = el('div', 'row ' + (r.key === 'total' ? 'total' : 'l' + Math.min(r.level, 2)) + (S.picked === r.key ? ' picked' : ''));
+  div.style.gridTemplateColumns = tpl;
+  div.dataset.key = r.key;
+  const name = el('div', 'name frozen');
+  name.style.paddingLeft = (8 + r.level * 18) + 'px';
+  name.appendChild(el('span', 'tog', r._kids ? (S.collapsed.has(r.key) ? '▸' : '▾') : ''));
+  if (r.code) name.appendChild(el('span', 'code', r.code));
+  name.appendChild(el('span', '', r.name));
+  name.title = (r.code ? r.code + ' ' : '') + r.name;
+  div.appendChild(name);
+  for (const text of r.cells) div.appendChild(el('div', 'num' + (text.startsWith('-') ? ' neg' : ''), text));
+  return div;
 }
-function renderTree() {
+
+/** Draws the pinned 合计 row and the rows in view (a virtual list: a few dozen elements for any size). */
+export function renderTree() {
   if (!S.tree) return;
-  const box = document.getElementById('tree');
-  const cols = treeColumns();
-  const tpl = template(cols);
+  const tpl = template();
+  $('tree-total').replaceChildren(rowElement(S.tree.total, tpl));
+  const box = $('tree');
   const start = Math.max(0, Math.floor(box.scrollTop / ROW) - 5);
   const end = Math.min(S.visible.length, start + Math.ceil(box.clientHeight / ROW) + 12);
-  const holder = document.getElementById('tree-rows');
+  const holder = $('tree-rows');
   holder.style.transform = `translateY(${start * ROW}px)`;
   const frag = document.createDocumentFragment();
-  for (let i = start; i < end; i++) {
-    const r = S.visible[i];
-    const div = document.createElement('div');
-    div.className = 'row ' + (r.key === 'total' ? 'total' : 'l' + Math.min(r.level, 2)) + (S.picked === r.key ? ' picked' : '');
-    div.style.gridTemplateColumns = tpl;
-    div.dataset.key = r.key;
-    const name = document.createElement('div');
-    name.className = 'name frozen';
-    name.style.paddingLeft = (8 + r.level * 18) + 'px';
-    const tog = document.createElement('span');
-    tog.className = 'tog';
-    tog.textContent = r._kids ? (S.collapsed.has(r.key) ? '▸' : '▾') : '';
-    name.appendChild(tog);
-    if (r.code) { const c = document.createElement('span'); c.className = 'code'; c.textContent = r.code; name.appendChild(c); }
-    const n = document.createElement('span'); n.textContent = r.name; name.appendChild(n);
-    name.title = (r.code ? r.code + ' ' : '') + r.name;
-    div.appendChild(name);
-    for (const [text, neg] of treeCells(r)) {
-      const d = document.createElement('div');
-      d.className = 'num' + (neg ? ' neg' : '');
-      d.textContent = text;
-      div.appendChild(d);
-    }
-    frag.appendChild(div);
-  }
+  for (let i = start; i < end; i++) frag.appendChild(rowElement(S.visible[i], tpl));
   holder.replaceChildren(frag);
 }
+S.renderTree = renderTree;
+
 function treeClick(ev) {
   const rowEl = ev.target.closest('.row');
   if (!rowEl) return;
@@ -374,883 +1600,78 @@ function treeClick(ev) {
   }
   pickTreeRow(key);
 }
-function pickTreeRow(key) {
+
+export function pickTreeRow(key) {
   const r = S.rowByKey.get(key);
   if (!r) return;
   S.picked = key === 'total' && S.view !== 'project' ? null : key;
-  setFilter(r.filter || {}, key === 'total' ? (S.view === 'project' ? '全部项目支出' : '全部') : ((r.code ? r.code + ' ' : '') + r.name));
+  onPick(r.filter || {}, key === 'total' ? (S.view === 'project' ? '全部项目支出' : '全部') : ((r.code ? r.code + ' ' : '') + r.name));
   renderTree();
 }
 
-/** Which tree rows a line adds to in the current view (same keys as the server). */
-function rowKeysFor(item) {
-  const f = item.function, e = item.economic, u = item.unit;
-  switch (S.view) {
-    case 'function': return ['total', 'f:' + f.slice(0, 3), 'f:' + f.slice(0, 5), 'f:' + f];
-    case 'economic': return ['total', 'e:' + e.slice(0, 3), 'e:' + e];
-    case 'unit': return ['total', 'u:' + u, `uf:${u}:${f.slice(0, 3)}`, `uf:${u}:${f.slice(0, 5)}`, `uf:${u}:${f}`];
-    case 'project': return item.kind === '项目支出' ? ['total', 'u:' + u, `p:${u}:${item.project}`] : [];
-  }
-  return [];
-}
-/** Which figure columns a line counts in: 合计, its source, its year, its kind. */
-function columnsFor(item) {
-  const src = S.meta.sources.indexOf(item.source);
-  return [0, 1 + src, item.carryover === '当年' ? 6 : 7, item.kind === '基本支出' ? 8 : 9];
-}
-/** The incremental update on screen: take the old line out of its subtotals, put the new one in. */
-function applyDelta(oldItem, newItem) {
-  let missing = false;
-  const touched = new Set();
-  for (const [item, sign] of [[oldItem, -1], [newItem, 1]]) {
-    if (!item) continue;
-    const cols = columnsFor(item);
-    for (const k of rowKeysFor(item)) {
-      const r = S.rowByKey.get(k);
-      if (!r) { missing = true; continue; }
-      for (const c of cols) r.values[c] += sign * item.amount;
-      touched.add(k);
-    }
-  }
-  renderTree();
-  // A short highlight on the subtotals that moved (Web Animations: no forced layout).
-  for (const el of document.querySelectorAll('#tree-rows .row')) {
-    if (touched.has(el.dataset.key) && el.animate) el.animate([{ backgroundColor: '#fff3bf' }, { backgroundColor: 'transparent' }], 700);
-  }
-  return missing;
-}
-let treeReloadTimer = null;
-function scheduleTreeReload(ms) {
-  clearTimeout(treeReloadTimer);
-  treeReloadTimer = setTimeout(() => loadTree().catch(e => status(errorText(e), true)), ms);
+export function scheduleTreeReload(ms) {
+  clearTimeout(scheduleTreeReload.timer);
+  scheduleTreeReload.timer = setTimeout(() => loadTree().catch(e => status(errorText(e), true)), ms);
 }
 
-// ---------- grid ----------
-const COLS = [
-  { key: 'id', title: '#', w: 50, ro: true, num: true },
-  { key: 'unit', title: '预算单位', w: 150, pick: 'unit' },
-  { key: 'function', title: '功能分类（项）', w: 210, pick: 'function' },
-  { key: 'economic', title: '经济分类（款）', w: 170, pick: 'economic' },
-  { key: 'source', title: '资金来源', w: 106, opts: () => S.meta.sources },
-  { key: 'carryover', title: '年度', w: 76, opts: () => ['当年', '上年结转'] },
-  { key: 'kind', title: '支出类型', w: 76, opts: () => ['基本支出', '项目支出'] },
-  { key: 'project', title: '项目', w: 140, pick: 'project' },
-  { key: 'amount', title: '金额', w: 132, num: true },
-  { key: 'memo', title: '备注', w: 140 },
-];
-const EDIT_COLS = COLS.map((c, i) => i).filter(i => !COLS[i].ro);
-
-function cellText(item, c) {
-  const col = COLS[c];
-  switch (col.key) {
-    case 'id': return item.id ? String(item.id) : '＋';
-    case 'unit': return item.unit ? item.unit + '  ' + (item.unitName || '') : '';
-    case 'function': return item.function ? item.function + '  ' + (item.functionName || '') : '';
-    case 'economic': return item.economic ? item.economic + '  ' + (item.economicName || '') : '';
-    case 'project': return item.project ? item.project + '  ' + (item.projectName || '') : '';
-    case 'amount': return money(item.amount, false);
-    default: return item[col.key] || '';
-  }
-}
-function rawValue(item, c) {
-  const col = COLS[c];
-  if (col.key === 'amount') return S.wan ? wanExactText(item.amount) : yuanText(item.amount);
-  return item[col.key] == null ? '' : String(item[col.key]);
-}
-function wanExactText(fen) {
-  const w = Math.floor(fen / 1000000), f = String(fen % 1000000).padStart(6, '0').replace(/0+$/, '');
-  return f ? w + '.' + f : String(w);
-}
-function renderGridHead() {
-  const h = document.getElementById('grid-head');
-  h.style.gridTemplateColumns = template(COLS);
-  h.innerHTML = '';
-  for (const c of COLS) {
-    const d = document.createElement('div');
-    d.textContent = c.key === 'amount' ? `金额（${S.wan ? '万元' : '元'}）` : c.title;
-    h.appendChild(d);
-  }
-}
-function itemAt(r) {
-  if (r === S.total) return draftItem();
-  const p = S.pages.get(Math.floor(r / PAGE));
-  return p ? p[r % PAGE] : undefined;
-}
-function draftItem() {
-  if (!S.draft) {
-    const f = S.filter, units = S.meta.units;
-    S.draft = {
-      id: 0, version: 0, unit: f.unit || (units[0] ? units[0].code : ''), unitName: '',
-      function: f.function && f.function.length === 7 ? f.function : '', functionName: '',
-      economic: f.economic && f.economic.length === 5 ? f.economic : '', economicName: '',
-      source: S.meta.sources[0], carryover: '当年', kind: f.kind || (f.project ? '项目支出' : '基本支出'),
-      project: f.project || '', projectName: '', amount: 0, memo: '',
-    };
-    const u = units.find(x => x.code === S.draft.unit);
-    S.draft.unitName = u ? u.name : '';
-    const tr = S.picked && S.rowByKey.get(S.picked);
-    if (tr && S.draft.function && tr.code === S.draft.function) S.draft.functionName = tr.name;
-    if (tr && S.draft.economic && tr.code === S.draft.economic) S.draft.economicName = tr.name;
-  }
-  return S.draft;
-}
-function setFilter(filter, label) {
-  S.filter = { ...filter };
-  S.draft = null;
-  document.getElementById('grid-filter').textContent = label || '全部';
-  S.sel.r = 0;
-  reloadGrid();
-}
-async function reloadGrid() {
-  S.gridGen = (S.gridGen || 0) + 1;   // answers to older requests are dropped
-  S.pages.clear();
-  S.pending.clear();
-  await fetchPage(0);
-  renderGrid();
-}
-async function fetchPage(p) {
-  if (S.pending.has(p)) return;
-  S.pending.add(p);
-  const gen = S.gridGen;
-  try {
-    const page = await api('GET', '/api/items?' + qs({ ...S.filter, offset: p * PAGE, limit: PAGE }));
-    if (gen !== S.gridGen) return;
-    S.total = page.total;
-    S.pages.set(p, page.items);
-    document.getElementById('grid-space').style.height = ((S.total + 1) * ROW) + 'px';
-    document.getElementById('grid-count').textContent = `共 ${S.total} 条，Ctrl+Z 撤销，F2 编辑，可从 Excel 粘贴`;
-  } finally { if (gen === S.gridGen) S.pending.delete(p); }
-}
-function renderGrid() {
-  const box = document.getElementById('grid');
-  const tpl = template(COLS);
-  const n = S.total + 1;
-  const start = Math.max(0, Math.floor(box.scrollTop / ROW) - 5);
-  const end = Math.min(n, start + Math.ceil(box.clientHeight / ROW) + 12);
-  const holder = document.getElementById('grid-rows');
-  holder.style.transform = `translateY(${start * ROW}px)`;
-  const frag = document.createDocumentFragment();
-  const want = new Set();
-  for (let r = start; r < end; r++) {
-    const item = itemAt(r);
-    const div = document.createElement('div');
-    div.className = 'row' + (r === S.total ? ' draft' : '') + (!item ? ' loading' : '') + (r === S.sel.r ? ' rowsel' : '');
-    div.style.gridTemplateColumns = tpl;
-    div.dataset.r = r;
-    for (let c = 0; c < COLS.length; c++) {
-      const d = document.createElement('div');
-      d.className = 'cell' + (COLS[c].num ? ' num' : '') + (r === S.sel.r && c === S.sel.c ? ' sel' : '');
-      d.dataset.c = c;
-      if (item) {
-        d.textContent = r === S.total && c === 0 ? '＋' : (r === S.total && c === 8 && item.amount === 0 ? '' : cellText(item, c));
-        if (r === S.total && c === 2 && !item.function) d.textContent = '在这一行输入新明细…';
-        if (!COLS[c].num && d.textContent.length > 8) d.title = d.textContent;
-      } else { d.textContent = c === 0 ? '…' : ''; want.add(Math.floor(r / PAGE)); }
-      div.appendChild(d);
-    }
-    frag.appendChild(div);
-  }
-  holder.replaceChildren(frag);
-  // Fetch what is missing once; redraw when it arrives (never re-ask for a page already on its way).
-  for (const p of want) {
-    if (S.pending.has(p) || S.pages.has(p)) continue;
-    fetchPage(p).then(() => requestAnimationFrame(renderGrid)).catch(e => status(errorText(e), true));
-  }
-  positionEditor();
-}
-function scrollToSel() {
-  const box = document.getElementById('grid');
-  const top = S.sel.r * ROW, headH = ROW;
-  if (top < box.scrollTop) box.scrollTop = top;
-  else if (top + ROW > box.scrollTop + box.clientHeight - headH) box.scrollTop = top + ROW + headH - box.clientHeight;
-  let x = 0; for (let c = 0; c < S.sel.c; c++) x += COLS[c].w;
-  if (x < box.scrollLeft) box.scrollLeft = x;
-  else if (x + COLS[S.sel.c].w > box.scrollLeft + box.clientWidth) box.scrollLeft = x + COLS[S.sel.c].w - box.clientWidth;
-}
-function moveSel(dr, dc) {
-  const n = S.total + 1;
-  S.sel.r = Math.max(0, Math.min(n - 1, S.sel.r + dr));
-  S.sel.c = Math.max(1, Math.min(COLS.length - 1, S.sel.c + dc));
-  scrollToSel();
-  renderGrid();
-  scheduleHistory();
-}
-
-// ---------- editing ----------
-function beginEdit(mode, initial) {
-  const item = itemAt(S.sel.r);
-  if (!item || COLS[S.sel.c].ro) return;
-  const ed = document.getElementById('editor');
-  S.edit = { r: S.sel.r, c: S.sel.c, mode, picks: [], pickIndex: -1 };
-  ed.value = mode === 'type' ? initial : rawValue(item, S.sel.c);
-  ed.className = COLS[S.sel.c].num ? 'num' : '';
-  ed.hidden = false;
-  positionEditor();
-  ed.focus();
-  if (mode === 'f2') ed.setSelectionRange(ed.value.length, ed.value.length);
-  updatePicker();
-}
-function positionEditor() {
-  if (!S.edit) return;
-  const ed = document.getElementById('editor');
-  let x = 0; for (let c = 0; c < S.edit.c; c++) x += COLS[c].w;
-  const y = ROW + S.edit.r * ROW;
-  ed.style.left = x + 'px'; ed.style.top = y + 'px'; ed.style.width = Math.max(COLS[S.edit.c].w, 120) + 'px';
-  const pk = document.getElementById('picker');
-  pk.style.left = x + 'px'; pk.style.top = (y + ROW) + 'px';
-}
-function endEdit() {
-  S.edit = null;
-  const ed = document.getElementById('editor');
-  ed.hidden = true;
-  document.getElementById('picker').hidden = true;
-  document.getElementById('grid').focus({ preventScroll: true });
-}
-let pickTimer = null;
-function updatePicker() {
-  const col = COLS[S.edit.c];
-  const pk = document.getElementById('picker');
-  if (!col.pick && !col.opts) { pk.hidden = true; return; }
-  const text = document.getElementById('editor').value.trim();
-  if (col.opts) {
-    const all = col.opts();
-    const hits = all.filter(o => !text || o.includes(text) || (S.edit.mode === 'f2' && o === text));
-    showPicks(hits.length ? hits.map(o => ({ code: o, name: '', leaf: true })) : all.map(o => ({ code: o, name: '', leaf: true })));
-    return;
-  }
-  clearTimeout(pickTimer);
-  pickTimer = setTimeout(async () => {
-    if (!S.edit) return;
-    const item = itemAt(S.edit.r) || {};
-    try {
-      const hits = await api('GET', '/api/codes?' + qs({ set: col.pick, q: text.split(/\s+/)[0], unit: col.pick === 'project' ? item.unit : '' }));
-      if (S.edit) showPicks(hits);
-    } catch (e) { status(errorText(e), true); }
-  }, 60);
-}
-function showPicks(hits) {
-  const pk = document.getElementById('picker');
-  S.edit.picks = hits;
-  S.edit.pickIndex = hits.length ? 0 : -1;
-  pk.innerHTML = '';
-  hits.forEach((h, i) => {
-    const li = document.createElement('li');
-    li.className = (i === 0 ? 'on' : '') + (h.leaf ? '' : ' nonleaf');
-    if (h.name) { const c = document.createElement('span'); c.className = 'code'; c.textContent = h.code; li.appendChild(c); li.appendChild(document.createTextNode(h.name)); }
-    else li.textContent = h.code;
-    li.onmousedown = (ev) => { ev.preventDefault(); S.edit.pickIndex = i; commitEdit(1, 0); };
-    pk.appendChild(li);
-  });
-  pk.hidden = hits.length === 0;
-}
-function movePick(d) {
-  const e = S.edit;
-  if (!e.picks.length) return;
-  e.pickIndex = Math.max(0, Math.min(e.picks.length - 1, e.pickIndex + d));
-  const lis = document.querySelectorAll('#picker li');
-  lis.forEach((li, i) => li.classList.toggle('on', i === e.pickIndex));
-  if (lis[e.pickIndex]) lis[e.pickIndex].scrollIntoView({ block: 'nearest' });
-}
-/** The value a committed editor stands for: a picked code, or the typed text. */
-function editorValue() {
-  const e = S.edit, col = COLS[e.c];
-  const text = document.getElementById('editor').value.trim();
-  if (col.pick || col.opts) {
-    const first = text.split(/\s+/)[0] || '';
-    const exact = e.picks.find(h => h.code === first);
-    if (exact) return exact;
-    if (text === '' && col.key === 'project') return { code: '', name: '' };
-    const h = e.picks[e.pickIndex];
-    if (h && text !== '') return h;
-    return { code: first, name: '' };
-  }
-  return text;
-}
-async function commitEdit(dr, dc, t0) {
-  const e = S.edit;
-  if (!e) return;
-  const item = itemAt(e.r);
-  const col = COLS[e.c];
-  let next;
-  try {
-    next = withValue(item, col.key, editorValue());
-  } catch (msg) { toast(msg, true); return; }
-  endEdit();
-  // The optimistic part of saveLine (subtotals on screen) runs before the selection moves.
-  const saving = saveLine(item, next, false, t0);
-  moveSel(dr, dc);
-  await saving;
-}
-function withValue(item, key, v) {
-  const next = { ...item };
-  if (key === 'amount') next.amount = parseAmount(v, S.wan);
-  else if (typeof v === 'object') { next[key] = v.code; if (key + 'Name' in next) next[key + 'Name'] = v.name; }
-  else next[key] = v;
-  if (key === 'kind' && next.kind === '基本支出') { next.project = ''; next.projectName = ''; }
-  return next;
-}
-function inputOf(item) {
-  return { unit: item.unit, function: item.function, economic: item.economic, source: item.source, carryover: item.carryover,
-    kind: item.kind, project: item.project || null, amount: yuanText(item.amount), memo: item.memo || '',
-    version: item.version || undefined, author: S.author };
-}
-function replaceCached(item) {
-  for (const page of S.pages.values()) {
-    const i = page.findIndex(x => x.id === item.id);
-    if (i >= 0) page[i] = item;
-  }
-}
-function sameLine(a, b) {
-  return ['unit', 'function', 'economic', 'source', 'carryover', 'kind', 'project', 'amount', 'memo'].every(k => (a[k] || '') === (b[k] || ''));
-}
-/** Saves one edited line: the subtotals on screen change at once; the server confirms or refuses. */
-async function saveLine(before, after, fromHistory, keyTime) {
-  if (sameLine(before, after)) return;
-  const t0 = keyTime || performance.now();
-  if (!before.id) {   // the draft row
-    S.draft = after;
-    if (!after.function || !after.economic || !after.unit) { renderGrid(); status('新明细：填好功能分类、经济分类后自动保存'); return; }
-    applyDelta(null, after);
-    noteLatency(t0);
-    try {
-      const res = await api('POST', '/api/items', inputOf(after));
-      S.draft = null;
-      if (!fromHistory) pushUndo({ op: 'add', after: res.item });
-      status(`已增加明细 #${res.item.id}`);
-      await reloadGrid();
-      scheduleTreeReload(50);
-    } catch (err) {
-      applyDelta(after, null);
-      S.draft = after;
-      renderGrid();
-      toast(errorText(err), true);
-    }
-    return;
-  }
-  replaceCached(after);
-  applyDelta(before, after);
-  noteLatency(t0);
-  renderGrid();
-  try {
-    const res = await api('PUT', '/api/items/' + before.id, inputOf({ ...after, version: before.version }));
-    replaceCached(res.item);
-    if (!fromHistory) pushUndo({ op: 'set', before, after: res.item });
-    S.lastConfirmMs = performance.now() - t0;
-    status(`已保存明细 #${res.item.id}（第 ${res.item.version} 版）`);
-    scheduleTreeReload(30);
-    renderGrid();
-    scheduleHistory();
-    return res.item;
-  } catch (err) {
-    applyDelta(after, null); applyDelta(null, before);
-    if (err.status === 409 && err.current) {
-      applyDelta(before, err.current);
-      replaceCached(err.current);
-    } else replaceCached(before);
-    renderGrid();
-    toast(errorText(err) + (err.status === 409 && err.current ? `\n现在的金额：${money(err.current.amount)}` : ''), true);
-    return null;
-  }
-}
-function noteLatency(t0) {
-  S.domLatencies = S.domLatencies || [];
-  S.domLatencies.push(performance.now() - t0);
-  requestAnimationFrame(() => {
-    const ms = performance.now() - t0;
-    S.latencies = S.latencies || [];
-    S.latencies.push(ms);
-    document.body.dataset.lastEditMs = ms.toFixed(2);
-  });
-}
-async function clearCell() {
-  const item = itemAt(S.sel.r);
-  if (!item) return;
-  const key = COLS[S.sel.c].key;
-  if (key === 'amount') return saveLine(item, { ...item, amount: 0 });
-  if (key === 'memo') return saveLine(item, { ...item, memo: '' });
-  if (key === 'project' && item.kind === '基本支出') return saveLine(item, { ...item, project: '', projectName: '' });
-  toast(`“${COLS[S.sel.c].title}”不能为空；要删除整行请点“删除所选行”`, true);
-}
-async function deleteRow() {
-  const item = itemAt(S.sel.r);
-  if (!item || !item.id) return;
-  if (!confirm(`删除明细 #${item.id}（${item.functionName} ${money(item.amount)}）？`)) return;
-  await removeLine(item);
-}
-async function removeLine(item, fromHistory) {
-  try {
-    const res = await api('DELETE', `/api/items/${item.id}?` + qs({ version: item.version, author: S.author }));
-    applyDelta(res.item, null);
-    if (!fromHistory) pushUndo({ op: 'rm', before: res.item });
-    status(`已删除明细 #${item.id}`);
-    await reloadGrid();
-    scheduleTreeReload(30);
-  } catch (err) { toast(errorText(err), true); }
-}
-async function addLine(item) {
-  const res = await api('POST', '/api/items', inputOf({ ...item, version: 0 }));
-  applyDelta(null, res.item);
-  await reloadGrid();
-  scheduleTreeReload(30);
-  return res.item;
-}
-
-// ---------- undo / redo ----------
-function pushUndo(entry) { S.undo.push(entry); S.redo = []; }
-async function currentOf(id) { return api('GET', '/api/items/' + id); }
-async function undo() {
-  const e = S.undo.pop();
-  if (!e) { status('没有可撤销的操作'); return; }
-  try {
-    const back = await perform(e, true);
-    if (back) S.redo.push(back);
-    status('已撤销');
-  } catch (err) { toast(errorText(err), true); }
-}
-async function redo() {
-  const e = S.redo.pop();
-  if (!e) { status('没有可重做的操作'); return; }
-  try {
-    const back = await perform(e, true);
-    if (back) S.undo.push(back);
-    status('已重做');
-  } catch (err) { toast(errorText(err), true); }
-}
-/** Reverses one entry; returns the entry that reverses it again. */
-async function perform(e, reverse) {
-  if (e.op === 'set') {
-    const now = await currentOf(e.after.id);
-    const target = { ...e.before, id: now.id, version: now.version };
-    const saved = await saveLine(now, target, true);
-    return saved ? { op: 'set', before: now, after: saved } : null;
-  }
-  if (e.op === 'add') {
-    const list = e.batch || [e.after];
-    const readded = [];
-    for (const it of list) { const now = await currentOf(it.id); await removeLine(now, true); readded.push(now); }
-    return { op: 'rm', before: readded[0], batch: readded.length > 1 ? readded : undefined };
-  }
-  if (e.op === 'rm') {
-    const list = e.batch || [e.before];
-    const added = [];
-    for (const it of list) added.push(await addLine(it));
-    return { op: 'add', after: added[0], batch: added.length > 1 ? added : undefined };
-  }
-  return null;
-}
-
-// ---------- paste ----------
-function parseTSV(text) {
-  const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
-  return lines.map(l => l.split('\t'));
-}
-function pasteValue(key, v, item) {
-  v = (v || '').trim();
-  if (key === 'unit') {
-    const u = S.meta.units.find(x => x.code === v.split(/\s+/)[0] || x.name === v);
-    return u ? { code: u.code, name: u.name } : { code: v.split(/\s+/)[0], name: '' };
-  }
-  if (key === 'function' || key === 'economic' || key === 'project') return { code: v.split(/\s+/)[0] || '', name: '' };
-  return v;
-}
-async function onPaste(ev) {
-  if (S.edit) return;
-  const text = (ev.clipboardData || window.clipboardData).getData('text');
-  if (!text) return;
-  ev.preventDefault();
-  const block = parseTSV(text);
-  const r0 = S.sel.r, c0 = S.sel.c;
-  const updates = [], news = [];
-  try {
-    for (let i = 0; i < block.length; i++) {
-      const r = r0 + i;
-      const base = r < S.total ? itemAt(r) : { ...draftItem(), id: 0, version: 0 };
-      if (!base) throw `第 ${r + 1} 行还没载入，请稍后再粘贴`;
-      let next = { ...base };
-      for (let j = 0; j < block[i].length; j++) {
-        const c = c0 + j;
-        if (c >= COLS.length || COLS[c].ro) continue;
-        try { next = withValue(next, COLS[c].key, pasteValue(COLS[c].key, block[i][j], next)); }
-        catch (msg) { throw `粘贴的第 ${i + 1} 行“${COLS[c].title}”：${msg}`; }
-      }
-      if (r < S.total) updates.push([base, next]); else news.push(next);
-    }
-  } catch (msg) { toast(msg, true); return; }
-  for (const [b, n] of updates) await saveLine(b, n);
-  if (news.length) {
-    try {
-      const res = await api('POST', '/api/items/batch', { items: news.map(inputOf), author: S.author });
-      S.draft = null;
-      pushUndo({ op: 'add', after: res.items[0], batch: res.items });
-      status(`已粘贴 ${res.items.length} 行新明细`);
-      await reloadGrid();
-      loadTree();
-    } catch (err) { toast(errorText(err), true); }
-  }
-}
-function onCopy(ev) {
-  if (S.edit) return;
-  const item = itemAt(S.sel.r);
-  if (!item) return;
-  ev.clipboardData.setData('text/plain', rawValue(item, S.sel.c));
-  ev.preventDefault();
-}
-
-// ---------- keyboard ----------
-function gridKey(ev) {
-  if (S.edit) return;
-  const k = ev.key, ctrl = ev.ctrlKey || ev.metaKey;
-  if (ctrl && (k === 'z' || k === 'Z')) { ev.preventDefault(); if (ev.shiftKey) redo(); else undo(); return; }
-  if (ctrl && (k === 'y' || k === 'Y')) { ev.preventDefault(); redo(); return; }
-  if (ctrl) return;
-  switch (k) {
-    case 'ArrowUp': ev.preventDefault(); moveSel(-1, 0); return;
-    case 'ArrowDown': ev.preventDefault(); moveSel(1, 0); return;
-    case 'ArrowLeft': ev.preventDefault(); moveSel(0, -1); return;
-    case 'ArrowRight': ev.preventDefault(); moveSel(0, 1); return;
-    case 'Enter': ev.preventDefault(); moveSel(ev.shiftKey ? -1 : 1, 0); return;
-    case 'Tab': ev.preventDefault(); moveSel(0, ev.shiftKey ? -1 : 1); return;
-    case 'PageDown': ev.preventDefault(); moveSel(Math.floor(document.getElementById('grid').clientHeight / ROW) - 1, 0); return;
-    case 'PageUp': ev.preventDefault(); moveSel(-(Math.floor(document.getElementById('grid').clientHeight / ROW) - 1), 0); return;
-    case 'Home': ev.preventDefault(); S.sel.c = 1; moveSel(0, 0); return;
-    case 'End': ev.preventDefault(); S.sel.c = COLS.length - 1; moveSel(0, 0); return;
-    case 'F2': ev.preventDefault(); beginEdit('f2'); return;
-    case 'Delete': case 'Backspace': ev.preventDefault(); clearCell(); return;
-  }
-  if (k.length === 1 && !ev.altKey) { ev.preventDefault(); beginEdit('type', k); }
-}
-function editorKey(ev) {
-  const e = S.edit;
-  if (!e) return;
-  ev.stopPropagation();   // the editor sits inside the grid: its keys must not move the selection twice
-  const k = ev.key;
-  const picking = !document.getElementById('picker').hidden && e.picks.length > 0;
-  if (k === 'Escape') { ev.preventDefault(); endEdit(); renderGrid(); return; }
-  if (k === 'Enter') { ev.preventDefault(); commitEdit(ev.shiftKey ? -1 : 1, 0, ev.timeStamp); return; }
-  if (k === 'Tab') { ev.preventDefault(); commitEdit(0, ev.shiftKey ? -1 : 1, ev.timeStamp); return; }
-  if (picking && (k === 'ArrowDown' || k === 'ArrowUp')) { ev.preventDefault(); movePick(k === 'ArrowDown' ? 1 : -1); return; }
-  if (e.mode === 'type' && k.startsWith('Arrow')) {
-    ev.preventDefault();
-    const d = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[k];
-    commitEdit(d[0], d[1]);
-  }
-}
-
-// ---------- side panel ----------
-function showTab(name) {
-  for (const b of document.querySelectorAll('#side-tabs button')) b.classList.toggle('on', b.dataset.tab === name);
-  for (const t of document.querySelectorAll('.tab')) t.classList.toggle('on', t.id === 'tab-' + name);
-  if (name === 'history') loadHistory();
-}
-async function runChecks() {
-  showTab('checks');
-  const box = document.getElementById('tab-checks');
-  box.innerHTML = '<p class="muted">正在审核…</p>';
-  try {
-    const res = await api('GET', '/api/checks');
-    box.innerHTML = '';
-    const head = document.createElement('p');
-    if (!res.problems.length) { head.className = 'ok'; head.textContent = `审核通过：${res.source}没有发现问题。`; }
-    else {
-      const info = res.problems.length - res.errors - res.warnings;
-      head.textContent = `${res.source}：${res.errors} 个错误，${res.warnings} 个警告，${info} 条提示${res.truncated ? '（只列出一部分）' : ''}。点一条查看涉及的明细。`;
-    }
-    box.appendChild(head);
-    for (const p of res.problems) {
-      const d = document.createElement('div');
-      d.className = 'problem ' + p.severity;
-      const m = document.createElement('div'); m.textContent = `【${p.severityName}】${p.message}`; d.appendChild(m);
-      const w = document.createElement('div'); w.className = 'where'; w.textContent = p.where; d.appendChild(w);
-      d.onclick = () => {
-        if (p.items && p.items.length) { S.picked = null; renderTree(); setFilter({ ids: p.items.join(',') }, `审核：${p.items.length} 条明细`); }
-        else if (p.filter) setFilter(p.filter, p.message.slice(0, 30));
-      };
-      box.appendChild(d);
-    }
-  } catch (e) { box.innerHTML = ''; const p = document.createElement('p'); p.className = 'problem'; p.textContent = errorText(e); box.appendChild(p); }
-}
-let historyTimer = null;
-function scheduleHistory() {
-  clearTimeout(historyTimer);
-  if (!document.getElementById('tab-history').classList.contains('on')) return;
-  historyTimer = setTimeout(loadHistory, 150);
-}
-const FIELD_NAMES = { unit: '单位', function: '功能分类', economic: '经济分类', source: '资金来源', carryover: '年度', kind: '支出类型',
-  project: '项目', amount: '金额', memo: '备注' };
-async function loadHistory() {
-  const box = document.getElementById('tab-history');
-  const item = itemAt(S.sel.r);
-  if (!item || !item.id) { box.innerHTML = '<p class="muted">选中一行明细，查看它的修改记录。</p>'; return; }
-  try {
-    const log = await api('GET', `/api/items/${item.id}/history`);
-    box.innerHTML = '';
-    const h = document.createElement('p');
-    h.innerHTML = '';
-    h.textContent = `明细 #${item.id} 的修改记录（${log.length} 条）`;
-    box.appendChild(h);
-    if (!log.length) { const p = document.createElement('p'); p.className = 'muted'; p.textContent = '载入工作区以来没有修改过。'; box.appendChild(p); }
-    for (const c of log.slice().reverse()) {
-      const d = document.createElement('div'); d.className = 'change';
-      const w = document.createElement('div'); w.className = 'when';
-      w.textContent = `${c.at.replace('T', ' ').slice(0, 19)}　${c.author}　${{ add: '新增', set: '修改', rm: '删除' }[c.action] || c.action}`;
-      d.appendChild(w);
-      const ul = document.createElement('ul');
-      for (const k of Object.keys(FIELD_NAMES)) {
-        const a = c.before ? c.before[k] : undefined, b = c.after ? c.after[k] : undefined;
-        if ((a || '') === (b || '')) continue;
-        const li = document.createElement('li');
-        const f = v => v === undefined || v === null || v === '' ? '（空）' : k === 'amount' ? money(v) : String(v);
-        li.textContent = c.before && c.after ? `${FIELD_NAMES[k]}：${f(a)} → ${f(b)}` : `${FIELD_NAMES[k]}：${f(a !== undefined ? a : b)}`;
-        ul.appendChild(li);
-      }
-      d.appendChild(ul);
-      box.appendChild(d);
-    }
-  } catch (e) { box.textContent = errorText(e); }
-}
-async function showNarrative() {
-  showTab('narrative');
-  const box = document.getElementById('tab-narrative');
-  box.innerHTML = '<p class="muted">正在生成…</p>';
-  try {
-    const text = await api('GET', '/api/narrative');
-    box.innerHTML = '';
-    const p = document.createElement('div'); p.className = 'narr'; p.textContent = text; box.appendChild(p);
-  } catch (e) { box.innerHTML = ''; const p = document.createElement('p'); p.className = 'problem'; p.textContent = errorText(e); box.appendChild(p); }
-}
-
-// ---------- live changes from others ----------
-let pollFailures = 0;
-async function poll() {
-  try {
-    const ch = await api('GET', '/api/changes?since=' + S.last);
-    pollFailures = 0;
-    document.getElementById('sync').className = '';
-    if (ch.last !== S.last) {
-      S.last = ch.last;
-      if (ch.reload) { await reloadGrid(); await loadTree(); }
-      else {
-        let structural = ch.removed.length > 0;
-        for (const it of ch.items) {
-          let found = false;
-          for (const page of S.pages.values()) { const i = page.findIndex(x => x.id === it.id); if (i >= 0) { page[i] = it; found = true; } }
-          if (!found) structural = true;
-        }
-        if (structural) await reloadGrid(); else renderGrid();
-        await loadTree();
-      }
-    }
-  } catch (e) {
-    pollFailures++;
-    document.getElementById('sync').className = 'off';
-    if (pollFailures === 3) status(errorText(e), true);
-  }
-  setTimeout(poll, POLL_MS);
-}
-
-// ---------- start ----------
-function askAuthor(force) {
-  const saved = localStorage.getItem('budgetAuthor') || '';
-  S.author = saved;
-  document.getElementById('author-name').textContent = saved || '—';
-  if (saved && !force) return;
-  const dlg = document.getElementById('author-dialog');
-  const input = document.getElementById('author-input');
-  input.value = saved;
-  dlg.hidden = false;
-  input.focus();
-}
-function wire() {
-  const tree = document.getElementById('tree');
+export function wireTree() {
+  const tree = $('tree');
   tree.addEventListener('scroll', () => requestAnimationFrame(renderTree));
   tree.addEventListener('click', treeClick);
   tree.addEventListener('keydown', (ev) => {
     if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
       ev.preventDefault();
-      const i = Math.max(0, S.visible.findIndex(r => r.key === (S.picked || 'total')));
-      const j = Math.max(0, Math.min(S.visible.length - 1, i + (ev.key === 'ArrowDown' ? 1 : -1)));
-      pickTreeRow(S.visible[j].key);
+      const list = [S.tree.total].concat(S.visible);
+      const i = Math.max(0, list.findIndex(r => r.key === (S.picked || 'total')));
+      const j = Math.max(0, Math.min(list.length - 1, i + (ev.key === 'ArrowDown' ? 1 : -1)));
+      pickTreeRow(list[j].key);
     }
   });
-  const grid = document.getElementById('grid');
-  grid.addEventListener('scroll', () => requestAnimationFrame(renderGrid));
-  grid.addEventListener('mousedown', (ev) => {
-    const cell = ev.target.closest('.cell');
-    if (!cell || ev.target.id === 'editor') return;
-    if (S.edit) commitEdit(0, 0);
-    S.sel = { r: Number(cell.parentElement.dataset.r), c: Math.max(1, Number(cell.dataset.c)) };
-    renderGrid();
-    scheduleHistory();
-  });
-  grid.addEventListener('dblclick', (ev) => { if (ev.target.closest('.cell')) beginEdit('f2'); });
-  grid.addEventListener('keydown', gridKey);
-  grid.addEventListener('paste', onPaste);
-  grid.addEventListener('copy', onCopy);
-  const ed = document.getElementById('editor');
-  ed.addEventListener('keydown', editorKey);
-  ed.addEventListener('input', () => { if (S.edit) updatePicker(); });
-  ed.addEventListener('blur', () => { setTimeout(() => { if (S.edit && document.activeElement !== ed) commitEdit(0, 0); }, 0); });
-  for (const b of document.querySelectorAll('#views button')) b.onclick = () => switchView(b.dataset.view);
-  document.getElementById('unit-yuan').onclick = () => setWan(false);
-  document.getElementById('unit-wan').onclick = () => setWan(true);
-  document.getElementById('btn-checks').onclick = runChecks;
-  document.getElementById('btn-narrative').onclick = showNarrative;
-  document.getElementById('btn-author').onclick = () => askAuthor(true);
-  for (const b of document.querySelectorAll('#side-tabs button')) b.onclick = () => showTab(b.dataset.tab);
-  document.getElementById('expand-all').onclick = () => { S.collapsed.clear(); computeVisible(); renderTree(); };
-  document.getElementById('collapse-all').onclick = () => {
+  $('expand-all').onclick = () => { S.collapsed.clear(); computeVisible(); renderTree(); };
+  $('collapse-all').onclick = () => {
     S.collapsed = new Set(S.tree.rows.filter(r => r.level === 0).map(r => r.key)); computeVisible(); renderTree();
   };
-  document.getElementById('clear-filter').onclick = () => { S.picked = null; renderTree(); setFilter({}, '全部'); };
-  document.getElementById('add-row').onclick = () => { S.sel = { r: S.total, c: 2 }; scrollToSel(); renderGrid(); grid.focus(); };
-  document.getElementById('delete-row').onclick = deleteRow;
-  document.getElementById('undo').onclick = undo;
-  document.getElementById('redo').onclick = redo;
-  document.getElementById('author-form').onsubmit = (ev) => {
-    ev.preventDefault();
-    const v = document.getElementById('author-input').value.trim();
-    if (!v) return;
-    localStorage.setItem('budgetAuthor', v);
-    S.author = v;
-    document.getElementById('author-name').textContent = v;
-    document.getElementById('author-dialog').hidden = true;
-    grid.focus();
-  };
-  window.addEventListener('resize', () => { renderTree(); renderGrid(); });
 }
-async function switchView(v) {
-  S.view = v;
-  S.collapsed.clear();
-  S.picked = null;
-  for (const b of document.querySelectorAll('#views button')) b.classList.toggle('on', b.dataset.view === v);
-  document.getElementById('tree').scrollTop = 0;
-  await loadTree();
-  setFilter(v === 'project' ? { kind: '项目支出' } : {}, v === 'project' ? '全部项目支出' : '全部');
-}
-function setWan(w) {
-  S.wan = w;
-  localStorage.setItem('budgetWan', w ? '1' : '0');
-  document.getElementById('unit-yuan').classList.toggle('on', !w);
-  document.getElementById('unit-wan').classList.toggle('on', w);
-  renderTreeHead(); renderTree(); renderGridHead(); renderGrid();
-}
-async function start() {
-  const t0 = performance.now();
-  const url = new URL(location.href);
-  const tok = url.searchParams.get('token');
-  if (tok) { sessionStorage.setItem('budgetToken', tok); url.searchParams.delete('token'); history.replaceState(null, '', url.pathname); }
-  S.token = sessionStorage.getItem('budgetToken') || '';
-  S.wan = localStorage.getItem('budgetWan') === '1';
-  wire();
-  try {
-    S.meta = await api('GET', '/api/meta');
-  } catch (e) { status(errorText(e), true); return; }
-  S.last = S.meta.last;
-  document.getElementById('dept').textContent = S.meta.department;
-  document.getElementById('year').textContent = `${S.meta.year} 年部门预算` + (S.meta.priorYear ? `（对比 ${S.meta.priorYear} 年）` : '');
-  document.title = `${S.meta.department} ${S.meta.year} 年预算 — 编制工作台`;
-  const exp = document.getElementById('btn-export');
-  if (S.token) exp.href = '/api/export?token=' + encodeURIComponent(S.token);
-  if (!S.meta.exportAvailable) { exp.classList.add('disabled'); exp.title = '导出模块尚未接入'; }
-  setWan(S.wan);
-  await Promise.all([loadTree(), reloadGrid()]);
-  S.firstScreen = performance.now() - t0;
-  document.body.dataset.ready = '1';
-  document.body.dataset.firstScreenMs = (performance.now()).toFixed(1);
-  status(`${S.meta.itemCount} 条明细　首屏 ${Math.round(performance.now())} ms　方向键移动，直接输入即改写，F2 编辑，Esc 取消，Ctrl+Z 撤销`);
-  askAuthor(false);
-  if (S.author) document.getElementById('grid').focus();
-  setTimeout(poll, POLL_MS);
-}
-document.addEventListener('DOMContentLoaded', start);
 """#),
-        "index.html": ("text/html; charset=utf-8", #"""
-<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>部门预算编制工作台</title>
-<link rel="stylesheet" href="/app.css">
-<script src="/app.js" defer></script>
-</head>
-<body>
-<header id="top">
-  <div class="title"><span id="dept">部门预算</span> <span id="year"></span></div>
-  <nav id="views" aria-label="汇总方式">
-    <button data-view="function" class="on">功能分类</button>
-    <button data-view="economic">经济分类</button>
-    <button data-view="unit">按单位</button>
-    <button data-view="project">按项目</button>
-  </nav>
-  <div class="group" role="group" aria-label="金额单位">
-    <button id="unit-yuan" class="on">元</button><button id="unit-wan">万元</button>
-  </div>
-  <div class="spacer"></div>
-  <button id="btn-checks" title="运行审核">审核</button>
-  <button id="btn-narrative" title="预算说明（与上年比较）">说明</button>
-  <a id="btn-export" class="button" href="/api/export" download title="导出十三张公开表（XLSX）">导出 XLSX</a>
-  <button id="btn-author" class="author" title="修改署名">署名：<span id="author-name">—</span></button>
-</header>
+        "ui.js": ("text/javascript; charset=utf-8", #"""
+// Small helpers for the page: elements, the toast, the status bar.
 
-<main>
-  <section id="tree-pane" aria-label="汇总树">
-    <div class="pane-bar">
-      <strong id="tree-title">支出功能分类汇总</strong>
-      <button id="expand-all" class="small">全部展开</button>
-      <button id="collapse-all" class="small">折叠到类</button>
-      <span class="hint" id="tree-count"></span>
-    </div>
-    <div id="tree" class="vscroll" tabindex="0">
-      <div class="vhead" id="tree-head"></div>
-      <div class="vspace" id="tree-space"><div class="vrows" id="tree-rows"></div></div>
-    </div>
-  </section>
+export const $ = (id) => document.getElementById(id);
 
-  <section id="grid-pane" aria-label="支出明细">
-    <div class="pane-bar">
-      <strong>支出明细</strong>
-      <span id="grid-filter" class="chip">全部</span>
-      <button id="clear-filter" class="small">显示全部</button>
-      <button id="add-row" class="small">＋ 新增一行</button>
-      <button id="delete-row" class="small">删除所选行</button>
-      <button id="undo" class="small" title="Ctrl+Z">撤销</button>
-      <button id="redo" class="small" title="Ctrl+Y">重做</button>
-      <span class="hint" id="grid-count"></span>
-    </div>
-    <div id="grid" class="vscroll" tabindex="0">
-      <div class="vhead" id="grid-head"></div>
-      <div class="vspace" id="grid-space"><div class="vrows" id="grid-rows"></div></div>
-      <input id="editor" autocomplete="off" spellcheck="false" hidden>
-      <ul id="picker" hidden></ul>
-    </div>
-  </section>
+/** An element with a class and text. */
+export function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined && text !== null) e.textContent = text;
+  return e;
+}
 
-  <aside id="side">
-    <nav id="side-tabs">
-      <button data-tab="checks" class="on">审核</button>
-      <button data-tab="history">修改记录</button>
-      <button data-tab="narrative">说明</button>
-    </nav>
-    <div id="tab-checks" class="tab on"><p class="muted">点“审核”检查数据规则和勾稽关系。</p></div>
-    <div id="tab-history" class="tab"><p class="muted">选中一行明细，查看它的修改记录。</p></div>
-    <div id="tab-narrative" class="tab"><p class="muted">点“说明”生成与上年比较的文字说明。</p></div>
-  </aside>
-</main>
+let toastTimer = null;
+export function toast(msg, isErr) {
+  const t = $('toast');
+  t.textContent = msg;
+  t.className = isErr ? 'err' : '';
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { t.hidden = true; }, isErr ? 9000 : 3000);
+}
 
-<footer id="status"><span id="status-text">正在载入…</span><span id="sync" title="与服务器同步"></span></footer>
+/** The message on the left of the status bar. */
+export function status(msg, isErr) {
+  $('status-text').textContent = msg;
+  $('status').classList.toggle('err', !!isErr);
+}
 
-<div id="author-dialog" class="modal" hidden>
-  <form id="author-form">
-    <h2>请输入您的姓名</h2>
-    <p>每次修改都会记入修改日志，写明是谁改的。只需输入一次。</p>
-    <input id="author-input" maxlength="40" required autocomplete="name">
-    <div class="actions"><button type="submit" class="primary">确定</button></div>
-  </form>
-</div>
-<div id="toast" hidden></div>
-</body>
-</html>
+/** The figures in the middle of the status bar (count and sum, as Excel shows them). */
+export function figures(text) { $('status-figures').textContent = text || ''; }
+
+/** A refusal as a clerk reads it: the server's message and its problems. */
+export function errorText(e) {
+  if (typeof e === 'string') return e;
+  let s = e.error || String(e);
+  if (e.problems && e.problems.length) s += '\n' + e.problems.slice(0, 10).join('\n') + (e.problems.length > 10 ? `\n……共 ${e.problems.length} 个问题` : '');
+  return s;
+}
 """#),
     ]
 }

@@ -30,26 +30,31 @@ enum Integrations {
     }
 
     /// The checks panel: every rule of the rule set (data rules, footings, cross-table rules, the prior
-    /// year when given), each finding with the line items it involves.
+    /// year when given), grouped, in the tables' words, each finding with its lines or its table cell.
     static func checks(_ workbench: Workbench) async throws -> API.Checks {
         let s = try await workbench.snapshot()
-        let tables = TableBuilder(budget: s.budget, rollup: s.rollup).build(try templates())
+        let set = try templates()
+        let tables = TableBuilder(budget: s.budget, rollup: s.rollup).build(set)
         let ctx = CheckContext(budget: s.budget, tables: tables, itemIDs: s.ids, prior: s.prior, rollup: s.rollup,
                                priorRollup: s.priorRollup)
         let report = Checker(rules: try rules()).run(ctx)
-        let problems = report.findings.map { f in
-            var message = f.message
-            if let d = f.difference, d != .zero {
-                message += "（相差 \(Money.hundredthsText(d.fen, grouped: true)) 元）"
-            }
-            return API.CheckProblem(rule: f.rule, severity: f.severity.rawValue, severityName: f.severity.chineseName,
-                                    message: message, value: nil, where_: f.places.joined(separator: "；"),
-                                    items: Array(f.items.prefix(500)), filter: nil)
+        return FindingView(cells: TableCells(templates: set, tables: tables, budget: s.budget), budget: s.budget, ids: s.ids).render(report)
+    }
+
+    /// The thirteen tables as printed (万元), for the tables view and the print view.
+    static func tables(_ workbench: Workbench) async throws -> [API.PrintedTable] {
+        let set = try templates()
+        return try await workbench.withState { rollup, context, _, _ in
+            TableCells(templates: set, tables: TableBuilder(budget: context, rollup: rollup).build(set), budget: context).page()
         }
-        let skipped = report.skipped.count
-        return API.Checks(source: "\(report.ruleSetTitle)（\(report.rulesEvaluated) 条规则\(skipped > 0 ? "，\(skipped) 条未执行" : "")）",
-                          problems: problems, truncated: !report.omitted.isEmpty,
-                          errors: report.count(.error), warnings: report.count(.warning))
+    }
+
+    /// "This line counts in that table cell", from a cell's address (`T3|function:208|total`).
+    static func cellLines(_ address: String, context: Budget) throws -> @Sendable (LineItem) -> Bool {
+        guard let match = TableCells(templates: try templates(), tables: [], budget: context).lines(address) else {
+            throw APIError(.badRequest, "公开表格子 `\(address)` 不是由支出明细组成的（或不存在）")
+        }
+        return match
     }
 
     /// The thirteen tables as one XLSX, written to a private temporary file and read back.

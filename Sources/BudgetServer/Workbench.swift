@@ -3,51 +3,49 @@ import BudgetStore
 import Foundation
 
 /// The server's live copy of one workspace: the stored line items and the roll-up over them (the
-/// incremental engine), kept in step with the SQLite file.
+/// incremental engine), kept in step with the SQLite file, and the user model (`UserModel`) that
+/// turns what the page asks for into steps that can be undone.
 ///
 /// Every edit is written to the workspace first, in one transaction (the durable record, with a
 /// version per line and the change log); only then is the roll-up updated, touching just the nodes
 /// the line belongs to. Changes made by other processes on the same file are picked up from the
-/// change log (`refresh`). The actor serialises edits, so concurrent requests cannot interleave.
+/// workspace's revision (`refresh`): lines through the change log, units, projects, codes and
+/// revenue through the context counter. The actor serialises edits, so requests cannot interleave.
 public actor Workbench {
     public let workspace: Workspace
-    /// Department, year, units, projects and codes; `items` is left empty (the lines live in `stored`).
-    let context: Budget
+    /// Department, year, units, projects, codes and revenue; `items` is left empty (the lines live in `stored`).
+    private(set) var context: Budget
     let prior: Budget?
     let priorRollup: Rollup?
     private(set) var rollup: Rollup
-    private var stored: [Int64: StoredItem] = [:]
+    private(set) var stored: [Int64: StoredItem] = [:]
     /// Line ids in ascending order (the grid's order).
     private var order: [Int64] = []
-    /// The newest change-log id applied to `stored` and `rollup`.
-    private(set) var lastChange: Int64
-    /// The data rules a pasted block is checked against before the batch insert.
-    private let validator: LineItemValidator
+    /// How far the file had been written when `stored`, `rollup` and `context` were brought up to date.
+    private(set) var revision: WorkspaceRevision
+    /// The data rules a line is checked against before it is written (the store checks again).
+    private(set) var validator: LineItemValidator
     /// Bumped on every change; invalidates `filterCache`.
     private var generation = 0
-    private var filterCache: (key: String, generation: Int, ids: [Int64])?
+    private var filterCache: (key: String, generation: Int, ids: [Int64], sum: Int64)?
+    /// Undo and redo steps of each browser tab.
+    var userModel = UserModel()
+    /// More logged changes than this since the last look: the lines are read again in one pass.
+    static let replayLimit: Int64 = 20_000
+
+    /// The newest change-log id applied.
+    var lastChange: Int64 { revision.lines }
 
     /// Loads the workspace (and the prior year's workspace for the 上年数 columns).
     public init(workspace: Workspace, prior: Workspace? = nil) throws {
         self.workspace = workspace
-        let last = try workspace.lastChangeID()
-        let (budget, items) = try workspace.budgetWithItems()
-        var ctx = budget
-        ctx.items = []
-        context = ctx
-        validator = LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects)
-        var r = Rollup(codes: budget.codes, units: budget.units)
-        r.reserve(items.count)
-        stored.reserveCapacity(items.count)
-        order.reserveCapacity(items.count)
-        for s in items {
-            r.insert(s.item, id: s.id)
-            stored[s.id] = s
-            order.append(s.id)
-        }
-        order.sort()
-        rollup = r
-        lastChange = last
+        let state = try Self.load(workspace)
+        context = state.context
+        validator = state.validator
+        rollup = state.rollup
+        stored = state.stored
+        order = state.order
+        revision = state.revision
         if let prior {
             let p = try prior.budget()
             self.prior = p
@@ -58,20 +56,77 @@ public actor Workbench {
         }
     }
 
+    private struct State {
+        var context: Budget, validator: LineItemValidator, rollup: Rollup
+        var stored: [Int64: StoredItem], order: [Int64], revision: WorkspaceRevision
+    }
+
+    /// Everything read from the file. The revision is read first: a write that lands while the
+    /// lines are read is seen again by the next `refresh`, never missed.
+    private static func load(_ workspace: Workspace) throws -> State {
+        let revision = try workspace.revision()
+        let (budget, items) = try workspace.budgetWithItems()
+        var ctx = budget
+        ctx.items = []
+        var r = Rollup(codes: budget.codes, units: budget.units)
+        r.reserve(items.count)
+        var stored: [Int64: StoredItem] = [:]
+        stored.reserveCapacity(items.count)
+        var order: [Int64] = []
+        order.reserveCapacity(items.count)
+        for s in items {
+            r.insert(s.item, id: s.id)
+            stored[s.id] = s
+            order.append(s.id)
+        }
+        order.sort()
+        return State(context: ctx, validator: LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects),
+                     rollup: r, stored: stored, order: order, revision: revision)
+    }
+
     // MARK: - Keeping in step with the file
 
-    /// Applies every change another process (or this one) logged since `lastChange`; returns the
-    /// lines it added or changed. An edit of this server is applied here too, once: the write
-    /// goes to the workspace, and the roll-up follows the change log.
+    /// Applies what anyone (another process, or this one) wrote since `revision`; returns the
+    /// lines it added or changed. When units, projects, codes or revenue changed (`budget import`
+    /// in a terminal), or very many lines did, everything is read again.
     @discardableResult
     func refresh() throws -> [StoredItem] {
-        let newest = try workspace.lastChangeID()
-        if newest == lastChange { return [] }
-        let ch = try workspace.changes(since: lastChange)
+        let now = try workspace.revision()
+        if now == revision { return [] }
+        if now.context != revision.context || now.lines - revision.lines > Self.replayLimit || now.lines < revision.lines {
+            let state = try Self.load(workspace)
+            context = state.context
+            validator = state.validator
+            rollup = state.rollup
+            stored = state.stored
+            order = state.order
+            revision = state.revision
+            generation += 1
+            return Array(stored.values)
+        }
+        let ch = try workspace.changes(since: revision.lines)
         for s in ch.items { apply(s) }
         for id in ch.removed { drop(id) }
-        lastChange = ch.last
+        revision.lines = max(ch.last, revision.lines)
         return ch.items
+    }
+
+    /// Takes in a step this server just wrote, without reading it back when nobody else wrote
+    /// in between (its change-log ids follow ours directly). Returns the touched lines as they
+    /// were before (absent: the line is new).
+    @discardableResult
+    func absorb(_ step: AppliedStep) throws -> [Int64: StoredItem] {
+        var before: [Int64: StoredItem] = [:]
+        for id in step.saved.map(\.id) + step.removed.map(\.id) { before[id] = stored[id] }
+        guard let log = step.log else { return before }
+        if log.lowerBound == revision.lines + 1 {
+            for s in step.saved { apply(s) }
+            for r in step.removed { drop(r.id) }
+            revision.lines = log.upperBound
+        } else {
+            try refresh()
+        }
+        return before
     }
 
     private func apply(_ s: StoredItem) {
@@ -107,40 +162,41 @@ public actor Workbench {
 
     // MARK: - Edits (one transaction each, then the incremental roll-up)
 
+    /// Writes one step (all or nothing) and takes it in; also returns the touched lines as they were.
+    @discardableResult
+    func commit(_ edits: [LineEdit], author: String,
+                locate: (Int, String) -> Location) throws -> (step: AppliedStep, before: [Int64: StoredItem]) {
+        let step = try workspace.apply(edits, author: author, locate: locate)
+        return (step, try absorb(step))
+    }
+
     /// Adds a line; refused (nothing written) when it breaks a data rule.
     func add(_ item: LineItem, author: String) throws -> StoredItem {
         try refresh()
-        let s = try workspace.add(item, author: author)
-        try refresh()
+        let step = try commit([.add(item)], author: author, locate: { _, c in Location(column: GridColumns.title(c)) }).step
+        guard let s = step.saved.first else { throw WorkspaceError.database("新增的明细没有写入") }
         return s
     }
 
     /// Adds several lines (a pasted block) in one transaction: all or nothing.
     func addAll(_ items: [LineItem], author: String) throws -> [StoredItem] {
         try refresh()
-        // The store's batch insert trusts its caller (the importer validates): validate every row here.
-        var problems = ProblemCollector()
-        for (i, item) in items.enumerated() {
-            validator.validate(item, at: { Location(file: "粘贴的内容", line: i + 1, column: $0) }, into: &problems)
-        }
-        do { try problems.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
-        let maxBefore = order.last ?? 0
-        _ = try workspace.addItems(items, replace: false, author: author)
-        return try refresh().filter { $0.id > maxBefore }
+        return try commit(items.map { .add($0) }, author: author, locate: GridColumns.pastedAt).step.saved
     }
 
     /// Changes a line; with the version the editor saw, a line changed since is refused (409).
     func set(_ id: Int64, to item: LineItem, expectedVersion: Int64?, author: String) throws -> StoredItem {
         try refresh()
-        let s = try workspace.set(id, to: item, expectedVersion: expectedVersion, author: author)
-        try refresh()
+        let step = try commit([.set(id: id, to: item, expectedVersion: expectedVersion)], author: author,
+                              locate: { _, c in Location(column: GridColumns.title(c), item: id) }).step
+        guard let s = step.saved.first else { throw WorkspaceError.itemNotFound(id) }
         return s
     }
 
     func remove(_ id: Int64, expectedVersion: Int64?, author: String) throws -> StoredItem {
         try refresh()
-        let s = try workspace.remove(id, expectedVersion: expectedVersion, author: author)
-        try refresh()
+        let step = try commit([.remove(id: id, expectedVersion: expectedVersion)], author: author, locate: { _, c in Location(column: c) }).step
+        guard let s = step.removed.first else { throw WorkspaceError.itemNotFound(id) }
         return s
     }
 
@@ -151,27 +207,51 @@ public actor Workbench {
         return stored[id]
     }
 
-    /// One page of the lines matching a filter, in id order, with the number that match.
-    func items(_ filter: ItemQuery, offset: Int, limit: Int) throws -> (total: Int, page: [StoredItem]) {
-        try refresh()
-        let ids: [Int64]
+    /// The ids matching a filter in grid order, and the sum of their amounts (cached per filter).
+    private func matching(_ filter: ItemQuery) -> (ids: [Int64], sum: Int64) {
+        if let c = filterCache, c.key == filter.cacheKey, c.generation == generation { return (c.ids, c.sum) }
+        var ids: [Int64] = []
+        var sum: Int64 = 0
         if filter.isEmpty {
             ids = order
-        } else if let c = filterCache, c.key == filter.cacheKey, c.generation == generation {
-            ids = c.ids
+            for s in stored.values { sum &+= s.item.amount.fen }
         } else {
-            ids = order.filter { id in stored[id].map { filter.matches($0) } ?? false }
-            filterCache = (filter.cacheKey, generation, ids)
+            let names = filter.text.map { _ in ItemNames(context) }
+            for id in order {
+                guard let s = stored[id], filter.matches(s, names: names) else { continue }
+                ids.append(id)
+                sum &+= s.item.amount.fen
+            }
         }
-        let start = min(max(0, offset), ids.count)
-        let end = min(ids.count, start + max(0, limit))
-        return (ids.count, ids[start..<end].compactMap { stored[$0] })
+        filterCache = (filter.cacheKey, generation, ids, sum)
+        return (ids, sum)
+    }
+
+    /// One page of the lines matching a filter, in id order, with the number that match and their sum.
+    func items(_ filter: ItemQuery, offset: Int, limit: Int) throws -> (total: Int, sum: Int64, page: [StoredItem]) {
+        try refresh()
+        let m = matching(filter)
+        let start = min(max(0, offset), m.ids.count)
+        let end = min(m.ids.count, start + max(0, limit))
+        return (m.ids.count, m.sum, m.ids[start..<end].compactMap { stored[$0] })
+    }
+
+    /// The count and sum of lines `offset ..< offset + limit` of a filter (a selected range of rows).
+    func sum(_ filter: ItemQuery, offset: Int, limit: Int) throws -> (count: Int, sum: Int64) {
+        try refresh()
+        let m = matching(filter)
+        let start = min(max(0, offset), m.ids.count)
+        let end = min(m.ids.count, start + max(0, limit))
+        var t: Int64 = 0
+        for id in m.ids[start..<end] { t &+= stored[id]?.item.amount.fen ?? 0 }
+        return (end - start, t)
     }
 
     /// Changes since a change-log id a browser last saw; `nil` items means "too many, reload".
     func changes(since id: Int64) throws -> (last: Int64, items: [StoredItem]?, removed: [Int64]) {
         try refresh()
         if id >= lastChange { return (lastChange, [], []) }
+        if lastChange - id > 500 { return (lastChange, nil, []) }
         let ch = try workspace.changes(since: id)
         if ch.items.count + ch.removed.count > 500 { return (lastChange, nil, []) }
         return (max(ch.last, lastChange), ch.items, ch.removed)
@@ -196,11 +276,36 @@ public actor Workbench {
 
     var itemCount: Int { stored.count }
 
+    /// The context as it is now (units, projects and codes another process may have changed).
+    func currentContext() throws -> Budget {
+        try refresh()
+        return context
+    }
+
     /// Runs a read over the current state (tree building) without copying the roll-up twice.
     func withState<T: Sendable>(_ body: @Sendable (Rollup, Budget, Rollup?, Budget?) throws -> T) throws -> T {
         try refresh()
         return try body(rollup, context, priorRollup, prior)
     }
+
+    /// A tree builder over the current state.
+    func treeBuilder(_ money: MoneyUnit) -> TreeBuilder {
+        TreeBuilder(rollup: rollup, budget: context, prior: priorRollup, priorBudget: prior, money: money)
+    }
+}
+
+/// Names of codes, units and projects, for the search box.
+struct ItemNames {
+    let context: Budget
+    private let projects: [String: String]
+    init(_ context: Budget) {
+        self.context = context
+        projects = Dictionary(context.projects.map { ("\($0.unit)/\($0.code)", $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+    func function(_ c: String) -> String { context.codes.name(.function, c) ?? "" }
+    func economic(_ c: String) -> String { context.codes.name(.economic, c) ?? "" }
+    func unit(_ c: String) -> String { context.unit(c)?.name ?? "" }
+    func project(_ u: String, _ p: String?) -> String { p.flatMap { projects["\(u)/\($0)"] } ?? "" }
 }
 
 /// A filter of the line-item grid: what a tree row stands for, plus the grid's own filters.
@@ -211,20 +316,26 @@ struct ItemQuery: Sendable {
     var project: String?
     var kind: ExpenditureKind?
     var source: Source?
+    var carryover: Carryover?
     var ids: Set<Int64>?
+    /// A disclosure-table cell (`T3|function:208|total`): the lines it sums.
+    var cell: String?
+    var cellMatch: (@Sendable (LineItem) -> Bool)?
+    /// The search box: every word must appear in a code, a name, the memo or the amount (元).
     var text: String?
 
     var isEmpty: Bool {
         unit == nil && functionPrefix == nil && economicPrefix == nil && project == nil && kind == nil && source == nil
-            && ids == nil && (text ?? "").isEmpty
+            && carryover == nil && ids == nil && cell == nil && (text ?? "").isEmpty
     }
 
     var cacheKey: String {
         "\(unit ?? "")|\(functionPrefix ?? "")|\(economicPrefix ?? "")|\(project ?? "")|\(kind?.rawValue ?? -1)|"
-            + "\(source?.rawValue ?? -1)|\(ids.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "")|\(text ?? "")"
+            + "\(source?.rawValue ?? -1)|\(carryover?.rawValue ?? -1)|"
+            + "\(ids.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "")|\(cell ?? "")|\(text ?? "")"
     }
 
-    func matches(_ s: StoredItem) -> Bool {
+    func matches(_ s: StoredItem, names: ItemNames?) -> Bool {
         let i = s.item
         if let u = unit, i.unit != u { return false }
         if let f = functionPrefix, !i.function.hasPrefix(f) { return false }
@@ -232,9 +343,20 @@ struct ItemQuery: Sendable {
         if let p = project, i.project != p { return false }
         if let k = kind, i.kind != k { return false }
         if let so = source, i.source != so { return false }
+        if let c = carryover, i.carryover != c { return false }
         if let ids, !ids.contains(s.id) { return false }
-        if let t = text, !t.isEmpty, !i.memo.contains(t), !i.function.hasPrefix(t), !i.economic.hasPrefix(t),
-           !(i.project ?? "").hasPrefix(t) { return false }
+        if let m = cellMatch, !m(i) { return false }
+        if let t = text, !t.isEmpty, let n = names {
+            let words = t.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" })
+            for w in words {
+                let hit = i.function.hasPrefix(w) || i.economic.hasPrefix(w) || i.unit.hasPrefix(w) || (i.project ?? "").hasPrefix(w)
+                    || i.memo.contains(w) || n.function(i.function).contains(w) || n.economic(i.economic).contains(w)
+                    || n.unit(i.unit).contains(w) || n.project(i.unit, i.project).contains(w)
+                    || i.source.name.contains(w) || i.kind.name.contains(w) || i.carryover.name == w
+                    || i.amount.yuanText.hasPrefix(w) || String(s.id) == w
+                if !hit { return false }
+            }
+        }
         return true
     }
 }

@@ -84,3 +84,25 @@ final class ChangeLogWriter {
         }
     }
 }
+
+/// Reads change-log rows back as lines (what `Workspace.revert` inverts).
+enum ChangeLogReader {
+    struct Entry { var id: Int64; var itemID: Int64; var action: String; var before: LineItem?; var after: LineItem? }
+
+    /// The rows with ids in `range`, oldest first. A row whose JSON does not read back is an error:
+    /// a revert must never guess a line.
+    static func entries(_ db: Database, _ range: ClosedRange<Int64>) throws -> [Entry] {
+        let rows = try Row.fetchAll(db, sql: "SELECT id, item_id, action, before, after FROM change_log WHERE id BETWEEN ? AND ? ORDER BY id",
+                                    arguments: [range.lowerBound, range.upperBound])
+        return try rows.map { r in
+            func line(_ i: Int) throws -> LineItem? {
+                guard let text = r[i] as String? else { return nil }
+                guard let item = ChangeJSON.decode(text) else {
+                    throw WorkspaceError.database("修改日志第 \(r[0] as Int64) 条无法读取")
+                }
+                return item
+            }
+            return Entry(id: r[0], itemID: r[1], action: r[2], before: try line(3), after: try line(4))
+        }
+    }
+}

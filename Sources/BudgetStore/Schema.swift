@@ -84,6 +84,28 @@ enum Schema {
                 CREATE INDEX change_log_by_item ON change_log(item_id);
                 """)
         }
+        m.registerMigration("v2-revision") { db in
+            // A running server must see units, projects, codes and revenue that another process
+            // (`budget import` in a terminal) changed. Line items are followed through change_log,
+            // which every line write appends to; the rest bumps this counter through triggers, so
+            // every writer of the file counts, whatever code path it took.
+            var sql = """
+                CREATE TABLE revision (
+                    id      INTEGER PRIMARY KEY CHECK (id = 1),
+                    context INTEGER NOT NULL
+                );
+                INSERT INTO revision(id, context) VALUES (1, 0);
+
+                """
+            // Part of this migration: never edit the list (a new table gets its triggers in a new migration).
+            for table in ["meta", "code", "economic_map", "unit", "project", "revenue"] {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    sql += "CREATE TRIGGER \(table)_\(event.lowercased())_bumps_revision AFTER \(event) ON \(table) "
+                        + "BEGIN UPDATE revision SET context = context + 1; END;\n"
+                }
+            }
+            try db.execute(sql: sql)
+        }
         return m
     }
 }

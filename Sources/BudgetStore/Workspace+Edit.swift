@@ -86,6 +86,138 @@ extension Workspace {
         }
     }
 
+    /// Applies the edits of one step of the workbench (a typed cell, a pasted block, a removal,
+    /// an undo) in one transaction: every line is checked first (versions, data rules; all
+    /// problems at once), then all are written and logged, or nothing is. `locate(i, column)`
+    /// names the place of edit `i` in a problem.
+    @discardableResult
+    public func apply(_ edits: [LineEdit], author: String,
+                      locate: (Int, String) -> Location = { Location(line: $0 + 1, column: $1) }) throws -> AppliedStep {
+        try write { db in try Workspace.apply(edits, author: author, locate: locate, db) }
+    }
+
+    /// Reverts the step that wrote change-log rows `step` (undo; and redo, which reverts the
+    /// undo): newest row first, a removed line comes back under its old id. Refused, nothing
+    /// written, when a line was changed by anyone after the step: an undo never overwrites
+    /// someone's later work.
+    @discardableResult
+    public func revert(_ step: ClosedRange<Int64>, author: String) throws -> AppliedStep {
+        try write { db in
+            var now: [Int64: StoredItem?] = [:]
+            func current(_ id: Int64) throws -> StoredItem? {
+                if let c = now[id] { return c }
+                return try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first
+            }
+            var edits: [LineEdit] = []
+            for e in try ChangeLogReader.entries(db, step).reversed() {
+                let cur = try current(e.itemID)
+                switch e.action {
+                case "add", "set":
+                    guard let c = cur, c.item == e.after else { throw WorkspaceError.changedSince(id: e.itemID, current: cur) }
+                    if let before = e.before {
+                        edits.append(.set(id: e.itemID, to: before, expectedVersion: c.version))
+                        now[e.itemID] = StoredItem(id: e.itemID, version: c.version + 1, item: before)
+                    } else {
+                        edits.append(.remove(id: e.itemID, expectedVersion: c.version))
+                        now[e.itemID] = .some(nil)
+                    }
+                default: // "rm"
+                    guard cur == nil, let before = e.before else { throw WorkspaceError.changedSince(id: e.itemID, current: cur) }
+                    edits.append(.restore(id: e.itemID, item: before))
+                    now[e.itemID] = StoredItem(id: e.itemID, version: 1, item: before)
+                }
+            }
+            return try Workspace.apply(edits, author: author, locate: { _, c in Location(column: c) }, db)
+        }
+    }
+
+    static func apply(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location, _ db: Database) throws -> AppliedStep {
+        let context = try readContext(db)
+        let validator = LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
+        var problems = ProblemCollector()
+        // Check everything first; an id edited twice in one step sees its first edit.
+        var now: [Int64: StoredItem?] = [:]
+        func current(_ id: Int64) throws -> StoredItem? {
+            if let c = now[id] { return c }
+            return try fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first
+        }
+        func check(_ id: Int64, _ expected: Int64?) throws -> StoredItem {
+            let cur = try current(id)
+            guard let c = cur else {
+                if let v = expected { throw WorkspaceError.versionConflict(current: nil, expected: v) }
+                throw WorkspaceError.itemNotFound(id)
+            }
+            if let v = expected, v != c.version { throw WorkspaceError.versionConflict(current: c, expected: v) }
+            return c
+        }
+        var next = try nextItemID(db)
+        var plan: [(id: Int64, action: String, before: StoredItem?, after: StoredItem?)] = []
+        plan.reserveCapacity(edits.count)
+        for (i, e) in edits.enumerated() {
+            switch e {
+            case .add(let item):
+                validator.validate(item, at: { locate(i, $0) }, into: &problems)
+                plan.append((next, "add", nil, StoredItem(id: next, version: 1, item: item)))
+                next += 1
+            case .set(let id, let item, let expected):
+                let c = try check(id, expected)
+                validator.validate(item, at: { locate(i, $0) }, into: &problems)
+                let after = StoredItem(id: id, version: c.version + 1, item: item)
+                plan.append((id, "set", c, after))
+                now[id] = after
+            case .remove(let id, let expected):
+                let c = try check(id, expected)
+                plan.append((id, "rm", c, nil))
+                now[id] = .some(nil)
+            case .restore(let id, let item):
+                if let c = try current(id) { throw WorkspaceError.changedSince(id: id, current: c) }
+                validator.validate(item, at: { locate(i, $0) }, into: &problems)
+                // Past every version the line ever had (each version was logged), so an editor
+                // holding a version of its earlier life cannot overwrite it.
+                let logged = try Int64.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE item_id = ?", arguments: [id]) ?? 0
+                let after = StoredItem(id: id, version: logged + 1, item: item)
+                plan.append((id, "add", nil, after))
+                now[id] = after
+            }
+        }
+        do { try problems.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
+
+        let firstLog = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_log") ?? 0) + 1
+        let log = try ChangeLogWriter(db, author: author)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, version, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let update = try db.cachedStatement(sql: """
+            UPDATE item SET unit = ?, function = ?, economic = ?, source = ?, carryover = ?, kind = ?, project = ?,
+            amount = ?, gov_economic = ?, memo = ?, version = ? WHERE id = ?
+            """)
+        let delete = try db.cachedStatement(sql: "DELETE FROM item WHERE id = ?")
+        var step = AppliedStep()
+        for p in plan {
+            switch (p.before, p.after) {
+            case (nil, let a?):
+                let i = a.item
+                try insert.execute(arguments: [i.unit, i.function, i.economic, i.source.rawValue, i.carryover.rawValue, i.kind.rawValue,
+                                               i.project, i.amount.fen, i.governmentEconomic, i.memo, a.version, a.id])
+                step.saved.append(a)
+            case (let b?, let a?):
+                let i = a.item
+                try update.execute(arguments: [i.unit, i.function, i.economic, i.source.rawValue, i.carryover.rawValue, i.kind.rawValue,
+                                               i.project, i.amount.fen, i.governmentEconomic, i.memo, a.version, b.id])
+                step.saved.append(a)
+            case (let b?, nil):
+                try delete.execute(arguments: [b.id])
+                step.removed.append(b)
+            case (nil, nil):
+                continue
+            }
+            try log.log(id: p.id, action: p.action, before: p.before?.item, after: p.after?.item)
+        }
+        if !plan.isEmpty { step.log = firstLog...(firstLog + Int64(plan.count) - 1) }
+        return step
+    }
+
     /// Adds many lines in one transaction (an import); with `replace`, all lines are replaced.
     /// Units and projects the lines need can come in the same transaction, and `revenue`, when
     /// given, replaces the revenue lines. All-or-nothing: the caller has validated the lines
@@ -143,4 +275,26 @@ extension Workspace {
             throw WorkspaceError.database(e.message ?? "\(e)")
         }
     }
+}
+
+/// One edit of a workbench step (`Workspace.apply`).
+public enum LineEdit: Sendable, Hashable {
+    case add(LineItem)
+    /// With `expectedVersion`, refused when the line changed since the editor saw it.
+    case set(id: Int64, to: LineItem, expectedVersion: Int64?)
+    case remove(id: Int64, expectedVersion: Int64?)
+    /// Re-adds a removed line under its old id (the undo of a removal); refused if the id exists.
+    case restore(id: Int64, item: LineItem)
+}
+
+/// What one step wrote.
+public struct AppliedStep: Sendable {
+    /// The lines as they are now (added, changed or restored), in edit order.
+    public var saved: [StoredItem] = []
+    /// The lines removed, as they were.
+    public var removed: [StoredItem] = []
+    /// The change-log ids the step wrote (contiguous: one transaction); nil when it wrote nothing.
+    /// `revert(log)` undoes the step.
+    public var log: ClosedRange<Int64>?
+    public init() {}
 }

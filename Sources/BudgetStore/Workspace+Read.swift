@@ -102,6 +102,15 @@ extension Workspace {
         try dbWriter.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_log") ?? 0 }
     }
 
+    /// The workspace's change counters, read together: what a running server compares to learn
+    /// whether another process wrote the file.
+    public func revision() throws -> WorkspaceRevision {
+        try dbWriter.read { db in
+            let r = try Row.fetchOne(db, sql: "SELECT (SELECT coalesce(max(id), 0) FROM change_log), (SELECT context FROM revision)")
+            return WorkspaceRevision(lines: r?[0] ?? 0, context: r?[1] ?? 0)
+        }
+    }
+
     /// Changes after a change-log id, oldest first, with the current state of each line touched.
     public func changes(since id: Int64) throws -> (last: Int64, items: [StoredItem], removed: [Int64]) {
         try dbWriter.read { db in
@@ -135,4 +144,13 @@ public struct ItemFilter: Sendable {
         self.unit = unit; self.functionPrefix = functionPrefix; self.economicPrefix = economicPrefix; self.source = source
         self.carryover = carryover; self.kind = kind; self.project = project; self.limit = limit
     }
+}
+
+/// How far a workspace has been written. `lines` is the newest change-log id (every line write is
+/// logged); `context` counts writes to units, projects, codes, the economic map, revenue and meta
+/// (bumped by triggers of the v2-revision migration, so by every process and code path).
+public struct WorkspaceRevision: Hashable, Sendable {
+    public var lines: Int64
+    public var context: Int64
+    public init(lines: Int64, context: Int64) { self.lines = lines; self.context = context }
 }

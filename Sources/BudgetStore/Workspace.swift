@@ -31,6 +31,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Sendable {
     case itemNotFound(Int64)
     case versionConflict(current: StoredItem?, expected: Int64)
     case invalid(ProblemsError)
+    /// An undo or redo found a line changed by someone else after the step: nothing was reverted.
+    case changedSince(id: Int64, current: StoredItem?)
     case database(String)
 
     public var description: String {
@@ -46,6 +48,11 @@ public enum WorkspaceError: Error, CustomStringConvertible, Sendable {
             }
             return "明细已被他人删除"
         case .invalid(let e): return e.description
+        case .changedSince(let id, let current):
+            if let c = current {
+                return "明细 #\(id) 在这一步之后又被修改过（现在金额 \(c.item.amount.yuanText) 元），无法撤销或重做；请查看修改记录后手工修改"
+            }
+            return "明细 #\(id) 在这一步之后已被删除或重新加入，无法撤销或重做；请查看修改记录后手工修改"
         case .database(let s): return "数据库错误：\(s)"
         }
     }

@@ -373,7 +373,10 @@ struct WorkbenchLiveTests {
                 #expect(String(buffer: r.body).contains("部门预算编制工作台"))
                 #expect(r.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
             }
-            try await client.execute(uri: "/app.js", method: .get) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/main.js", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.hasPrefix("text/javascript") == true)
+            }
             try await client.execute(uri: "/../../etc/passwd", method: .get) { r in #expect(r.status == .badRequest) }  // a dot segment
             try await client.execute(uri: "/api/tree?view=unit", method: .get) { r in
                 #expect(r.status == .ok)

@@ -1,0 +1,238 @@
+import BudgetChecks
+import BudgetCore
+import BudgetTables
+
+/// The disclosure tables as the page shows and prints them, and what a cell of them is made of:
+/// its name in the tables' own words (`表3 预算支出总表「208 社会保障和就业支出」行「合计」列`)
+/// and the line items it sums.
+struct TableCells {
+    let templates: TableTemplateSet
+    let tables: [DisclosureTable]
+    let budget: Budget
+
+    init(templates: TableTemplateSet, tables: [DisclosureTable], budget: Budget) {
+        self.templates = templates; self.tables = tables; self.budget = budget
+    }
+
+    func table(_ key: String) -> DisclosureTable? { tables.first { $0.key == key } }
+    func template(_ key: String) -> TableTemplate? { templates.tables.first { $0.key == key } }
+
+    // MARK: - Words
+
+    /// `表3 预算支出总表`.
+    func tableName(_ t: DisclosureTable) -> String { t.sheetName }
+
+    /// The side (0 or 1) a column belongs to, and the columns of that side.
+    private func side(of column: Int, in t: TableTemplate) -> (index: Int, range: Range<Int>) {
+        var start = 0
+        for (i, s) in t.sides.enumerated() {
+            if column < start + s.columns.count { return (i, start..<(start + s.columns.count)) }
+            start += s.columns.count
+        }
+        return (0, 0..<t.columns.count)
+    }
+
+    /// A row's name as printed on the side of a column: its code and name cells (`208 社会保障和就业支出`).
+    func rowName(_ t: DisclosureTable, _ row: Int, column: Int?) -> String {
+        guard row < t.rows.count else { return "第 \(row + 1) 行" }
+        let r = t.rows[row]
+        var range = 0..<r.cells.count
+        if let c = column, let tpl = template(t.key) { range = side(of: c, in: tpl).range }
+        var texts: [String] = []
+        for i in range where i < r.cells.count {
+            if case .text(let s) = r.cells[i], t.columns[i].kind != .amount { texts.append(s) }
+        }
+        if texts.isEmpty { return r.style == .total ? "合计" : "第 \(row + 1) 行" }
+        return texts.joined(separator: " ")
+    }
+
+    /// A column's heading as printed: the lowest non-empty header text above it.
+    func columnName(_ t: DisclosureTable, _ column: Int) -> String {
+        for h in t.header.reversed() where column < h.count {
+            let s = h[column].trimmingSpaces
+            if !s.isEmpty { return s.replacing("\n", with: "") }
+        }
+        // Under a merge: the merged cell's text.
+        for m in t.headerMerges where m.firstColumn <= column && column <= m.lastColumn && m.firstRow < t.header.count {
+            let s = t.header[m.firstRow][m.firstColumn].trimmingSpaces
+            if !s.isEmpty { return s }
+        }
+        return t.columns[column].key
+    }
+
+    /// `表3 预算支出总表「208 社会保障和就业支出」行「合计」列`; without a column: the row.
+    func words(_ c: Finding.CellRef) -> String {
+        guard let t = table(c.table) else { return "表 \(c.table)" }
+        guard let col = c.column, let ci = t.columns.firstIndex(where: { $0.key == col }) else {
+            return "\(tableName(t))「\(rowName(t, c.row, column: nil))」行"
+        }
+        return "\(tableName(t))「\(rowName(t, c.row, column: ci))」行「\(columnName(t, ci))」列"
+    }
+
+    /// The short form for a part of a sum in the same table and column: `「20801 人力资源和社会保障管理事务」`.
+    func rowWords(_ c: Finding.CellRef) -> String {
+        guard let t = table(c.table) else { return "表 \(c.table)" }
+        let ci = c.column.flatMap { col in t.columns.firstIndex { $0.key == col } }
+        return "「\(rowName(t, c.row, column: ci))」"
+    }
+
+    /// `表3「合计」列`.
+    func columnWords(_ c: Finding.CellRef) -> String {
+        guard let t = table(c.table), let col = c.column, let ci = t.columns.firstIndex(where: { $0.key == col }) else { return "" }
+        return "「\(columnName(t, ci))」列"
+    }
+
+    // MARK: - The lines of a cell
+
+    /// The address of a cell for `/api/items?cell=`: `T3|function:208|total` (the row's key on the column's side).
+    func address(_ c: Finding.CellRef) -> String? {
+        guard let col = c.column, let t = table(c.table), c.row < t.rows.count, let tpl = template(t.key) else { return nil }
+        for key in t.rows[c.row].keys where lines(tpl, rowKey: key, column: col) != nil {
+            return "\(t.key)|\(key)|\(col)"
+        }
+        return nil
+    }
+
+    /// The predicate "this line counts in that cell", from an address; nil for a cell no line
+    /// makes (a revenue row, a text column) or an address that names no cell.
+    func lines(_ address: String) -> (@Sendable (LineItem) -> Bool)? {
+        let parts = address.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, let tpl = template(parts[0]) else { return nil }
+        return lines(tpl, rowKey: parts[1], column: parts[2])
+    }
+
+    private func lines(_ t: TableTemplate, rowKey: String, column: String) -> (@Sendable (LineItem) -> Bool)? {
+        guard let ci = t.columns.firstIndex(where: { $0.key == column }), let measure = t.columns[ci].measure else { return nil }
+        let s = t.sides[side(of: ci, in: t).index]
+        guard let row = rowLines(s, rowKey) else { return nil }
+        let mask = (row.measure.map { measure.intersection($0) } ?? measure).mask
+        let nodes = row.match
+        return { item in
+            let slot = Slot.index(item.source, item.carryover, item.kind, CostNature(economic: item.economic))
+            return mask & (1 << UInt64(slot)) != 0 && nodes(item)
+        }
+    }
+
+    /// Which lines a row of a side sums (before the column's measure), and the row's own measure.
+    private func rowLines(_ s: TableTemplate.Side, _ key: String) -> (match: @Sendable (LineItem) -> Bool, measure: Measure?)? {
+        let codes = budget.codes
+        let types = Dictionary(budget.units.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
+        let organ = Set(budget.units.filter(\.type.isOrgan).map(\.code))
+        let all = Set(budget.units.map(\.code))
+        func node(_ n: TableTemplate.NodeRef) -> @Sendable (LineItem) -> Bool {
+            switch n {
+            case .department: return { _ in true }
+            case .function(let c): return { $0.function.hasPrefix(c) }
+            case .economic(let c): return { $0.economic.hasPrefix(c) }
+            case .unit(let u): return { $0.unit == u }
+            case .organUnits: return { organ.contains($0.unit) }
+            case .allUnits: return { all.contains($0.unit) }
+            }
+        }
+        // A written-out row (table 1's 一、一般公共预算; table 10's 公务接待费), by its key or first text.
+        var fixed: [TableTemplate.FixedRow] = s.footer
+        if case .fixed(let rows) = s.body { fixed += rows }
+        for f in fixed where (f.key ?? s.columns.lazy.compactMap { f.text[$0.key] }.first) == key {
+            guard !f.nodes.isEmpty else { return nil }
+            let matches = f.nodes.map(node)
+            return ({ item in matches.contains { $0(item) } }, f.measure)
+        }
+        let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+        let value = parts.count == 2 ? parts[1] : ""
+        switch s.body {
+        case .functionTree, .functionClasses:
+            if key == "合计" { return ({ _ in true }, nil) }
+            if parts.first == "function" { return ({ $0.function.hasPrefix(value) }, nil) }
+        case .economicPairs:
+            if key == "合计" { return ({ _ in true }, nil) }
+            if parts.first == "economic" { return ({ $0.economic.hasPrefix(value) }, nil) }
+            if parts.first == "pair" {
+                let ec = value.split(separator: "/", maxSplits: 1).map(String.init)
+                let e = ec.first ?? "", g = ec.count == 2 ? ec[1] : ""
+                return ({ item in
+                    item.economic == e
+                        && (codes.governmentEconomic(for: item.economic, unitType: types[item.unit] ?? .administrative,
+                                                     override: item.governmentEconomic) ?? "") == g
+                }, nil)
+            }
+        case .units(let organOnly, _):
+            if key == "合计" {
+                let units = organOnly ? organ : all
+                return ({ units.contains($0.unit) }, nil)
+            }
+            if parts.first == "unit" { return ({ $0.unit == value }, nil) }
+        case .unitProjects:
+            if key == "合计" { return ({ _ in true }, nil) }
+            if parts.first == "unit" { return ({ $0.unit == value }, nil) }
+            if parts.first == "project" {
+                let up = value.split(separator: "/", maxSplits: 1).map(String.init)
+                let u = up.first ?? "", p = up.count == 2 ? up[1] : ""
+                return ({ $0.unit == u && $0.project == p }, nil)
+            }
+        case .revenueTree, .none, .fixed:
+            break
+        }
+        return nil
+    }
+
+    // MARK: - The tables for the page
+
+    /// Every table, each cell as printed (万元, two decimals, blank for zero) with its address.
+    func page() -> [API.PrintedTable] {
+        tables.map { t in
+            let tpl = template(t.key)
+            var header: [[API.HeaderCell]] = []
+            for (r, row) in t.header.enumerated() {
+                var out: [API.HeaderCell] = []
+                for (c, text) in row.enumerated() {
+                    if let m = t.headerMerges.first(where: { $0.firstRow <= r && r <= $0.lastRow && $0.firstColumn <= c && c <= $0.lastColumn }) {
+                        guard m.firstRow == r && m.firstColumn == c else { continue }
+                        out.append(API.HeaderCell(text: text, colspan: m.lastColumn - m.firstColumn + 1, rowspan: m.lastRow - m.firstRow + 1))
+                    } else {
+                        out.append(API.HeaderCell(text: text, colspan: 1, rowspan: 1))
+                    }
+                }
+                header.append(out)
+            }
+            let rows = t.rows.enumerated().map { (i, r) in
+                API.PrintedRow(style: r.style.rawValue, cells: r.cells.enumerated().map { (c, cell) in
+                    switch cell {
+                    case .blank: return API.PrintedCell(text: "", ref: nil)
+                    case .text(let s): return API.PrintedCell(text: s, ref: nil)
+                    case .amount(let m):
+                        let h = m.wanHundredths
+                        let ref = tpl == nil ? nil : address(Finding.CellRef(table: t.key, row: i, column: t.columns[c].key))
+                        return API.PrintedCell(text: h == 0 ? "" : Money.hundredthsText(h), ref: ref)
+                    }
+                })
+            }
+            return API.PrintedTable(key: t.key, label: t.label, title: t.title, sheetName: t.sheetName, department: t.department,
+                                    unitLine: "单位：万元", columns: t.columns.map(\.key), kinds: t.columns.map(\.kind.rawValue),
+                                    header: header, rows: rows,
+                                    emptyNote: t.emptyNote, landscape: t.landscape)
+        }
+    }
+}
+
+extension API {
+    struct HeaderCell: Encodable, Sendable { var text: String; var colspan: Int; var rowspan: Int }
+    /// A cell as printed; `ref` is its address (`/api/items?cell=`) when line items make it.
+    struct PrintedCell: Encodable, Sendable { var text: String; var ref: String? }
+    struct PrintedRow: Encodable, Sendable { var style: String; var cells: [PrintedCell] }
+    struct PrintedTable: Encodable, Sendable {
+        var key: String
+        var label: String
+        var title: String
+        var sheetName: String
+        var department: String
+        var unitLine: String
+        /// Each column's key (a finding's cell names its column by key).
+        var columns: [String]
+        /// Each column's kind: `code`, `text`, `amount`, `ordinal`.
+        var kinds: [String]
+        var header: [[HeaderCell]]
+        var rows: [PrintedRow]
+        var emptyNote: String?
+        var landscape: Bool
+    }
+}
