@@ -8,7 +8,7 @@ deep nesting, oversize, wrong or missing lengths, chunked, both framings) and pi
 
 It checks, for every case:
   - a request that does not carry the token never gets a 2xx except GET/HEAD of the page's own files
-    (`/`, `/index.html`, `/app.js`, `/app.css`), and such a 2xx is the page file, not budget data;
+    (`/`, `/index.html`, the page's modules and `/app.css`), and such a 2xx is the page file, not budget data;
   - a connection whose requests do not carry the token leaves the workspace unchanged (its lines, versions,
     amounts and change log are read back with sqlite3 after every case);
   - the server process is alive after every case and answers `GET /` every 50 cases and at the end.
@@ -37,7 +37,7 @@ import time
 import urllib.parse
 from collections import Counter
 
-PUBLIC = {"/", "/index.html", "/app.js", "/app.css"}
+PUBLIC = {"/", "/index.html", "/app.css", "/main.js", "/state.js", "/server.js", "/tree.js", "/grid.js", "/panels.js", "/tables.js", "/ui.js"}
 PAGE_TYPES = ("text/html", "text/css", "text/javascript")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -317,7 +317,7 @@ def build_request(rng, port, token, lines, ws, last_in_connection, author):
     change in the log can be traced to the request that made it."""
     row = rng.choice(lines)
     item_id, version = row[0], ws.version(row[0])
-    routes = [("GET", p) for p in ["/", "/index.html", "/app.js", "/app.css", "/api/meta", "/api/tree?view=function",
+    routes = [("GET", p) for p in ["/", "/index.html", "/main.js", "/app.css", "/api/meta", "/api/tree?view=function",
                                    "/api/tree?view=unit", "/api/items?limit=3", f"/api/items/{item_id}",
                                    f"/api/items/{item_id}/history", "/api/changes?since=0",
                                    "/api/codes?set=function&q=220", "/api/checks", "/api/export", "/api/narrative"]]

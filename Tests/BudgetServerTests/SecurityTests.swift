@@ -162,7 +162,7 @@ struct SecurityRouterTests {
         let (ws, dir) = try demoWorkspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         try await app(ws, configurations[0]).test(.router) { client in
-            for path in ["/", "/index.html", "/app.js", "/app.css"] {
+            for path in ["/", "/index.html", "/main.js", "/grid.js", "/app.css"] {
                 try await client.execute(uri: path, method: .get) { r in #expect(r.status == .ok, "\(path)") }
             }
             try await client.execute(uri: "/?token=\(testToken)", method: .get) { r in #expect(r.status == .ok) }
@@ -182,7 +182,7 @@ struct SecurityRouterTests {
         let (ws, dir) = try demoWorkspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         try await app(ws, ServerConfiguration()).test(.router) { client in
-            for path in ["/", "/app.js", "/api/meta", "/api/tree?view=function"] {
+            for path in ["/", "/main.js", "/api/meta", "/api/tree?view=function"] {
                 let length = try await client.execute(uri: path, method: .get) { r in
                     #expect(r.status == .ok)
                     return r.body.readableBytes
