@@ -186,7 +186,7 @@ body.side-floating #side { position: absolute; right: 0; top: 0; bottom: 0; widt
 .print-pages .dtable td.name { white-space: nowrap; }
 
 @media print {
-  @page { size: A4; margin: 12mm; }
+  @page { size: A4 landscape; margin: 10mm; }
   html, body { height: auto; overflow: visible; }
   body > *:not(#print-view) { display: none !important; }
   #print-view { position: static; padding: 0; overflow: visible; }
@@ -1421,7 +1421,7 @@ function closeTables() {
 // ---------- print view ----------
 async function treeForPrint() {
   const t = await api('GET', '/api/tree?' + qs({ view: S.view, money: S.money }));
-  const wrap = el('div', 'dtable');
+  const wrap = el('div', 'dtable print-tree');
   wrap.appendChild(el('div', 'dtitle', `${S.meta.department} ${S.meta.year} 年预算　${t.title}`));
   const sub = el('div', 'dsub');
   sub.appendChild(el('span', '', `部门名称：${S.meta.department}`));
@@ -1448,6 +1448,9 @@ async function treeForPrint() {
   return [wrap];
 }
 
+/** The printable width of an A4 landscape page in CSS pixels (96 per inch), less 10 mm margins. */
+const PAGE_W = Math.floor((297 - 20) / 25.4 * 96);
+
 async function showPrint(what) {
   const box = $('print-view');
   const bar = el('div', 'print-bar');
@@ -1469,6 +1472,11 @@ async function showPrint(what) {
     const content = el('div', 'print-pages');
     content.append(...pages);
     box.replaceChildren(bar, content);
+    // One page size (A4 landscape) and one scale for every page, so the type size does not jump
+    // from table to table: the widest table sets it. The view previews it.
+    const scale = Math.min(1, ...pages.map(e => PAGE_W / e.scrollWidth));
+    for (const e of pages) e.style.zoom = scale;
+    S.printScale = scale;
     S.printReady = what;
   } catch (e) { box.replaceChildren(bar, el('p', 'problem', errorText(e))); }
 }

@@ -93,7 +93,7 @@ extension Workspace {
     @discardableResult
     public func apply(_ edits: [LineEdit], author: String,
                       locate: (Int, String) -> Location = { Location(line: $0 + 1, column: $1) }) throws -> AppliedStep {
-        try write { db in try Workspace.apply(edits, author: author, locate: locate, db) }
+        try write { db in try self.apply(edits, author: author, locate: locate, db) }
     }
 
     /// Reverts the step that wrote change-log rows `step` (undo; and redo, which reverts the
@@ -127,19 +127,23 @@ extension Workspace {
                     now[e.itemID] = StoredItem(id: e.itemID, version: 1, item: before)
                 }
             }
-            return try Workspace.apply(edits, author: author, locate: { _, c in Location(column: c) }, db)
+            return try self.apply(edits, author: author, locate: { _, c in Location(column: c) }, db)
         }
     }
 
-    static func apply(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location, _ db: Database) throws -> AppliedStep {
-        let context = try readContext(db)
-        let validator = LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
+    func apply(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location, _ db: Database) throws -> AppliedStep {
+        // The revision is bumped by triggers on every write to codes, units and projects, by any process.
+        let revision = try Int64.fetchOne(db, sql: "SELECT context FROM revision") ?? -1
+        let validator = try validators.validator(at: revision) {
+            let context = try Workspace.readContext(db)
+            return LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
+        }
         var problems = ProblemCollector()
         // Check everything first; an id edited twice in one step sees its first edit.
         var now: [Int64: StoredItem?] = [:]
         func current(_ id: Int64) throws -> StoredItem? {
             if let c = now[id] { return c }
-            return try fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first
+            return try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first
         }
         func check(_ id: Int64, _ expected: Int64?) throws -> StoredItem {
             let cur = try current(id)
@@ -150,7 +154,7 @@ extension Workspace {
             if let v = expected, v != c.version { throw WorkspaceError.versionConflict(current: c, expected: v) }
             return c
         }
-        var next = try nextItemID(db)
+        var next = try Workspace.nextItemID(db)
         var plan: [(id: Int64, action: String, before: StoredItem?, after: StoredItem?)] = []
         plan.reserveCapacity(edits.count)
         for (i, e) in edits.enumerated() {
@@ -297,4 +301,21 @@ public struct AppliedStep: Sendable {
     /// `revert(log)` undoes the step.
     public var log: ClosedRange<Int64>?
     public init() {}
+}
+
+/// The validator of the newest context revision a step read (one per open workspace).
+final class ValidatorCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var revision: Int64 = -1
+    private var validator: LineItemValidator?
+
+    func validator(at revision: Int64, read: () throws -> LineItemValidator) throws -> LineItemValidator {
+        lock.lock()
+        defer { lock.unlock() }
+        if revision >= 0, revision == self.revision, let v = validator { return v }
+        let v = try read()
+        self.revision = revision
+        validator = v
+        return v
+    }
 }

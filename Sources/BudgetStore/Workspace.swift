@@ -64,6 +64,9 @@ public enum WorkspaceError: Error, CustomStringConvertible, Sendable {
 public struct Workspace: Sendable {
     public let path: String
     let dbWriter: any DatabaseWriter
+    /// The data rules of the context (codes, units, projects) at a context revision: a step reads
+    /// them once per revision instead of once per transaction.
+    let validators = ValidatorCache()
 
     /// Opens an existing workspace, refusing a foreign SQLite file or one from a newer program.
     public static func open(_ path: String) throws -> Workspace {

@@ -115,7 +115,7 @@ function closeTables() {
 // ---------- print view ----------
 async function treeForPrint() {
   const t = await api('GET', '/api/tree?' + qs({ view: S.view, money: S.money }));
-  const wrap = el('div', 'dtable');
+  const wrap = el('div', 'dtable print-tree');
   wrap.appendChild(el('div', 'dtitle', `${S.meta.department} ${S.meta.year} 年预算　${t.title}`));
   const sub = el('div', 'dsub');
   sub.appendChild(el('span', '', `部门名称：${S.meta.department}`));
@@ -142,6 +142,9 @@ async function treeForPrint() {
   return [wrap];
 }
 
+/** The printable width of an A4 landscape page in CSS pixels (96 per inch), less 10 mm margins. */
+const PAGE_W = Math.floor((297 - 20) / 25.4 * 96);
+
 async function showPrint(what) {
   const box = $('print-view');
   const bar = el('div', 'print-bar');
@@ -163,6 +166,11 @@ async function showPrint(what) {
     const content = el('div', 'print-pages');
     content.append(...pages);
     box.replaceChildren(bar, content);
+    // One page size (A4 landscape) and one scale for every page, so the type size does not jump
+    // from table to table: the widest table sets it. The view previews it.
+    const scale = Math.min(1, ...pages.map(e => PAGE_W / e.scrollWidth));
+    for (const e of pages) e.style.zoom = scale;
+    S.printScale = scale;
     S.printReady = what;
   } catch (e) { box.replaceChildren(bar, el('p', 'problem', errorText(e))); }
 }
