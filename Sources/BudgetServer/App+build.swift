@@ -9,7 +9,7 @@ import NIOCore
 public func buildRouter(workbench: Workbench, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: GuardMiddleware(configuration: configuration))
-    let api = WorkbenchController(workbench: workbench, limit: configuration.maxBodyBytes)
+    let api = WorkbenchController(workbench: workbench, limit: configuration.maxBodyBytes, tableSet: configuration.tableSet)
     api.addRoutes(to: router.group("api"))
     for name in Assets.names {
         router.get(RouterPath("/" + name)) { _, _ in try Assets.response(name) }
@@ -40,6 +40,8 @@ public func runServer(workbench: Workbench, configuration: ServerConfiguration,
 struct WorkbenchController: Sendable {
     let workbench: Workbench
     let limit: Int
+    /// The table set's folder (nil: the default set).
+    let tableSet: URL?
 
     func addRoutes(to g: RouterGroup<BasicRequestContext>) {
         g.get("meta") { _, _ in try await meta() }
@@ -165,11 +167,11 @@ struct WorkbenchController: Sendable {
     }
 
     func checks() async throws -> Response {
-        try json(try await Integrations.checks(workbench))
+        try json(try await Integrations.checks(workbench, tableSet: tableSet))
     }
 
     func export() async throws -> Response {
-        let (data, filename) = try await Integrations.export(workbench)
+        let (data, filename) = try await Integrations.export(workbench, tableSet: tableSet)
         var headers = HTTPFields()
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         let ascii = filename.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" } ? filename : "budget.xlsx"

@@ -10,9 +10,12 @@ public struct ServerConfiguration: Sendable {
     public var token: String?
     /// Request bodies larger than this are refused with 413.
     public var maxBodyBytes: Int
+    /// The folder of the disclosure table set the checks and the export use (`--tables`); nil: the default set.
+    public var tableSet: URL?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, maxBodyBytes: Int = 2 << 20) {
-        self.host = host; self.port = port; self.token = token; self.maxBodyBytes = maxBodyBytes
+    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, maxBodyBytes: Int = 2 << 20,
+                tableSet: URL? = nil) {
+        self.host = host; self.port = port; self.token = token; self.maxBodyBytes = maxBodyBytes; self.tableSet = tableSet
     }
 
     /// 127.0.0.1, ::1 or localhost: only this computer can connect.
