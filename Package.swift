@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // Disclosure table templates (data under Templates/tables) and the tables they describe.
-        .target(name: "BudgetTables", dependencies: ["BudgetCore"]),
+        .target(name: "BudgetTables", dependencies: ["BudgetCore", "BudgetXLSX"]),
         // The disclosure tables written as XLSX.
         .target(name: "BudgetExport", dependencies: ["BudgetCore", "BudgetTables", "BudgetXLSX"]),
         // Reconciliation checks, prior-year comparison and the narrative.
@@ -66,7 +66,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetServerTests", dependencies: [
-            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetServer",
+            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetServer", "BudgetXLSX",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

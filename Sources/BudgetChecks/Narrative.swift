@@ -20,7 +20,13 @@ public struct Narrative: Sendable {
 
     /// Reads only the two roll-ups and the budgets' department, year, codes and units: a caller
     /// that keeps the roll-ups (the server) passes them, and `current`/`prior` need no line items then.
-    public init(current: Budget, prior: Budget, rollups: (current: Rollup, prior: Rollup)? = nil) {
+    /// `citations` name the chosen table set's table for each role (TableTemplateSet.citations: `three-public` →
+    /// `表7`) in the 数字来源 lines; nil cites the Shanxi set's numbers.
+    public init(current: Budget, prior: Budget, rollups: (current: Rollup, prior: Rollup)? = nil, citations: [String: String]? = nil) {
+        func cite(_ role: String, _ shanxi: String) -> String {
+            guard let citations else { return shanxi }
+            return citations[role] ?? "（所选公开表中无此表）"
+        }
         let cr = rollups?.current ?? Rollup(budget: current), pr = rollups?.prior ?? Rollup(budget: prior)
         let y = current.year, py = prior.year
         let who = "\(y)年度\(current.department)"
@@ -36,7 +42,7 @@ public struct Narrative: Sendable {
         let blank = Narrative.blank
         sections.append(Section(title: "一、部门预算收支数据变动情况及原因", paragraphs: [
             "\(who)预算收入总计\(Narrative.grouped(total))万元，其中：本年收入\(Narrative.grouped(d(cur)))万元，上年结转\(Narrative.grouped(d(carry)))万元，\(change)，主要原因是\(blank)；本年部门预算支出总计\(Narrative.grouped(total))万元，其中：本年预算安排\(Narrative.grouped(d(cur)))万元，上年结转\(Narrative.grouped(d(carry)))万元，\(change)，主要原因是\(blank)。",
-        ], sources: ["收入总计、本年收入、上年结转：表1 收入栏", "上年数：\(py)年收入总计 \(Narrative.plain(priorTotal)) 万元"]))
+        ], sources: ["收入总计、本年收入、上年结转：\(cite("income-expenditure", "表1")) 收入栏", "上年数：\(py)年收入总计 \(Narrative.plain(priorTotal)) 万元"]))
 
         // 二
         var income: [String] = []
@@ -50,13 +56,13 @@ public struct Narrative: Sendable {
         income.append("上年结转\(Narrative.grouped(d(carry)))万元，占\(Narrative.share(d(carry), total))%")
         sections.append(Section(title: "二、收入预算情况说明", paragraphs: [
             "\(who)预算收入\(Narrative.grouped(total))万元，主要包括" + income.joined(separator: "；") + "。",
-        ], sources: ["各资金来源：表1 收入栏一至五、表2 合计行", "占比：占收入总计"]))
+        ], sources: ["各资金来源：\(cite("income-expenditure", "表1")) 收入栏一至五、\(cite("income", "表2")) 合计行", "占比：占收入总计"]))
 
         // 三
         let basic = d(Measure(kinds: [.basic])), project = d(Measure(kinds: [.project]))
         sections.append(Section(title: "三、支出预算情况说明", paragraphs: [
             "\(who)支出预算\(Narrative.trimmed(total))万元，其中：基本支出\(Narrative.trimmed(basic))万元，占\(Narrative.share(basic, total))%；项目支出\(Narrative.trimmed(project))万元，占\(Narrative.share(project, total))%。",
-        ], sources: ["基本支出、项目支出：表3 合计行"]))
+        ], sources: ["基本支出、项目支出：\(cite("expenditure", "表3")) 合计行"]))
 
         // 四
         let fiscal = Measure(sources: Measure.fiscalSources)
@@ -69,7 +75,7 @@ public struct Narrative: Sendable {
         }
         sections.append(Section(title: "四、财政拨款收支预算总体情况说明", paragraphs: [
             "\(who)财政拨款收支总预算\(Narrative.grouped(fiscalTotal))万元。其中：一般公共预算拨款\(Narrative.grouped(d(Measure(sources: [.generalPublic]))))万元，政府性基金预算拨款\(Narrative.grouped(d(Measure(sources: [.governmentFund]))))万元，国有资本经营预算拨款\(Narrative.grouped(d(Measure(sources: [.stateCapital]))))万元。其中：当年拨款收入\(Narrative.grouped(d(fiscal.intersection(cur))))万元，上年结转收入\(Narrative.grouped(d(fiscal.intersection(carry))))万元。支出包括：" + (classes.isEmpty ? "无" : classes.joined(separator: "、") + "等") + "。",
-        ], sources: ["表4 财政拨款收支总表：收入总计、各类支出小计"]))
+        ], sources: ["\(cite("fiscal", "表4")) 财政拨款收支总表：收入总计、各类支出小计"]))
 
         // 五
         let gp = Measure(sources: [.generalPublic], carryover: [.currentYear])
@@ -85,7 +91,7 @@ public struct Narrative: Sendable {
             "\(who)一般公共预算当年支出\(Narrative.grouped(gpTotal))万元，\(Narrative.change(prior: gpPrior, current: gpTotal, comma: "，"))。",
             "(二) 一般公共预算当年支出结构情况",
             "\(who)一般公共预算当年支出\(Narrative.grouped(gpTotal))万元,主要用于以下方面:" + (structure.isEmpty ? "无" : structure.joined(separator: ";") + "等") + "。",
-        ], sources: ["表5 合计行及各类；上年数：\(py)年一般公共预算当年支出 \(Narrative.plain(gpPrior)) 万元"]))
+        ], sources: ["\(cite("general-public", "表5")) 合计行及各类；上年数：\(py)年一般公共预算当年支出 \(Narrative.plain(gpPrior)) 万元"]))
 
         // 六
         let gpBasic = gp.intersection(Measure(kinds: [.basic]))
@@ -100,7 +106,7 @@ public struct Narrative: Sendable {
             "\(who)一般公共预算安排基本支出\(Narrative.grouped(d(gpBasic)))万元,其中:",
             "人员经费\(Narrative.grouped(d(personnel)))万元,主要包括:\(itemNames(personnel));",
             "公用经费\(Narrative.grouped(d(publicUse)))万元,主要包括:\(itemNames(publicUse))。",
-        ], sources: ["表6 合计行：合计、人员经费、公用经费列；经济分类款名称：表6 各行"]))
+        ], sources: ["\(cite("basic-economic", "表6")) 合计行：合计、人员经费、公用经费列；经济分类款名称：\(cite("basic-economic", "表6")) 各行"]))
 
         // 七
         let three = PriorComparison.threePublicTotal(cr, codes: ["30212", "30217", "31013", "30231"])
@@ -115,7 +121,7 @@ public struct Narrative: Sendable {
             seven = ["\(y)年“三公”经费财政拨款预算\(Narrative.grouped(three))万元，\(Narrative.change(prior: threePrior, current: three, comma: "，"))。其中：" + parts.joined(separator: "，") + "。增减变化的主要原因是\(blank)。"]
         }
         sections.append(Section(title: "七、“三公”经费增减变动原因说明", paragraphs: seven,
-                                sources: ["表10 合计行；上年数：\(py)年 \(Narrative.plain(threePrior)) 万元"]))
+                                sources: ["\(cite("three-public", "表10")) 合计；上年数：\(py)年 \(Narrative.plain(threePrior)) 万元"]))
 
         // 八
         let organ = PriorComparison.organOperation(cr, current), organPrior = PriorComparison.organOperation(pr, prior)
@@ -130,7 +136,7 @@ public struct Narrative: Sendable {
         }
         sections.append(Section(title: "八、机关运行经费增减变动原因说明", paragraphs: [
             "本单位机关运行经费财政拨款\(Narrative.grouped(organ))万元,\(organChange),原因是\(blank)。",
-        ], sources: ["表11 部门合计行；上年数：\(py)年 \(Narrative.plain(organPrior)) 万元"]))
+        ], sources: ["\(cite("organ-operation", "表11")) 部门合计行；上年数：\(py)年 \(Narrative.plain(organPrior)) 万元"]))
 
         // 九: the workbook has no procurement data; say so rather than invent a figure.
         sections.append(Section(title: "九、政府采购情况", paragraphs: [

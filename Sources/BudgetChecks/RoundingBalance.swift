@@ -41,6 +41,9 @@ public struct BalancedTable: Sendable {
 /// moves the fewest printed parts by 0.01 so that every printed row and column foots, and never
 /// changes the grand total (合计 row × 合计 column, 收入总计, 支出总计): it keeps its correctly rounded value.
 ///
+/// A figure moves only to the other hundredth its exact amount lies between (never from a whole
+/// hundredth, so never from an empty cell). The footings come from the rules of the table's own set.
+///
 /// Greedy: each step moves one cell by ±0.01, choosing the move that fixes the most broken sums;
 /// among equal moves, a detail cell before a subtotal, then the cell whose exact value lay
 /// closest to the rounding boundary (the smallest error introduced). Each cell moves at most once.
@@ -83,6 +86,16 @@ public enum RoundingBalance {
         var moves: [RoundingMove] = []
         var moved = Set<Cell>()
         func movable(_ c: Cell) -> Bool { !fixed.contains(c) && !moved.contains(c) && printed[c.r][c.c] != nil }
+        // A printed figure stays one of the two hundredths its exact amount lies between: a cell
+        // whose amount is a whole hundredth (zero among them, which prints empty) never moves, so
+        // no figure is printed where there is none.
+        func canMove(_ c: Cell, _ delta: Int64) -> Bool {
+            let e = exact(c).fen
+            let low = e >= 0 ? e / 10_000 : -((-e + 9_999) / 10_000)
+            let high = e % 10_000 == 0 ? low : low + 1
+            let after = value(c) + delta
+            return after == low || after == high
+        }
         // The gain of moving some cells by delta: how much the total broken amount shrinks.
         func gain(_ cells: [Cell], _ delta: Int64) -> Int64 {
             var affected = Set<Int>()
@@ -119,7 +132,7 @@ public enum RoundingBalance {
             }
             var best: (cells: [Cell], delta: Int64, key: (Int64, Int, Int, Int64))?
             for cells in candidates {
-                for delta in [Int64(1), -1] {
+                for delta in [Int64(1), -1] where cells.allSatisfy({ canMove($0, delta) }) {
                     let g = gain(cells, delta)
                     guard g > 0 else { continue }
                     let cost = cells.filter { totals.contains($0) }.count

@@ -1,4 +1,5 @@
 import BudgetCore
+import BudgetTables
 import Foundation
 
 extension RuleSet {
@@ -24,6 +25,12 @@ extension RuleSet {
         var reasons: [String] = []
         let id = root["id"]?.string ?? ""
         if id.isEmpty { reasons.append("缺少规则集 id") }
+        let tables = root["tables"]?.string
+        if root["tables"] != nil && (tables ?? "").isEmpty { reasons.append("`tables` 须是规则所针对的公开表模板集名称，例如 mof-9") }
+        let rootKeys: Set<String> = ["id", "title", "description", "tables", "rules"]
+        for k in root.keys.sorted() where !rootKeys.contains(k) {
+            reasons.append("未知的字段 `\(k)`（可用：\(rootKeys.sorted().joined(separator: "、"))）")
+        }
         guard let list = root["rules"]?.array else {
             throw RuleFileError(file: file, reasons: reasons + ["缺少 rules 数组"])
         }
@@ -40,7 +47,7 @@ extension RuleSet {
             reasons += p.reasons
         }
         if !reasons.isEmpty { throw RuleFileError(file: file, reasons: reasons) }
-        return RuleSet(id: id, title: root["title"]?.string ?? id, rules: rules)
+        return RuleSet(id: id, title: root["title"]?.string ?? id, tables: tables, rules: rules)
     }
 }
 
@@ -178,13 +185,7 @@ struct RuleParser {
     /// Checks a figure with every value `each` can take (or a placeholder code), so a typo is caught on load.
     mutating func figureTemplate(_ v: JSONValue, each: Each?) -> FigureTemplate? {
         guard let o = v.object else { fail("数字应为对象，例如 {\"node\": \"department\"}"); return nil }
-        let samples: [[String: String]]
-        switch each {
-        case .values(let values)?: samples = values
-        case .tableRows(let name, _, _, let len)?: samples = [[name: String(repeating: "2", count: len ?? 3)]]
-        case .functionCodes(let name, let len)?: samples = [[name: String(repeating: "2", count: len ?? 3)]]
-        case nil: samples = [[:]]
-        }
+        let samples = each?.samples ?? [[:]]
         var constant: Figure?
         for s in samples {
             switch FigureTemplate.resolve(o, s) {
@@ -211,15 +212,13 @@ extension FigureTemplate {
         return out
     }
 
-    static let measureKeys: Set<String> = ["sources", "carryover", "kinds", "natures"]
-
     static func resolve(_ o: [String: JSONValue], _ vars: [String: String]) -> Result<Figure, FigureSpecError> {
-        func str(_ k: String) -> String? { o[k]?.string.map { substitute($0, vars) } }
-        func strs(_ k: String) -> [String]? { o[k]?.strings.map { $0.map { substitute($0, vars) } } }
+        let sub: (String) -> String = { substitute($0, vars) }
+        func str(_ k: String) -> String? { o[k]?.string.map(sub) }
         let label = str("label")
         func allowed(_ keys: Set<String>) -> FigureSpecError? {
-            for k in o.keys where !keys.contains(k) && k != "label" {
-                return FigureSpecError(reason: "数字中有未知的字段 `\(k)`")
+            for k in o.keys.sorted() where !keys.contains(k) && k != "label" {
+                return FigureSpecError(reason: "数字中有未知的字段 `\(k)`（可用：\(keys.union(["label"]).sorted().joined(separator: "、"))）")
             }
             return nil
         }
@@ -235,134 +234,140 @@ extension FigureTemplate {
             guard let src = Source(name: s) else { return .failure(FigureSpecError(reason: "未知的资金来源 `\(s)`")) }
             return .success(.revenue(src))
         }
-        let measure: Measure
-        switch self.measure(o, vars) {
-        case .success(let m): measure = m
-        case .failure(let e): return .failure(e)
-        }
-        let mlabel = measureLabel(o, vars)
-        if let n = str("node") {
-            if let e = allowed(measureKeys.union(["node"])) { return .failure(e) }
-            guard let node = parseNode(n) else {
-                return .failure(FigureSpecError(reason: "未知的汇总节点 `\(n)`（可用：department、function:编码、economic:编码、unit:编码、project:单位/项目、pair:经济/政府经济）"))
-            }
-            return .success(.node(node, measure, label: label ?? "\(nodeLabel(n)) \(mlabel)"))
+        // The measure and the nodes are read by the templates' own parsers (MeasureSyntax, NodeRef).
+        let (measure, measureProblems) = MeasureSyntax.measure(in: o, substitute: sub)
+        if let p = measureProblems.first { return .failure(FigureSpecError(reason: "`\(p.path)`：\(p.message)")) }
+        let mlabel = MeasureSyntax.label(in: o, substitute: sub)
+        if let n = o["node"] {
+            if let e = allowed(MeasureSyntax.keys.union(["node"])) { return .failure(e) }
+            let (refs, problems) = NodeRef.list(n, substitute: sub)
+            if let p = problems.first { return .failure(FigureSpecError(reason: "`node`：\(p.message)")) }
+            return .success(.nodes(refs, measure, label: label ?? "\(Figure.label(refs)) \(mlabel)"))
         }
         if let s = str("nodes") {
-            if let e = allowed(measureKeys.union(["nodes", "codes"])) { return .failure(e) }
-            let set: NodeSet
+            // The older spelling of node sets: {"nodes": "organ-units"}, {"nodes": "functions", "codes": [...]}.
+            if let e = allowed(MeasureSyntax.keys.union(["nodes", "codes"])) { return .failure(e) }
+            let refs: [NodeRef]
             switch s {
-            case "projects": set = .projects
-            case "organ-units": set = .organUnits
-            case "declared-units": set = .declaredUnits
+            case "projects": refs = [.projects]
+            case "organ-units": refs = [.organUnits]
+            case "declared-units": refs = [.allUnits]
             case "functions", "economics":
-                guard let codes = strs("codes"), !codes.isEmpty else {
+                guard let codes = o["codes"]?.strings?.map(sub), !codes.isEmpty else {
                     return .failure(FigureSpecError(reason: "nodes `\(s)` 需要 codes"))
                 }
                 let cs: CodeSet = s == "functions" ? .function : .economic
                 if let bad = codes.first(where: { !cs.isWellFormed($0) }) {
                     return .failure(FigureSpecError(reason: "`\(bad)` 不是\(cs.chineseName)编码"))
                 }
-                set = s == "functions" ? .functions(codes) : .economics(codes)
+                let tree = s == "functions" ? "function" : "economic"
+                let (list, problems) = NodeRef.list(.array(codes.map { .string("\(tree):\($0)") }))
+                if let p = problems.first { return .failure(FigureSpecError(reason: "`codes`：\(p.message)")) }
+                refs = list
             default:
-                return .failure(FigureSpecError(reason: "未知的节点集合 `\(s)`（可用：projects、organ-units、declared-units、functions、economics）"))
+                return .failure(FigureSpecError(reason: "未知的节点集合 `\(s)`（可用：projects、organ-units、declared-units、functions、economics；或用 node：\(NodeRef.allowed)）"))
             }
-            return .success(.nodes(set, measure, label: label ?? "\(set.label) \(mlabel)"))
+            return .success(.nodes(refs, measure, label: label ?? "\(Figure.label(refs)) \(mlabel)"))
         }
         return .failure(FigureSpecError(reason: "数字需要 node、nodes、revenue 或 table 之一，实有字段：" + o.keys.sorted().joined(separator: "、")))
     }
 
+    /// A figure's measure alone (for tests of the shared reading of 财政拨款).
     static func measure(_ o: [String: JSONValue], _ vars: [String: String]) -> Result<Measure, FigureSpecError> {
-        func list(_ k: String) -> Result<[String]?, FigureSpecError> {
-            guard let v = o[k] else { return .success(nil) }
-            guard let s = v.strings else { return .failure(FigureSpecError(reason: "`\(k)` 应为字符串数组")) }
-            return .success(s.map { substitute($0, vars) })
+        let (m, problems) = MeasureSyntax.measure(in: o, substitute: { substitute($0, vars) })
+        if let p = problems.first { return .failure(FigureSpecError(reason: "`\(p.path)`：\(p.message)")) }
+        return .success(m)
+    }
+}
+
+extension RuleSet {
+    /// The rules of a table set: the file its set.json names (or `file`, a rule file given by hand),
+    /// refused unless every table, row and column it addresses is one the set's templates print, so
+    /// rules written for one set never run on another's tables (they skipped rules and raised false
+    /// errors there).
+    public static func load(for set: TableTemplateSet, file: URL? = nil) throws -> RuleSet {
+        guard let url = file ?? set.rulesFile else {
+            throw RuleFileError(file: "\(set.id)/set.json",
+                                reasons: ["公开表模板集 `\(set.id)`（\(set.title)）没有规则文件：在 set.json 中写 \"rules\": \"rules.json\""])
         }
-        var sources: [Source]?, carry: [Carryover]?, kinds: [ExpenditureKind]?, natures: [CostNature]?
-        switch list("sources") {
-        case .failure(let e): return .failure(e)
-        case .success(let l?):
-            // 财政拨款 stands for its three sources, alongside any other listed (as table templates read it).
-            var out: [Source] = []
-            for n in l {
-                if n == "财政拨款" { out += Measure.fiscalSources; continue }
-                guard let s = Source(name: n) else { return .failure(FigureSpecError(reason: "未知的资金来源 `\(n)`")) }
-                out.append(s)
+        let rules = try load(url)
+        let problems = rules.mismatches(with: set)
+        if !problems.isEmpty { throw RuleFileError(file: url.path, reasons: problems) }
+        return rules
+    }
+
+    /// Where the rules address something the set's templates do not print, one line each.
+    public func mismatches(with set: TableTemplateSet) -> [String] {
+        if let t = tables, t != set.id {
+            return ["规则文件是为公开表模板集 `\(t)` 编写的，不能用于模板集 `\(set.id)`（\(set.title)）"]
+        }
+        var out: [String] = []
+        for rule in rules {
+            var seen: Set<String> = []
+            func fail(_ s: String) { if seen.insert(s).inserted { out.append("规则 `\(rule.id)`：\(s)") } }
+            func table(_ key: String) -> TableTemplate? {
+                if let t = set.table(key) { return t }
+                fail("表 \(key) 不在模板集 `\(set.id)` 中（其中的表：\(set.tables.map(\.key).joined(separator: "、"))）")
+                return nil
             }
-            sources = out
-        case .success(nil): break
-        }
-        switch list("carryover") {
-        case .failure(let e): return .failure(e)
-        case .success(let l?):
-            var out: [Carryover] = []
-            for n in l {
-                guard let c = Carryover(name: n) else { return .failure(FigureSpecError(reason: "未知的年度 `\(n)`（当年 或 上年结转）")) }
-                out.append(c)
+            func column(_ t: TableTemplate, _ key: String) {
+                let amounts = t.columns.filter { $0.kind == .amount }.map(\.key)
+                if !amounts.contains(key) { fail("表 \(t.key) 没有金额列 `\(key)`（其金额列：\(amounts.joined(separator: "、"))）") }
             }
-            carry = out
-        case .success(nil): break
-        }
-        switch list("kinds") {
-        case .failure(let e): return .failure(e)
-        case .success(let l?):
-            var out: [ExpenditureKind] = []
-            for n in l {
-                guard let k = ExpenditureKind(name: n) else { return .failure(FigureSpecError(reason: "未知的支出类型 `\(n)`（基本支出 或 项目支出）")) }
-                out.append(k)
+            func row(_ t: TableTemplate, _ key: String) {
+                let keys = t.rowKeys
+                guard !keys.fixed.contains(key), !keys.prefixes.contains(where: { key.hasPrefix($0) }) else { return }
+                let generated = keys.prefixes.sorted().map { "\($0)<编码>" }
+                fail("表 \(t.key) 没有行 `\(key)`（其行：\((keys.fixed.sorted() + generated).joined(separator: "、"))）")
             }
-            kinds = out
-        case .success(nil): break
-        }
-        switch list("natures") {
-        case .failure(let e): return .failure(e)
-        case .success(let l?):
-            var out: [CostNature] = []
-            for n in l {
-                switch n {
-                case "人员经费": out.append(.personnel)
-                case "公用经费": out.append(.publicUse)
-                default: return .failure(FigureSpecError(reason: "未知的经费性质 `\(n)`（人员经费 或 公用经费）"))
+            func prefix(_ t: TableTemplate, _ p: String) {
+                let keys = t.rowKeys
+                if !keys.prefixes.contains(p) {
+                    let generated = keys.prefixes.isEmpty ? "该表只有固定行" : "其生成的行：" + keys.prefixes.sorted().map { "\($0)<编码>" }.joined(separator: "、")
+                    fail("表 \(t.key) 没有以 `\(p)` 开头的行（\(generated)）")
                 }
             }
-            natures = out
-        case .success(nil): break
+            func figure(_ f: Figure) {
+                guard case .table(let tk, let r, let c) = f, let t = table(tk) else { return }
+                row(t, r); column(t, c)
+            }
+            switch rule.check {
+            case .footing(let f):
+                guard let t = table(f.table) else { continue }
+                for (total, parts) in f.across { for c in [total] + parts { column(t, c) } }
+                if let tree = f.tree {
+                    prefix(t, tree.prefix)
+                    if let cp = tree.childPrefix { prefix(t, cp) }
+                    if let tr = tree.totalRow { row(t, tr) }
+                    for c in tree.columns ?? [] { column(t, c) }
+                }
+                for (total, parts, columns) in f.groups {
+                    for r in [total] + parts { row(t, r) }
+                    for c in columns ?? [] { column(t, c) }
+                }
+            case .compare(let c):
+                if case .tableRows(_, let tk, let p, _)? = c.each, let t = table(tk) { prefix(t, p) }
+                for vars in c.each?.samples ?? [[:]] {
+                    for f in c.left + c.right { if let fig = f.figure(vars) { figure(fig) } }
+                }
+            case .priorRise(let figures):
+                figures.forEach(figure)
+            case .data:
+                break
+            }
         }
-        return .success(Measure(sources: sources, carryover: carry, kinds: kinds, natures: natures))
+        return out
     }
+}
 
-    static func measureLabel(_ o: [String: JSONValue], _ vars: [String: String]) -> String {
-        var parts: [String] = []
-        for k in ["sources", "carryover", "kinds", "natures"] {
-            if let l = o[k]?.strings { parts.append(l.map { substitute($0, vars) }.joined(separator: "+")) }
-        }
-        return parts.isEmpty ? "全部" : parts.joined(separator: " ")
-    }
-
-    static func nodeLabel(_ n: String) -> String {
-        if n == "department" { return "部门合计" }
-        if n.hasPrefix("function:") { return "功能分类 " + n.dropFirst(9) }
-        if n.hasPrefix("economic:") { return "经济分类 " + n.dropFirst(9) }
-        if n.hasPrefix("unit:") { return "单位 " + n.dropFirst(5) }
-        if n.hasPrefix("project:") { return "项目 " + n.dropFirst(8) }
-        return n
-    }
-
-    /// `department`, `function:208`, `economic:301`, `unit:080001`, `project:080001/P01`, `pair:30101/50101`.
-    static func parseNode(_ s: String) -> RollupNode? {
-        if s == "department" { return .department }
-        guard let colon = s.firstIndex(of: ":") else { return nil }
-        let kind = s[..<colon], rest = String(s[s.index(after: colon)...])
-        guard !rest.isEmpty else { return nil }
-        switch kind {
-        case "function": return CodeSet.function.isWellFormed(rest) ? .function(rest) : nil
-        case "economic": return CodeSet.economic.isWellFormed(rest) ? .economic(rest) : nil
-        case "unit": return .unit(rest)
-        case "project", "pair":
-            let p = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard p.count == 2, !p[0].isEmpty, !p[1].isEmpty else { return nil }
-            return kind == "project" ? .project(unit: p[0], code: p[1]) : .economicPair(economic: p[0], government: p[1])
-        default: return nil
+extension Each {
+    /// Values that stand for every binding, to check the figures on load: the listed values, or a
+    /// code of the right length where the values come from the budget.
+    var samples: [[String: String]] {
+        switch self {
+        case .values(let values): return values
+        case .tableRows(let name, _, _, let len), .functionCodes(let name, let len):
+            return [[name: String(repeating: "2", count: len ?? 3)]]
         }
     }
 }

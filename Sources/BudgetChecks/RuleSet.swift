@@ -1,14 +1,20 @@
 import BudgetCore
+import BudgetTables
 import Foundation
 
-/// A set of reconciliation rules (勾稽关系) for one province and year, read from
-/// `Templates/rules/<set>.json`: rules differ by province and year, so they are data.
+/// A set of reconciliation rules (勾稽关系) for one table set, read from the rule file the set's
+/// set.json names (`Templates/tables/<set>/rules.json`): rules differ by province and year, and they
+/// address the set's own tables, rows and columns, so they are data that travels with the set.
 public struct RuleSet: Sendable {
     public var id: String
     public var title: String
+    /// The table set the rules are written for (the rule file's `tables`); nil: not stated.
+    public var tables: String?
     public var rules: [Rule]
 
-    public init(id: String, title: String, rules: [Rule]) { self.id = id; self.title = title; self.rules = rules }
+    public init(id: String, title: String, tables: String? = nil, rules: [Rule]) {
+        self.id = id; self.title = title; self.tables = tables; self.rules = rules
+    }
 }
 
 /// One rule: an id, a message in Chinese, a severity and what it checks.
@@ -137,31 +143,6 @@ public enum DataCheck: String, Sendable, CaseIterable {
     case personnelOnProject = "personnel-on-project"
     /// "三公" economic codes anywhere: for review.
     case threePublicCodes = "three-public-codes"
-}
-
-/// A minimal JSON value, so rule files can be validated field by field.
-public enum JSONValue: Sendable, Hashable {
-    case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
-
-    init(any: Any) {
-        switch any {
-        case let s as String: self = .string(s)
-        case let n as NSNumber: self = .number(n.doubleValue)
-        case let a as [Any]: self = .array(a.map(JSONValue.init(any:)))
-        case let o as [String: Any]: self = .object(o.mapValues(JSONValue.init(any:)))
-        default: self = .null
-        }
-    }
-
-    var string: String? { if case .string(let s) = self { return s } else { return nil } }
-    var strings: [String]? {
-        guard case .array(let a) = self else { return nil }
-        let s = a.compactMap(\.string)
-        return s.count == a.count ? s : nil
-    }
-    var int: Int? { if case .number(let n) = self, n == n.rounded(), abs(n) < 1e9 { return Int(n) } else { return nil } }
-    var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
-    var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
 }
 
 /// A rule file that cannot be used: every reason, with the file.

@@ -90,13 +90,16 @@ public struct Budget: Sendable, Equatable {
     public var revenue: [RevenueLine]
     /// The effective code sets (defaults plus the workbook's own codes).
     public var codes: CodeBook
+    /// The disclosure table set the department publishes (workbook.json `tables`, e.g. `mof-9`); nil:
+    /// the program's default. A command's `--tables` overrides it.
+    public var tableSet: String?
 
     public init(department: String, departmentCode: String = "", year: Int, units: [BudgetUnit] = [],
                 projects: [Project] = [], items: [LineItem] = [], revenue: [RevenueLine] = [],
-                codes: CodeBook = CodeBook()) {
+                codes: CodeBook = CodeBook(), tableSet: String? = nil) {
         self.department = department; self.departmentCode = departmentCode; self.year = year
         self.units = units; self.projects = projects; self.items = items; self.revenue = revenue
-        self.codes = codes
+        self.codes = codes; self.tableSet = tableSet
     }
 
     public func unit(_ code: String) -> BudgetUnit? { units.first { $0.code == code } }

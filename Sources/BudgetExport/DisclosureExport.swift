@@ -5,8 +5,8 @@ import Foundation
 /// The export as one operation: data problems listed, tables computed from a template set,
 /// the workbook (and optionally one file a table) written.
 public enum DisclosureExport {
-    /// The template set used when none is given: Templates/tables/shanxi-2025.
-    public static let defaultTemplateSet = "shanxi-2025"
+    /// The template set used when none is given (TableSetCatalog's default).
+    public static let defaultTemplateSet = TableSetCatalog.defaultName
 
     /// What an export did.
     public struct Report: Sendable {

@@ -10,7 +10,7 @@ public func buildRouter(workbench: Workbench, configuration: ServerConfiguration
     // HEAD is answered like GET, without the body.
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: GuardMiddleware(configuration: configuration))
-    let api = WorkbenchController(workbench: workbench, limit: configuration.maxBodyBytes)
+    let api = WorkbenchController(workbench: workbench, limit: configuration.maxBodyBytes, tableSet: configuration.tableSet)
     api.addRoutes(to: router.group("api"))
     for name in Assets.names {
         router.get(RouterPath("/" + name)) { _, _ in try Assets.response(name) }
@@ -42,6 +42,8 @@ public func runServer(workbench: Workbench, configuration: ServerConfiguration,
 struct WorkbenchController: Sendable {
     let workbench: Workbench
     let limit: Int
+    /// The table set's folder (nil: the default set).
+    let tableSet: URL?
 
     func addRoutes(to g: RouterGroup<BasicRequestContext>) {
         g.get("meta") { _, _ in try await meta() }
@@ -58,7 +60,7 @@ struct WorkbenchController: Sendable {
         g.get("changes") { req, _ in try await changes(req) }
         g.get("codes") { req, _ in try await codes(req) }
         g.get("checks") { _, _ in try await checks() }
-        g.get("tables") { _, _ in try json(try await Integrations.tables(workbench)) }
+        g.get("tables") { _, _ in try json(try await Integrations.tables(workbench, tableSet: tableSet)) }
         g.get("export") { _, _ in try await export() }
         g.get("narrative") { _, _ in try await narrative() }
     }
@@ -116,7 +118,7 @@ struct WorkbenchController: Sendable {
         }
         if let cell = q.get("cell").flatMap(nonEmpty) {
             f.cell = cell
-            f.cellMatch = try Integrations.cellLines(cell, context: try await workbench.currentContext())
+            f.cellMatch = try Integrations.cellLines(cell, context: try await workbench.currentContext(), tableSet: tableSet)
         }
         return f
     }
@@ -211,11 +213,11 @@ struct WorkbenchController: Sendable {
     }
 
     func checks() async throws -> Response {
-        try json(try await Integrations.checks(workbench))
+        try json(try await Integrations.checks(workbench, tableSet: tableSet))
     }
 
     func export() async throws -> Response {
-        let (data, filename) = try await Integrations.export(workbench)
+        let (data, filename) = try await Integrations.export(workbench, tableSet: tableSet)
         var headers = HTTPFields()
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         let ascii = filename.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" } ? filename : "budget.xlsx"

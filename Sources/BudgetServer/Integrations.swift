@@ -7,59 +7,58 @@ import Foundation
 import Hummingbird
 
 /// Where the workbench calls the other modules: the checks (勾稽审核), the exporter and the narrative.
-/// The rule set and the table templates are read from Templates/ (ResourceRoot) on each call, so a
-/// template fixed while the server runs is used at once; their file names are fixed here, never
-/// taken from the browser.
+/// The table set (`budget serve --tables`) and its rules are read on each call, so a template fixed
+/// while the server runs is used at once; the set is chosen when the server starts, never by the browser.
 enum Integrations {
     static let checksAvailable = true
     static let exportAvailable = true
     static let narrativeAvailable = true
 
-    static func templates() throws -> TableTemplateSet {
+    /// The set at `folder`, or the default set (Templates/tables/<default>).
+    static func templates(_ folder: URL?) throws -> TableTemplateSet {
         do {
-            let root = try ResourceRoot.locate()
-            return try TableTemplateSet.load(root.templates.appendingPathComponent("tables/\(DisclosureExport.defaultTemplateSet)"))
+            let url = try folder ?? TableSetCatalog(folder: ResourceRoot.locate().templates.appendingPathComponent("tables"))
+                .locate(TableSetCatalog.defaultName)
+            return try TableTemplateSet.load(url)
         } catch { throw APIError(.internalServerError, "找不到公开表模板：\(error)") }
     }
 
-    static func rules() throws -> RuleSet {
-        do {
-            let root = try ResourceRoot.locate()
-            return try RuleSet.load(root.templates.appendingPathComponent("rules/\(DisclosureExport.defaultTemplateSet).json"))
-        } catch { throw APIError(.internalServerError, "找不到审核规则：\(error)") }
+    /// The rules of the set (set.json `rules`), checked against its templates.
+    static func rules(_ set: TableTemplateSet) throws -> RuleSet {
+        do { return try RuleSet.load(for: set) } catch { throw APIError(.internalServerError, "找不到审核规则：\(error)") }
     }
 
     /// The checks panel: every rule of the rule set (data rules, footings, cross-table rules, the prior
     /// year when given), grouped, in the tables' words, each finding with its lines or its table cell.
-    static func checks(_ workbench: Workbench) async throws -> API.Checks {
+    static func checks(_ workbench: Workbench, tableSet: URL?) async throws -> API.Checks {
         let s = try await workbench.snapshot()
-        let set = try templates()
+        let set = try templates(tableSet)
         let tables = TableBuilder(budget: s.budget, rollup: s.rollup).build(set)
         let ctx = CheckContext(budget: s.budget, tables: tables, itemIDs: s.ids, prior: s.prior, rollup: s.rollup,
                                priorRollup: s.priorRollup)
-        let report = Checker(rules: try rules()).run(ctx)
+        let report = Checker(rules: try rules(set)).run(ctx)
         return FindingView(cells: TableCells(templates: set, tables: tables, budget: s.budget), budget: s.budget, ids: s.ids).render(report)
     }
 
-    /// The thirteen tables as printed (万元), for the tables view and the print view.
-    static func tables(_ workbench: Workbench) async throws -> [API.PrintedTable] {
-        let set = try templates()
+    /// The set's tables as printed (万元), for the tables view and the print view.
+    static func tables(_ workbench: Workbench, tableSet: URL?) async throws -> [API.PrintedTable] {
+        let set = try templates(tableSet)
         return try await workbench.withState { rollup, context, _, _ in
             TableCells(templates: set, tables: TableBuilder(budget: context, rollup: rollup).build(set), budget: context).page()
         }
     }
 
     /// "This line counts in that table cell", from a cell's address (`T3|function:208|total`).
-    static func cellLines(_ address: String, context: Budget) throws -> @Sendable (LineItem) -> Bool {
-        guard let match = TableCells(templates: try templates(), tables: [], budget: context).lines(address) else {
+    static func cellLines(_ address: String, context: Budget, tableSet: URL?) throws -> @Sendable (LineItem) -> Bool {
+        guard let match = TableCells(templates: try templates(tableSet), tables: [], budget: context).lines(address) else {
             throw APIError(.badRequest, "公开表格子 `\(address)` 不是由支出明细组成的（或不存在）")
         }
         return match
     }
 
-    /// The thirteen tables as one XLSX, written to a private temporary file and read back.
-    static func export(_ workbench: Workbench) async throws -> (Data, String) {
-        let set = try templates()
+    /// The set's tables as one XLSX, written to a private temporary file and read back.
+    static func export(_ workbench: Workbench, tableSet: URL?) async throws -> (Data, String) {
+        let set = try templates(tableSet)
         // The tables read only the roll-up and the budget's codes and units: no copy of the lines.
         let (tables, context) = try await workbench.withState { rollup, context, _, _ in
             (TableBuilder(budget: context, rollup: rollup).build(set), context)

@@ -14,10 +14,13 @@ public struct ServerConfiguration: Sendable {
     /// A connection that sends nothing for this long, between requests or in the middle of one, is closed
     /// (so idle or stalled clients cannot hold connections open for ever).
     public var idleTimeout: Duration
+    /// The folder of the disclosure table set the checks and the export use (`--tables`); nil: the default set.
+    public var tableSet: URL?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, maxBodyBytes: Int = 2 << 20,
-                idleTimeout: Duration = .seconds(60)) {
-        self.host = host; self.port = port; self.token = token; self.maxBodyBytes = maxBodyBytes; self.idleTimeout = idleTimeout
+                idleTimeout: Duration = .seconds(60), tableSet: URL? = nil) {
+        self.host = host; self.port = port; self.token = token; self.maxBodyBytes = maxBodyBytes
+        self.idleTimeout = idleTimeout; self.tableSet = tableSet
     }
 
     /// 127.0.0.1, ::1 or localhost: only this computer can connect.

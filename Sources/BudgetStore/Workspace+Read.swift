@@ -27,7 +27,7 @@ extension Workspace {
         var meta: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { meta[row[0]] = row[1] }
         var b = Budget(department: meta["department"] ?? "", departmentCode: meta["department_code"] ?? "",
-                       year: Int(meta["year"] ?? "") ?? 0)
+                       year: Int(meta["year"] ?? "") ?? 0, tableSet: meta["tables"])
         b.codes = try readCodes(db)
         b.units = try Row.fetchAll(db, sql: "SELECT code, name, type FROM unit ORDER BY code").map {
             BudgetUnit(code: $0[0], name: $0[1], type: UnitType(rawValue: $0[2]) ?? .administrative)

@@ -161,6 +161,7 @@ public struct Workspace: Sendable {
     static func insert(_ budget: Budget, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('department', ?), ('department_code', ?), ('year', ?)",
                        arguments: [budget.department, budget.departmentCode, String(budget.year)])
+        if let t = budget.tableSet { try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('tables', ?)", arguments: [t]) }
         let codeStmt = try db.makeStatement(sql: "INSERT INTO code(code_set, code, name, origin) VALUES (?, ?, ?, ?)")
         for set in CodeSet.allCases {
             for (code, e) in budget.codes.codes(set) {

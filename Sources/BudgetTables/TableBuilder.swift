@@ -59,7 +59,7 @@ public struct TableBuilder: Sendable {
         var table = DisclosureTable(key: t.key, label: t.label, title: substitute(t.title), sheetName: substitute(t.sheet),
                                     department: "部门名称：\(budget.department)", header: header, headerMerges: t.merges,
                                     columns: columns, rows: out, emptyNote: nil, landscape: t.landscape)
-        if table.hasNoFigures { table.emptyNote = t.emptyNote }
+        if table.hasNoFigures { table.emptyNote = t.emptyNote.map(substitute) }
         return table
     }
 
@@ -90,12 +90,16 @@ public struct TableBuilder: Sendable {
 
     func rows(of side: TableTemplate.Side) -> (body: [SideRow], footer: [SideRow]) {
         let cols = side.columns
-        let amountCols = cols.compactMap(\.measure)
+        let amountCols = cols.filter { $0.kind == .amount }
+        // Columns that name nodes: their cells sum those nodes (the loader allows them only on rows
+        // of the whole department, where the column's nodes are the intersection).
+        let columnNodes: [[RollupNode]?] = amountCols.map { c in c.nodes.map { $0.flatMap(resolve) } }
         func amounts(_ nodes: [RollupNode], _ extra: Measure? = nil) -> [Money] {
-            amountCols.map { m in
+            amountCols.indices.map { i in
+                let m = amountCols[i].measure ?? Measure(mask: 0)
                 let mm = extra.map { m.intersection($0) } ?? m
                 var t: Int64 = 0
-                for n in nodes { t &+= rollup.total(n, mm).fen }
+                for n in columnNodes[i] ?? nodes { t &+= rollup.total(n, mm).fen }
                 return Money(fen: t)
             }
         }
@@ -124,103 +128,102 @@ public struct TableBuilder: Sendable {
         func fixedRow(_ f: TableTemplate.FixedRow) -> SideRow {
             let key = f.key ?? cols.lazy.compactMap { f.text[$0.key] }.first
             let nodes = f.nodes.flatMap(resolve)
-            return row(key, Texts(), fixed: f.text, f.nodes.isEmpty ? nil : amounts(nodes, f.measure),
-                       key == "合计" || (key ?? "").hasSuffix("合计") || (key ?? "").hasSuffix("总计") ? .total : .plain)
+            let style = f.style ?? (key == "合计" || (key ?? "").hasSuffix("合计") || (key ?? "").hasSuffix("总计") ? .total : .plain)
+            return row(key, Texts(), fixed: f.text, f.nodes.isEmpty ? nil : amounts(nodes, f.measure), style)
         }
 
         var body: [SideRow] = []
-        switch side.body {
-        case .none:
-            break
-        case .fixed(let rows):
-            body = rows.map(fixedRow)
-        case .functionTree(let total):
-            body.append(totalRow(total, [.department]))
-            for c in rollup.functionCodes {
-                let v = amounts([.function(c)])
-                guard nonZero(v) else { continue }
-                let name = budget.codes.name(.function, c) ?? "（未知科目 \(c)）"
-                body.append(row("function:\(c)", Texts(code: c, name: name), v, Self.level(c.count, [3, 5, 7])))
-            }
-        case .functionClasses(let classes):
-            for (i, c) in classes.enumerated() {
-                let name = budget.codes.name(.function, c) ?? "（未知科目 \(c)）"
-                body.append(row("function:\(c)", Texts(code: c, name: "\(ChineseNumeral.text(i + 1))、\(name)"),
-                                amounts([.function(c)]), .plain))
-            }
-        case .economicPairs(let total):
-            body.append(totalRow(total, [.department]))
-            let pairs = rollup.economicPairs
-            for cls in rollup.economicCodes where cls.count == 3 {
-                let v = amounts([.economic(cls)])
-                guard nonZero(v) else { continue }
-                body.append(row("economic:\(cls)", Texts(code: cls, name: budget.codes.name(.economic, cls) ?? "（未知科目 \(cls)）"),
-                                v, .level1))
-                for p in pairs where p.economic.hasPrefix(cls) {
-                    let pv = amounts([.economicPair(economic: p.economic, government: p.government)])
-                    guard nonZero(pv) else { continue }
-                    let gov = p.government.isEmpty ? "（未对应政府经济分类）" : budget.codes.name(.governmentEconomic, p.government) ?? "（未知科目 \(p.government)）"
-                    body.append(row("pair:\(p.economic)/\(p.government)",
-                                    Texts(code: p.economic, name: budget.codes.name(.economic, p.economic) ?? "（未知科目 \(p.economic)）",
-                                          governmentName: gov), pv, .level2))
+        for source in side.body {
+            switch source {
+            case .fixed(let rows):
+                body += rows.map(fixedRow)
+            case .functionTree(let total, let levels):
+                body.append(totalRow(total, [.department]))
+                for c in rollup.functionCodes where levels.contains(c.count) {
+                    let v = amounts([.function(c)])
+                    guard nonZero(v) else { continue }
+                    let name = budget.codes.name(.function, c) ?? "（未知科目 \(c)）"
+                    body.append(row("function:\(c)", Texts(code: c, name: name), v, Self.level(c.count, levels)))
                 }
-            }
-        case .revenueTree(let total):
-            let masks = amountCols.map { m in Source.allCases.filter { !Measure(sources: [$0]).intersection(m).isEmpty } }
-            func revenueAmounts(_ code: String?) -> [Money] {
-                masks.map { sources in
-                    var t: Int64 = 0
-                    if let code { if let v = revenue[code] { for s in sources { t += v[s.rawValue] } } }
-                    else { for (c, v) in revenue where c.count == 3 { for s in sources { t += v[s.rawValue] } } }
-                    return Money(fen: t)
+            case .functionClasses(let classes, let numbering):
+                for (i, c) in classes.enumerated() {
+                    let name = budget.codes.name(.function, c) ?? "（未知科目 \(c)）"
+                    let number = numbering.replacing("{n}", with: ChineseNumeral.text(i + 1))
+                    body.append(row("function:\(c)", Texts(code: c, name: number + name), amounts([.function(c)]), .plain))
                 }
-            }
-            var cells = row("合计", Texts(), fixed: total ?? [:], revenueAmounts(nil), .total)
-            cells.key = "合计"
-            body.append(cells)
-            for c in revenue.keys.sorted() {
-                let v = revenueAmounts(c)
-                guard nonZero(v) else { continue }
-                let name = budget.codes.name(.revenue, c) ?? "（未知科目 \(c)）"
-                body.append(row("revenue:\(c)", Texts(code: c, name: name), v, Self.level(c.count, [3, 5, 7, 9])))
-            }
-        case .units(let organOnly, let total):
-            let units = budget.units.filter { !organOnly || $0.type.isOrgan }.sorted { $0.code < $1.code }
-            body.append(totalRow(total, units.map { .unit($0.code) }))
-            for u in units {
-                let v = amounts([.unit(u.code)])
-                guard nonZero(v) else { continue }
-                body.append(row("unit:\(u.code)", Texts(code: u.code, name: u.name), v, .plain))
-            }
-        case .unitProjects:
-            var top = row("合计", Texts(name: budget.department), amounts([.department]), .total)
-            top.key = "合计"
-            body.append(top)
-            let projects = Dictionary(grouping: budget.projects, by: \.unit)
-            for u in budget.units.sorted(by: { $0.code < $1.code }) {
-                let v = amounts([.unit(u.code)])
-                guard nonZero(v) else { continue }
-                body.append(row("unit:\(u.code)", Texts(code: u.code, name: u.name), v, .level1))
-                for p in (projects[u.code] ?? []).sorted(by: { $0.code < $1.code }) {
-                    let pv = amounts([.project(unit: u.code, code: p.code)])
-                    guard nonZero(pv) else { continue }
-                    body.append(row("project:\(u.code)/\(p.code)", Texts(code: p.code, name: p.name), pv, .level2))
+            case .economicTree(let total, let levels):
+                body.append(totalRow(total, [.department]))
+                for c in rollup.economicCodes where levels.contains(c.count) {
+                    let v = amounts([.economic(c)])
+                    guard nonZero(v) else { continue }
+                    let name = budget.codes.name(.economic, c) ?? "（未知科目 \(c)）"
+                    body.append(row("economic:\(c)", Texts(code: c, name: name), v, Self.level(c.count, levels)))
+                }
+            case .economicPairs(let total):
+                body.append(totalRow(total, [.department]))
+                let pairs = rollup.economicPairs
+                for cls in rollup.economicCodes where cls.count == 3 {
+                    let v = amounts([.economic(cls)])
+                    guard nonZero(v) else { continue }
+                    body.append(row("economic:\(cls)", Texts(code: cls, name: budget.codes.name(.economic, cls) ?? "（未知科目 \(cls)）"),
+                                    v, .level1))
+                    for p in pairs where p.economic.hasPrefix(cls) {
+                        let pv = amounts([.economicPair(economic: p.economic, government: p.government)])
+                        guard nonZero(pv) else { continue }
+                        let gov = p.government.isEmpty ? "（未对应政府经济分类）" : budget.codes.name(.governmentEconomic, p.government) ?? "（未知科目 \(p.government)）"
+                        body.append(row("pair:\(p.economic)/\(p.government)",
+                                        Texts(code: p.economic, name: budget.codes.name(.economic, p.economic) ?? "（未知科目 \(p.economic)）",
+                                              governmentName: gov), pv, .level2))
+                    }
+                }
+            case .revenueTree(let total):
+                let masks = amountCols.map { c in Source.allCases.filter { !Measure(sources: [$0]).intersection(c.measure ?? Measure(mask: 0)).isEmpty } }
+                func revenueAmounts(_ code: String?) -> [Money] {
+                    masks.map { sources in
+                        var t: Int64 = 0
+                        if let code { if let v = revenue[code] { for s in sources { t += v[s.rawValue] } } }
+                        else { for (c, v) in revenue where c.count == 3 { for s in sources { t += v[s.rawValue] } } }
+                        return Money(fen: t)
+                    }
+                }
+                var cells = row("合计", Texts(), fixed: total ?? [:], revenueAmounts(nil), .total)
+                cells.key = "合计"
+                body.append(cells)
+                for c in revenue.keys.sorted() {
+                    let v = revenueAmounts(c)
+                    guard nonZero(v) else { continue }
+                    let name = budget.codes.name(.revenue, c) ?? "（未知科目 \(c)）"
+                    body.append(row("revenue:\(c)", Texts(code: c, name: name), v, Self.level(c.count, [3, 5, 7, 9])))
+                }
+            case .units(let organOnly, let total):
+                let units = budget.units.filter { !organOnly || $0.type.isOrgan }.sorted { $0.code < $1.code }
+                body.append(totalRow(total, units.map { .unit($0.code) }))
+                for u in units {
+                    let v = amounts([.unit(u.code)])
+                    guard nonZero(v) else { continue }
+                    body.append(row("unit:\(u.code)", Texts(code: u.code, name: u.name), v, .plain))
+                }
+            case .unitProjects:
+                var top = row("合计", Texts(name: budget.department), amounts([.department]), .total)
+                top.key = "合计"
+                body.append(top)
+                let projects = Dictionary(grouping: budget.projects, by: \.unit)
+                for u in budget.units.sorted(by: { $0.code < $1.code }) {
+                    let v = amounts([.unit(u.code)])
+                    guard nonZero(v) else { continue }
+                    body.append(row("unit:\(u.code)", Texts(code: u.code, name: u.name), v, .level1))
+                    for p in (projects[u.code] ?? []).sorted(by: { $0.code < $1.code }) {
+                        let pv = amounts([.project(unit: u.code, code: p.code)])
+                        guard nonZero(pv) else { continue }
+                        body.append(row("project:\(u.code)/\(p.code)", Texts(code: p.code, name: p.name), pv, .level2))
+                    }
                 }
             }
         }
         return (body, side.footer.map(fixedRow))
     }
 
-    func resolve(_ n: TableTemplate.NodeRef) -> [RollupNode] {
-        switch n {
-        case .department: return [.department]
-        case .function(let c): return [.function(c)]
-        case .economic(let c): return [.economic(c)]
-        case .unit(let c): return [.unit(c)]
-        case .organUnits: return budget.units.filter(\.type.isOrgan).map { .unit($0.code) }
-        case .allUnits: return budget.units.map { .unit($0.code) }
-        }
-    }
+    func resolve(_ n: NodeRef) -> [RollupNode] { n.nodes(budget: budget, rollup: rollup) }
 
     static func level(_ length: Int, _ levels: [Int]) -> DisclosureTable.Row.Style {
         switch levels.firstIndex(of: length) ?? 0 {

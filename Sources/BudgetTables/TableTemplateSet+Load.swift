@@ -13,19 +13,30 @@ extension TableTemplateSet {
         let root: [String: Any]
         do { root = try readObject(setFile) } catch { throw TemplateError(file: setFile.path, error.description) }
         var p = Parser(file: setFile.path)
-        let name = p.string(root, "name", at: "") ?? folder.lastPathComponent
+        let id = p.string(root, "id", at: "", required: false) ?? folder.lastPathComponent
+        if !TableSetCatalog.isValidName(id) { p.fail("id", "模板集名称 `\(id)` 只能由字母、数字、`-`、`_`、`.` 组成（不能有空格或 /）") }
+        if root["title"] != nil && root["name"] != nil { p.fail("name", "与 `title` 是同一个字段（name 是旧写法），只能写一个") }
+        let title = p.string(root, "title", at: "", required: false) ?? p.string(root, "name", at: "", required: false) ?? id
         let files = p.strings(root, "tables", at: "") ?? []
-        if files.isEmpty { p.fail("", "`tables` 须列出至少一个表格文件") }
+        if files.isEmpty { p.fail("tables", "须列出至少一个表格文件") }
         var measures: [String: Measure] = [:]
         if let defs = p.object(root, "measures", at: "") {
             for (key, value) in defs.sorted(by: { $0.key < $1.key }) {
-                guard let def = value as? [String: Any] else { p.fail("measures.\(key)", "口径定义须是对象"); continue }
+                guard let def = JSONValue(any: value).object else { p.fail("measures.\(key)", "口径定义须是对象"); continue }
                 if let m = p.measureDefinition(def, at: "measures.\(key)") { measures[key] = m }
             }
         } else {
-            p.fail("", "缺少 `measures`（口径定义）")
+            p.fail("measures", "缺少 `measures`（口径定义）")
         }
-        p.unknownKeys(root, allowed: ["name", "tables", "measures", "description"], at: "")
+        var rulesFile: URL?
+        if let r = p.string(root, "rules", at: "", required: false) {
+            if r.isEmpty || r.hasPrefix("/") { p.fail("rules", "须是本文件夹中规则文件的相对路径，例如 rules.json") }
+            else {
+                let u = folder.appendingPathComponent(r)
+                if FileManager.default.fileExists(atPath: u.path) { rulesFile = u } else { p.fail("rules", "找不到规则文件 \(u.path)") }
+            }
+        }
+        p.unknownKeys(root, allowed: ["id", "title", "name", "tables", "measures", "rules", "description"], at: "")
         problems += p.problems
 
         var tables: [TableTemplate] = []
@@ -49,7 +60,7 @@ extension TableTemplateSet {
             }
         }
         if !problems.isEmpty { throw TemplateError(problems) }
-        return TableTemplateSet(name: name, measures: measures, tables: tables)
+        return TableTemplateSet(id: id, title: title, measures: measures, tables: tables, rulesFile: rulesFile)
     }
 
     struct ReadError: Error, CustomStringConvertible { var description: String }
@@ -76,6 +87,8 @@ struct Parser {
     mutating func fail(_ path: String, _ message: String) {
         problems.append(.init(file: file, message: path.isEmpty ? message : "`\(path)`：\(message)"))
     }
+
+    mutating func fail(_ p: SpecProblem) { fail(p.path, p.message) }
 
     mutating func unknownKeys(_ obj: [String: Any], allowed: Set<String>, at path: String) {
         for k in obj.keys.sorted() where !allowed.contains(k) {
@@ -117,43 +130,13 @@ struct Parser {
 
     // MARK: Measures
 
-    /// `{"source": ["一般公共预算"], "carryover": ["当年"], "kind": ["基本支出"], "nature": ["公用经费"]}`;
-    /// a missing dimension means all of it; `财政拨款` in `source` means the three fiscal sources.
-    mutating func measureDefinition(_ def: [String: Any], at path: String) -> Measure? {
-        unknownKeys(def, allowed: ["source", "carryover", "kind", "nature"], at: path)
-        var ok = true
-        var sources: [Source]?, carry: [Carryover]?, kinds: [ExpenditureKind]?, natures: [CostNature]?
-        if let names = strings(def, "source", at: path, required: false) {
-            sources = []
-            for n in names {
-                if n == "财政拨款" { sources! += Measure.fiscalSources }
-                else if let s = Source(name: n) { sources!.append(s) }
-                else { fail(join(path, "source"), "未知的资金来源 `\(n)`（可用：\(Source.allCases.map(\.name).joined(separator: "、"))、财政拨款）"); ok = false }
-            }
-        }
-        if let names = strings(def, "carryover", at: path, required: false) {
-            carry = []
-            for n in names {
-                if let c = Carryover(name: n) { carry!.append(c) } else { fail(join(path, "carryover"), "未知的年度 `\(n)`（可用：当年、上年结转）"); ok = false }
-            }
-        }
-        if let names = strings(def, "kind", at: path, required: false) {
-            kinds = []
-            for n in names {
-                if let k = ExpenditureKind(name: n) { kinds!.append(k) } else { fail(join(path, "kind"), "未知的支出类型 `\(n)`（可用：基本支出、项目支出）"); ok = false }
-            }
-        }
-        if let names = strings(def, "nature", at: path, required: false) {
-            natures = []
-            for n in names {
-                switch n {
-                case "人员经费": natures!.append(.personnel)
-                case "公用经费": natures!.append(.publicUse)
-                default: fail(join(path, "nature"), "未知的经费性质 `\(n)`（可用：人员经费、公用经费）"); ok = false
-                }
-            }
-        }
-        return ok ? Measure(sources: sources, carryover: carry, kinds: kinds, natures: natures) : nil
+    /// A named measure: `{"sources": ["一般公共预算"], "carryover": ["当年"], "kinds": ["基本支出"],
+    /// "natures": ["公用经费"]}` (MeasureSyntax, shared with the rules).
+    mutating func measureDefinition(_ def: [String: JSONValue], at path: String) -> Measure? {
+        unknownKeys(def.mapValues { $0 as Any }, allowed: MeasureSyntax.keys, at: path)
+        let (m, found) = MeasureSyntax.measure(in: def)
+        for f in found { fail(f.under(path)) }
+        return found.isEmpty ? m : nil
     }
 
     /// A measure reference: a name or a list of names, intersected.
@@ -177,7 +160,12 @@ struct Parser {
 
     mutating func table(_ obj: [String: Any], measures: [String: Measure]) -> TableTemplate? {
         unknownKeys(obj, allowed: ["key", "label", "title", "sheet", "landscape", "filter", "header", "merges", "sides",
-                                   "emptyNote", "description"], at: "")
+                                   "emptyNote", "role", "description"], at: "")
+        var role: TableTemplate.Role?
+        if let r = string(obj, "role", at: "", required: false) {
+            role = TableTemplate.Role(rawValue: r)
+            if role == nil { fail("role", "未知的表格用途 `\(r)`（可用：\(TableTemplate.Role.allCases.map(\.rawValue).joined(separator: "、"))）") }
+        }
         let key = string(obj, "key", at: "") ?? ""
         let label = string(obj, "label", at: "") ?? ""
         let title = string(obj, "title", at: "") ?? ""
@@ -240,7 +228,7 @@ struct Parser {
         }
         guard problems.isEmpty else { return nil }
         return TableTemplate(file: file, key: key, label: label, title: title, sheet: sheet, landscape: landscape,
-                             filter: filter, header: header, merges: merges, sides: sides, emptyNote: emptyNote)
+                             filter: filter, header: header, merges: merges, sides: sides, emptyNote: emptyNote, role: role)
     }
 
     mutating func side(_ obj: [String: Any], filter: Measure, measures: [String: Measure], at path: String) -> TableTemplate.Side? {
@@ -250,7 +238,7 @@ struct Parser {
         for (i, c) in arr.enumerated() {
             let cp = "\(path).columns[\(i)]"
             guard let co = c as? [String: Any] else { fail(cp, "须是对象"); continue }
-            unknownKeys(co, allowed: ["key", "kind", "field", "measure", "width"], at: cp)
+            unknownKeys(co, allowed: ["key", "kind", "field", "measure", "node", "width"], at: cp)
             let key = string(co, "key", at: cp) ?? ""
             let width = number(co, "width", at: cp) ?? 10
             if width <= 0 || width > 255 { fail(cp, "列宽须在 0 到 255 之间") }
@@ -260,8 +248,11 @@ struct Parser {
                 // An unknown measure is reported once; the column keeps its place so the header
                 // and merge checks do not report the same mistake again.
                 let measure = measureRef(m, measures: measures, at: "\(cp).measure") ?? Measure(mask: 0)
-                columns.append(.init(key: key, kind: .amount, field: nil, measure: measure.intersection(filter), width: width))
+                var nodes: [NodeRef]?
+                if let n = co["node"] { nodes = nodeList(n, at: "\(cp).node") }
+                columns.append(.init(key: key, kind: .amount, field: nil, measure: measure.intersection(filter), nodes: nodes, width: width))
             } else {
+                if co["node"] != nil { fail(join(cp, "node"), "只有金额列（有 measure）能指定 node") }
                 let kindName = string(co, "kind", at: cp, required: false) ?? "text"
                 guard let kind = DisclosureTable.Column.Kind(rawValue: kindName), kind != .amount else {
                     fail(cp, kindName == "amount" ? "金额列缺少 measure（口径）" : "未知的列类型 `\(kindName)`（可用：code、text、amount、ordinal）")
@@ -272,18 +263,37 @@ struct Parser {
                     field = TableTemplate.Field(rawValue: f)
                     if field == nil { fail(cp, "未知的 field `\(f)`（可用：\(TableTemplate.Field.allCases.map(\.rawValue).joined(separator: "、"))）") }
                 }
-                columns.append(.init(key: key, kind: kind, field: field, measure: nil, width: width))
+                columns.append(.init(key: key, kind: kind, field: field, measure: nil, nodes: nil, width: width))
             }
         }
         let textKeys = Set(columns.filter { $0.kind != .amount }.map(\.key))
-        let body: TableTemplate.RowSource
-        if let ro = object(obj, "rows", at: path) {
-            body = rowSource(ro, textKeys: textKeys, columns: columns, measures: measures, at: join(path, "rows"))
-        } else {
-            body = .none
+        var body: [TableTemplate.RowSource] = []
+        let rp = join(path, "rows")
+        switch obj["rows"] {
+        case nil: break
+        case let ro as [String: Any]:
+            if let r = rowSource(ro, textKeys: textKeys, columns: columns, measures: measures, at: rp) { body.append(r) }
+        case let list as [Any] where !list.isEmpty:
+            for (i, item) in list.enumerated() {
+                guard let ro = item as? [String: Any] else { fail("\(rp)[\(i)]", "须是行来源对象（含 source）"); continue }
+                if let r = rowSource(ro, textKeys: textKeys, columns: columns, measures: measures, at: "\(rp)[\(i)]") { body.append(r) }
+            }
+        default:
+            fail(rp, "须是一个行来源对象（含 source），或行来源对象的非空数组（依次打印）")
         }
         var footer: [TableTemplate.FixedRow] = []
-        if let f = obj["footer"] { footer = fixedRows(f, textKeys: textKeys, measures: measures, at: join(path, "footer")) }
+        if let f = obj["footer"] {
+            footer = fixedRows(f, textKeys: textKeys, columns: columns, measures: measures, at: join(path, "footer"))
+        }
+        // A column's nodes meet the row's: only rows of the whole department can take them (the
+        // roll-up has no function × economic nodes).
+        let nodeColumns = columns.filter { $0.nodes != nil }.map(\.key)
+        if !nodeColumns.isEmpty {
+            for (i, source) in body.enumerated() {
+                if case .fixed = source { continue }
+                fail(body.count > 1 ? "\(rp)[\(i)]" : rp, "列 \(nodeColumns.joined(separator: "、")) 指定了 node，本栏的行只能是 fixed 行（node 为 department 或不写）")
+            }
+        }
         return TableTemplate.Side(columns: columns, body: body, footer: footer)
     }
 
@@ -296,9 +306,24 @@ struct Parser {
         return s
     }
 
+    /// `levels`: code lengths of the tree to print (default: every level).
+    mutating func levels(_ obj: [String: Any], _ set: CodeSet, at path: String) -> [Int] {
+        guard obj["levels"] != nil else { return set.levels }
+        guard let a = obj["levels"] as? [Any], let n = a as? [NSNumber], !n.isEmpty,
+              n.allSatisfy({ set.levels.contains($0.intValue) && Double($0.intValue) == $0.doubleValue }) else {
+            fail(join(path, "levels"), "须是编码长度的非空数组，取自 \(set.levels.map(String.init).joined(separator: "、"))（\(set.chineseName)）")
+            return set.levels
+        }
+        let l = n.map(\.intValue)
+        if Set(l).count != l.count { fail(join(path, "levels"), "编码长度重复") }
+        return l.sorted()
+    }
+
+    static let rowSources = "fixed、function-tree、function-classes、economic-tree、economic-pairs、revenue-tree、units、organ-units、unit-projects"
+
     mutating func rowSource(_ obj: [String: Any], textKeys: Set<String>, columns: [TableTemplate.Column],
-                            measures: [String: Measure], at path: String) -> TableTemplate.RowSource {
-        guard let type = string(obj, "source", at: path) else { return .none }
+                            measures: [String: Measure], at path: String) -> TableTemplate.RowSource? {
+        guard let type = string(obj, "source", at: path) else { return nil }
         func needs(_ fields: [TableTemplate.Field]) {
             for f in fields where !columns.contains(where: { $0.field == f }) {
                 fail(path, "行来源 `\(type)` 需要一列 field 为 `\(f.rawValue)` 的文字列")
@@ -307,20 +332,26 @@ struct Parser {
         switch type {
         case "fixed":
             unknownKeys(obj, allowed: ["source", "rows"], at: path)
-            return .fixed(fixedRows(obj["rows"] ?? [], textKeys: textKeys, measures: measures, at: join(path, "rows")))
+            return .fixed(fixedRows(obj["rows"] ?? [], textKeys: textKeys, columns: columns, measures: measures, at: join(path, "rows")))
         case "function-tree":
-            unknownKeys(obj, allowed: ["source", "total"], at: path)
-            return .functionTree(total: totalText(obj, textKeys: textKeys, at: path))
+            unknownKeys(obj, allowed: ["source", "total", "levels"], at: path)
+            return .functionTree(total: totalText(obj, textKeys: textKeys, at: path), levels: levels(obj, .function, at: path))
         case "function-classes":
-            unknownKeys(obj, allowed: ["source", "classes"], at: path)
+            unknownKeys(obj, allowed: ["source", "classes", "numbering"], at: path)
             needs([.name])
             let codes = strings(obj, "classes", at: path) ?? []
             for c in codes where !(c.count == 3 && CodeSet.function.isWellFormed(c)) { fail(join(path, "classes"), "`\(c)` 不是功能分类的类（3 位数字）") }
-            return .functionClasses(codes)
+            let numbering = string(obj, "numbering", at: path, required: false) ?? "{n}、"
+            if !numbering.isEmpty && !numbering.contains("{n}") { fail(join(path, "numbering"), "须含 {n}（一、二、三…），例如 `{n}、` 或 `（{n}）`；不编号写 \"\"") }
+            return .functionClasses(codes, numbering: numbering)
         case "economic-pairs":
             unknownKeys(obj, allowed: ["source", "total"], at: path)
             needs([.name, .governmentName])
             return .economicPairs(total: totalText(obj, textKeys: textKeys, at: path))
+        case "economic-tree":
+            unknownKeys(obj, allowed: ["source", "total", "levels"], at: path)
+            needs([.name])
+            return .economicTree(total: totalText(obj, textKeys: textKeys, at: path), levels: levels(obj, .economic, at: path))
         case "revenue-tree":
             unknownKeys(obj, allowed: ["source", "total"], at: path)
             return .revenueTree(total: totalText(obj, textKeys: textKeys, at: path))
@@ -333,18 +364,29 @@ struct Parser {
             needs([.name])
             return .unitProjects
         default:
-            fail(join(path, "source"), "未知的行来源 `\(type)`（可用：fixed、function-tree、function-classes、economic-pairs、revenue-tree、units、organ-units、unit-projects）")
-            return .none
+            fail(join(path, "source"), "未知的行来源 `\(type)`（可用：\(Self.rowSources)）")
+            return nil
         }
     }
 
-    mutating func fixedRows(_ value: Any, textKeys: Set<String>, measures: [String: Measure], at path: String) -> [TableTemplate.FixedRow] {
+    /// A node or a list of nodes (NodeRef, shared with the rules).
+    mutating func nodeList(_ value: Any, at path: String) -> [NodeRef] {
+        let (refs, found) = NodeRef.list(JSONValue(any: value))
+        for f in found { fail(f.under(path)) }
+        return refs
+    }
+
+    static let styles = "plain、total、level1、level2、level3"
+
+    mutating func fixedRows(_ value: Any, textKeys: Set<String>, columns: [TableTemplate.Column], measures: [String: Measure],
+                            at path: String) -> [TableTemplate.FixedRow] {
         guard let arr = value as? [Any] else { fail(path, "须是数组"); return [] }
+        let nodeColumns = columns.filter { $0.nodes != nil }
         var out: [TableTemplate.FixedRow] = []
         for (i, r) in arr.enumerated() {
             let rp = "\(path)[\(i)]"
             guard let ro = r as? [String: Any] else { fail(rp, "须是对象"); continue }
-            unknownKeys(ro, allowed: ["key", "text", "node", "measure"], at: rp)
+            unknownKeys(ro, allowed: ["key", "text", "node", "measure", "style"], at: rp)
             var text: [String: String] = [:]
             if let t = ro["text"] {
                 if let d = t as? [String: Any], let s = d as? [String: String] { text = s } else { fail(join(rp, "text"), "须是 {列名: 文字} 对象") }
@@ -352,20 +394,22 @@ struct Parser {
             for k in text.keys.sorted() where !textKeys.contains(k) {
                 fail(join(rp, "text"), "引用了不存在的文字列 `\(k)`（本栏文字列：\(textKeys.sorted().joined(separator: "、"))）")
             }
-            var nodes: [TableTemplate.NodeRef] = []
-            if let n = ro["node"] {
-                let names = (n as? String).map { [$0] } ?? (n as? [String]) ?? []
-                if names.isEmpty { fail(join(rp, "node"), "须是节点名或节点名数组") }
-                for name in names {
-                    if let ref = TableTemplate.NodeRef(name) { nodes.append(ref) } else {
-                        fail(join(rp, "node"), "未知的节点 `\(name)`（可用：department、function:<编码>、economic:<编码>、unit:<编码>、units:organ、units:all）")
-                    }
-                }
+            var nodes: [NodeRef] = []
+            if let n = ro["node"] { nodes = nodeList(n, at: join(rp, "node")) }
+            if !nodes.isEmpty, let c = nodeColumns.first, NodeRef.intersection(nodes, c.nodes) == nil {
+                fail(join(rp, "node"), "列 `\(c.key)` 已指定 node（\(c.nodes!.map(\.description).joined(separator: "、"))），行的 node 只能是 department")
             }
             var measure: Measure?
             if let m = ro["measure"] { measure = measureRef(m, measures: measures, at: join(rp, "measure")) }
             if measure != nil && nodes.isEmpty { fail(rp, "有 measure 但没有 node：金额无从汇总") }
-            out.append(.init(key: ro["key"] as? String, text: text, nodes: nodes, measure: measure))
+            var style: DisclosureTable.Row.Style?
+            if let st = string(ro, "style", at: rp, required: false) {
+                style = DisclosureTable.Row.Style(rawValue: st)
+                if style == nil { fail(join(rp, "style"), "未知的行样式 `\(st)`（可用：\(Self.styles)）") }
+            }
+            var key: String?
+            if ro["key"] != nil { key = string(ro, "key", at: rp) }
+            out.append(.init(key: key, text: text, nodes: nodes, measure: measure, style: style))
         }
         return out
     }
@@ -375,36 +419,5 @@ extension DisclosureTable.CellRange {
     /// True when the two ranges share a cell.
     public func overlaps(_ o: DisclosureTable.CellRange) -> Bool {
         firstRow <= o.lastRow && o.firstRow <= lastRow && firstColumn <= o.lastColumn && o.firstColumn <= lastColumn
-    }
-}
-
-/// `A1`-style references within a header.
-enum CellRef {
-    static func range(_ text: String) -> DisclosureTable.CellRange? {
-        let parts = text.split(separator: ":").map(String.init)
-        guard parts.count == 1 || parts.count == 2, let a = cell(parts[0]), let b = cell(parts.last ?? "") else { return nil }
-        guard a.row <= b.row, a.col <= b.col else { return nil }
-        return .init(firstRow: a.row, firstColumn: a.col, lastRow: b.row, lastColumn: b.col)
-    }
-
-    static func cell(_ text: String) -> (row: Int, col: Int)? {
-        var col = 0, row = 0, letters = 0, digits = 0
-        for u in text.uppercased().utf8 {
-            if u >= 65 && u <= 90 && digits == 0 { col = col * 26 + Int(u - 64); letters += 1 }
-            else if u >= 48 && u <= 57 && letters > 0 { row = row * 10 + Int(u - 48); digits += 1 }
-            else { return nil }
-        }
-        guard letters > 0, letters <= 3, digits > 0, digits <= 7, row >= 1 else { return nil }
-        return (row - 1, col - 1)
-    }
-
-    static func name(_ r: DisclosureTable.CellRange) -> String {
-        "\(column(r.firstColumn))\(r.firstRow + 1):\(column(r.lastColumn))\(r.lastRow + 1)"
-    }
-
-    static func column(_ c: Int) -> String {
-        var n = c + 1, s = ""
-        while n > 0 { s = String(UnicodeScalar(UInt8(65 + (n - 1) % 26))) + s; n = (n - 1) / 26 }
-        return s
     }
 }

@@ -21,7 +21,8 @@ extension WorkbookFolder {
 
     /// The files of a workbook folder as text (nil: the optional file is not needed), in a defined order.
     public static func render(_ budget: Budget) -> [(String, String?)] {
-        let meta = "{\n  \"department\": \(jsonString(budget.department)),\n  \"department_code\": \(jsonString(budget.departmentCode)),\n  \"year\": \(budget.year)\n}\n"
+        let tables = budget.tableSet.map { ",\n  \"tables\": \(jsonString($0))" } ?? ""
+        let meta = "{\n  \"department\": \(jsonString(budget.department)),\n  \"department_code\": \(jsonString(budget.departmentCode)),\n  \"year\": \(budget.year)\(tables)\n}\n"
 
         var units = CSVWriter(header: ["code", "name", "type"])
         for u in budget.units.sorted(by: { $0.code < $1.code }) { units.row([u.code, u.name, u.type.name]) }

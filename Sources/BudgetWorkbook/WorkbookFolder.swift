@@ -19,7 +19,7 @@ public enum WorkbookFolder {
         }
         let meta = try readMeta(folder.appendingPathComponent("workbook.json"), problems: &problems)
         var budget = Budget(department: meta.department, departmentCode: meta.departmentCode, year: meta.year,
-                            codes: defaults)
+                            codes: defaults, tableSet: meta.tableSet)
 
         if let bytes = try optionalFile(folder, "codes.csv") {
             readCodes(bytes, into: &budget.codes, problems: &problems)
@@ -57,21 +57,28 @@ public enum WorkbookFolder {
         func location(_ i: Int, _ column: String) -> Location { Location(file: file, line: line(i), column: column) }
     }
 
-    struct Meta { var department: String; var departmentCode: String; var year: Int }
+    struct Meta { var department: String; var departmentCode: String; var year: Int; var tableSet: String? }
 
     static func readMeta(_ url: URL, problems: inout ProblemCollector) throws -> Meta {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw WorkbookError.missingFile(url.path)
         }
-        var meta = Meta(department: "", departmentCode: "", year: 0)
+        var meta = Meta(department: "", departmentCode: "", year: 0, tableSet: nil)
         let loc = Location(file: "workbook.json")
         guard let obj = try? JSONSerialization.jsonObject(with: stripBOM(data)) as? [String: Any] else {
             problems.add(Problem(rule: "workbook-json", location: loc, message: "workbook.json 不是有效的 JSON 对象"))
             return meta
         }
-        for key in obj.keys where !["department", "department_code", "year"].contains(key) {
+        for key in obj.keys where !["department", "department_code", "year", "tables"].contains(key) {
             problems.add(Problem(rule: "unknown-column", location: Location(file: "workbook.json", column: key), value: key,
-                                 message: "未知的字段 `\(key)`（可用的字段：department, department_code, year）"))
+                                 message: "未知的字段 `\(key)`（可用的字段：department, department_code, year, tables）"))
+        }
+        // The disclosure table set's name (Templates/tables/<name>); that it is installed is checked where tables are built.
+        if let t = obj["tables"] {
+            if let name = t as? String, !name.isEmpty, !name.contains("/") { meta.tableSet = name } else {
+                problems.add(Problem(rule: "workbook-json", location: Location(file: "workbook.json", column: "tables"), value: "\(t)",
+                                     message: "tables 应为公开表模板集的名称，例如 mof-9"))
+            }
         }
         if let d = obj["department"] as? String, !d.trimmingSpaces.isEmpty { meta.department = d.trimmingSpaces } else {
             problems.add(Problem(rule: "workbook-json", location: Location(file: "workbook.json", column: "department"),

@@ -109,7 +109,7 @@ func peakMemoryMB() -> Int {
 extension BudgetCommand.Bench {
     /// Times the disclosure-table export (compute the 13 tables from the roll-up, write the XLSX).
     func benchExport(_ budget: Budget, rollup: Rollup, folder: URL) throws {
-        let templates = try loadTemplates(nil)
+        let templates = try TableSetOptions.namedSet(for: nil)
         let out = folder.appendingPathComponent("export.xlsx")
         var best = (build: Double.infinity, write: Double.infinity)
         var rows = 0

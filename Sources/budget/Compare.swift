@@ -2,6 +2,7 @@ import ArgumentParser
 import BudgetChecks
 import BudgetCore
 import BudgetStore
+import BudgetTables
 import BudgetWorkbook
 import Foundation
 
@@ -25,6 +26,7 @@ extension BudgetCommand {
         @OptionGroup var prior: PriorArgument
         @Option(help: "另存为 XLSX 文件") var out: String?
         @Option(help: "功能分类类增减超过这个百分比时警告") var threshold = 50
+        @OptionGroup var tableSet: TableSetOptions
 
         func validate() throws {
             if threshold < 0 { throw ValidationError("--threshold 不能为负数") }
@@ -35,13 +37,23 @@ extension BudgetCommand {
             try runReporting {
                 let current = try ws.open().budget()
                 let priorBudget = try prior.load()
+                let set = try tableSet.load(for: current)
                 let cmp = PriorComparison(current: current, prior: priorBudget, thresholdPercent: threshold)
                 print(cmp.renderText(), terminator: "")
+                print("\n" + Self.whereShown(set))
                 if let out {
                     try cmp.writeXLSX(to: out)
                     print("\n已写入 \(out)")
                 }
             }
+        }
+
+        /// Which of the chosen set's tables prints each compared quantity.
+        static func whereShown(_ set: TableTemplateSet) -> String {
+            let c = set.citations
+            func t(_ role: String) -> String { c[role].map { "见\($0)" } ?? "（本模板集无此表）" }
+            return "公开表（\(set.id)）：收支总计\(t("income-expenditure"))，资金来源\(t("income"))，基本支出与项目支出及功能分类\(t("expenditure"))，"
+                + "基本支出经济分类\(t("basic-economic"))，“三公”经费\(t("three-public"))，机关运行经费\(t("organ-operation"))"
         }
     }
 }

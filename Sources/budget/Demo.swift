@@ -29,7 +29,7 @@ extension BudgetCommand {
                 print("  \(current.department) \(current.year) 年：\(current.items.count) 条支出明细，支出总计 \(rollup.total(.department).wanText) 万元")
                 print("  上年（\(prior.year)）：\(priorWS)")
                 let xlsx = out.appendingPathComponent("zezhou-2025-公开表.xlsx")
-                let report = try DisclosureExport.run(budget: current, rollup: rollup, templates: try loadTemplates(nil), out: xlsx)
+                let report = try DisclosureExport.run(budget: current, rollup: rollup, templates: try TableSetOptions.namedSet(for: current), out: xlsx)
                 print("  十三张公开表：\(xlsx.path)（\(report.tables.count) 个工作表，\(String(format: "%.0f", (report.buildSeconds + report.writeSeconds) * 1000)) ms）")
                 print("")
                 print(TreeView(rollup: rollup, codes: current.codes).render())

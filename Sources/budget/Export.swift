@@ -10,15 +10,16 @@ import Foundation
 extension BudgetCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "导出部门预算公开表（XLSX，一张表一个工作表，版式由 Templates/tables 中的模板决定）。",
+            abstract: "导出部门预算公开表（XLSX，一张表一个工作表，版式由所选模板集决定，见 --tables）。",
             discussion: """
             数据违反规则时仍导出草稿，并列出问题；加 --strict 则拒绝导出。
             例：budget export demo/zezhou-2025.budget --out 公开表.xlsx --split 分表/
+            　　budget export demo/zezhou-2025.budget --tables mof-9 --out 九张表.xlsx
             """)
 
         @OptionGroup var ws: WorkspaceArgument
         @Option(help: "输出的 XLSX 文件") var out: String
-        @Option(help: "模板集文件夹（默认 Templates/tables/\(DisclosureExport.defaultTemplateSet)）") var template: String?
+        @OptionGroup var tableSet: TableSetOptions
         @Option(help: "另外把每张表各写一个文件到这个文件夹") var split: String?
         @Flag(help: "数据有错误时不导出") var strict = false
         @Flag(help: "舍位平衡：把最少的印刷数各调 0.01 万元，使每列每行印刷数都能加平（合计不变），并列出调整了哪些格")
@@ -27,8 +28,9 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let (budget, stored) = try ws.open().budgetWithItems()
-                let templates = try loadTemplates(template)
-                let rules = balanceRounding ? try loadRules(nil) : nil
+                let templates = try tableSet.load(for: budget)
+                // 舍位平衡 balances by the footings of the chosen set's own rules.
+                let rules = balanceRounding ? try TableSetOptions.rules(for: templates) : nil
                 var moves: [String] = []
                 let report = try DisclosureExport.run(
                     budget: budget, templates: templates, out: URL(fileURLWithPath: out),
@@ -59,20 +61,6 @@ func balanced(_ table: DisclosureTable, rules: RuleSet, log: inout [String]) -> 
     }
     for u in b.unresolved { log.append("\(table.sheetName)：未能平衡 \(u)") }
     return t
-}
-
-/// The template set at `path`, or the default set of the project.
-func loadTemplates(_ path: String?) throws -> TableTemplateSet {
-    let url = try path.map { URL(fileURLWithPath: $0) }
-        ?? ResourceRoot.locate().templates.appendingPathComponent("tables/\(DisclosureExport.defaultTemplateSet)")
-    return try TableTemplateSet.load(url)
-}
-
-/// The rule set at `path`, or the default set's rules (Templates/rules/<set>.json).
-func loadRules(_ path: String?) throws -> RuleSet {
-    let url = try path.map { URL(fileURLWithPath: $0) }
-        ?? ResourceRoot.locate().templates.appendingPathComponent("rules/\(DisclosureExport.defaultTemplateSet).json")
-    return try RuleSet.load(url)
 }
 
 func printReport(_ report: DisclosureExport.Report) {

@@ -16,11 +16,14 @@ extension BudgetCommand {
         @Option(help: "写入文件（默认输出到终端）") var out: String?
         @Flag(help: "输出 Markdown") var markdown = false
         @Flag(help: "不附数字来源") var noSources = false
+        @OptionGroup var tableSet: TableSetOptions
 
         func run() throws {
             try runReporting {
                 let current = try ws.open().budget()
-                let n = BudgetChecks.Narrative(current: current, prior: try prior.load())
+                // The 数字来源 lines cite the chosen set's tables.
+                let citations = try tableSet.load(for: current).citations
+                let n = BudgetChecks.Narrative(current: current, prior: try prior.load(), citations: citations)
                 let text = markdown ? n.renderMarkdown(withSources: !noSources) : n.renderText(withSources: !noSources)
                 if let out {
                     let url = URL(fileURLWithPath: out)

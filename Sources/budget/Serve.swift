@@ -2,6 +2,7 @@ import ArgumentParser
 import BudgetCore
 import BudgetServer
 import BudgetStore
+import BudgetTables
 import Foundation
 
 extension BudgetCommand {
@@ -18,6 +19,7 @@ extension BudgetCommand {
         @Option(help: "端口（0 表示自动选一个空闲端口）") var port = 8080
         @Option(help: "监听地址；不是本机地址时需要访问口令") var host = "127.0.0.1"
         @Option(help: "访问口令（修改数据的请求都要带上）") var token: String?
+        @OptionGroup var tableSet: TableSetOptions
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("端口 \(port) 不对，应在 0 到 65535 之间") }
@@ -28,12 +30,16 @@ extension BudgetCommand {
             let workspace: Workspace
             let priorWorkspace: Workspace?
             let workbench: Workbench
+            let tablesFolder: URL
             do {
                 workspace = try ws.open()
                 priorWorkspace = try prior.map { try Workspace.open($0) }
                 workbench = try Workbench(workspace: workspace, prior: priorWorkspace)
+                // The set is chosen and checked once, at start: a wrong name or template fails here.
+                tablesFolder = try tableSet.folder(for: try workspace.budgetWithoutItems().budget)
+                _ = try TableTemplateSet.load(tablesFolder)
             } catch { throw reportFailure(error) }
-            var config = ServerConfiguration(host: host, port: port, token: token)
+            var config = ServerConfiguration(host: host, port: port, token: token, tableSet: tablesFolder)
             if !config.isLoopback, config.token == nil { config.token = ServerConfiguration.generateToken() }
             let shownHost = config.isLoopback ? (host.contains(":") ? "[\(host)]" : host) : Serve.lanAddress(host)
             let tokenPart = config.token.map { "/?token=\($0)" } ?? "/"

@@ -19,7 +19,7 @@ enum Fixtures {
     static func demo() throws -> Budget { try workbook("zezhou-natural-resources-2025") }
     static func demoPrior() throws -> Budget { try workbook("zezhou-natural-resources-2024") }
 
-    static func rules() throws -> RuleSet { try RuleSet.load(templates.appendingPathComponent("rules/shanxi-2025.json")) }
+    static func rules() throws -> RuleSet { try RuleSet.load(templates.appendingPathComponent("tables/shanxi-2025/rules.json")) }
 
     static func tables(_ b: Budget) throws -> [DisclosureTable] {
         let set = try TableTemplateSet.load(templates.appendingPathComponent("tables/shanxi-2025"))

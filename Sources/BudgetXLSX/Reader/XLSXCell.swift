@@ -104,6 +104,13 @@ public struct XLSXRange: Hashable, Sendable {
     public func contains(row: Int, column: Int) -> Bool {
         (firstRow...lastRow).contains(row) && (firstColumn...lastColumn).contains(column)
     }
+
+    /// "A1:D3" or "A1" (`$` allowed) by the reader's own grammar; nil when malformed. Table
+    /// templates write their header merges this way.
+    public init?(reference text: String) {
+        guard let r = CellReference.parseRange(text) else { return nil }
+        self = r
+    }
 }
 
 /// A sheet read whole: its rows and merged ranges.
