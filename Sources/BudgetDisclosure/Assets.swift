@@ -3,8 +3,8 @@
 public struct AssetHoldings: Hashable, Sendable {
     /// 公务用车编制 (vehicles the establishment allows).
     public var vehicleQuota: Int
-    /// 实有 vehicles by category, in `VehicleCategory.allCases` order; 实有 total is their sum.
-    public var vehicles: [VehicleCategory: Int]
+    /// 实有 vehicles by category (zero counts absent); 实有 total is their sum.
+    public private(set) var vehicles: [VehicleCategory: Int]
     /// 办公用房建筑总面积 in hundredths of a square metre (3234.56 平方米 = 323456).
     public var officeAreaHundredths: Int64
     /// 价值50万元（原值）以上的通用设备, 台（套）.
@@ -14,11 +14,15 @@ public struct AssetHoldings: Hashable, Sendable {
 
     public init(vehicleQuota: Int = 0, vehicles: [VehicleCategory: Int] = [:], officeAreaHundredths: Int64 = 0,
                 equipmentOver500k: Int = 0, equipmentOver1m: Int = 0) {
-        self.vehicleQuota = vehicleQuota; self.vehicles = vehicles; self.officeAreaHundredths = officeAreaHundredths
+        // Zero counts are not stored, so two holdings with the same figures are equal.
+        self.vehicleQuota = vehicleQuota; self.vehicles = vehicles.filter { $0.value != 0 }; self.officeAreaHundredths = officeAreaHundredths
         self.equipmentOver500k = equipmentOver500k; self.equipmentOver1m = equipmentOver1m
     }
 
-    public subscript(category: VehicleCategory) -> Int { vehicles[category] ?? 0 }
+    public subscript(category: VehicleCategory) -> Int {
+        get { vehicles[category] ?? 0 }
+        set { vehicles[category] = newValue == 0 ? nil : newValue }
+    }
 
     /// 实有 vehicles: the sum of the categories (so the two can never disagree).
     public var vehiclesHeld: Int { VehicleCategory.allCases.reduce(0) { $0 + self[$1] } }

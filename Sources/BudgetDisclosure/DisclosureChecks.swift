@@ -195,7 +195,15 @@ public enum DisclosureChecks {
         guard !number.isEmpty, number.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }),
               number.utf8.filter({ $0 == 46 }).count <= 1 else { return nil }
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
-        guard let whole = Int64(parts[0].isEmpty ? "0" : String(parts[0])) else { return nil }
+        // A whole part too large for Int64 分 is still a (huge) amount: it saturates, so the
+        // comparison reports it rather than ignoring it.
+        var whole = Int64(0)
+        for d in parts[0].utf8 {
+            let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int64(d - 48))
+            if o1 || o2 { return Money(fen: .max) }
+            whole = a
+        }
         let (w, o) = whole.multipliedReportingOverflow(by: fenPerUnit)
         if o { return Money(fen: .max) }
         var fen = w

@@ -359,7 +359,7 @@ public enum DisclosureFormat {
             case .vehicleQuota: a.vehicleQuota = n
             case .equipmentOver500k: a.equipmentOver500k = n
             case .equipmentOver1m: a.equipmentOver1m = n
-            default: if let v = item.vehicle { a.vehicles[v] = n }
+            default: if let v = item.vehicle { a[v] = n }
             }
         }
         for item in AssetItem.allCases where seen[item] == nil {

@@ -51,23 +51,18 @@ public enum DocxWriter {
         try Data(bytes).write(to: url, options: .atomic)
     }
 
-    /// 2025-01-01 00:00:00 in local time: ZIPFoundation stamps entries in MS-DOS local time, so
-    /// this gives the same stamp (and the same bytes) in every time zone.
-    static let entryDate: Date = {
-        var t = tm()
-        t.tm_year = 125; t.tm_mon = 0; t.tm_mday = 1; t.tm_isdst = -1
-        return Date(timeIntervalSince1970: TimeInterval(mktime(&t)))
-    }()
+    /// The entries' modification time: ZIPFoundation 0.9.20 converts it with `gmtime`, so the
+    /// pinned UTC instant gives the same MS-DOS stamp (2025-01-01 00:00:00) in every time zone.
+    static let entryDate = DocxProperties.pinnedDate
 
     static func zip(_ entries: [(String, [UInt8])]) throws(DocxError) -> [UInt8] {
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for (path, bytes) in entries {
                 let data = Data(bytes)
-                // PNG data is already compressed; deflating it again only costs time.
-                let method: CompressionMethod = path.hasSuffix(".png") ? .none : .deflate
+                // Every part is deflated, pictures too: `PNGImage` stores its pixels uncompressed.
                 try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
-                                     modificationDate: entryDate, permissions: 0o644, compressionMethod: method,
+                                     modificationDate: entryDate, permissions: 0o644, compressionMethod: .deflate,
                                      provider: { position, size in
                                          data.subdata(in: Int(position)..<Int(position) + size)
                                      })

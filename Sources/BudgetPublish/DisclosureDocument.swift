@@ -285,6 +285,8 @@ struct Builder {
             try table(sheet.grid)
             p(sheet.signature, .tableNote)
         }
+        // The sheets end the section: 十一 starts on a page of its own.
+        if !targets.isEmpty { blocks.append(.pageBreak) }
     }
 
     mutating func sectionEleven() {

@@ -5,8 +5,26 @@ import BudgetXLSX
 /// bordered, 宋体 10 pt, texts wrapped.
 public struct XLSXGridSink: GridSink {
     public let sheet: XLSXWorksheet
+    /// Column widths (Excel character units), to estimate how many lines a wrapped text needs.
+    var widths: [Double] = []
+    /// The height set so far per row: a row is as tall as its tallest cell.
+    var heights: [Int: Double] = [:]
 
     public init(sheet: XLSXWorksheet) { self.sheet = sheet }
+
+    /// Excel does not grow a row for wrapped text written by a program, and LibreOffice keeps
+    /// the stored height: estimate it. A Chinese character is two width units, others one.
+    mutating func fit(_ cell: SheetGrid.Cell) throws(XLSXError) {
+        guard cell.rowSpan == 1, !cell.text.isEmpty, cell.column + cell.columnSpan <= widths.count else { return }
+        let width = widths[cell.column..<(cell.column + cell.columnSpan)].reduce(0, +) * 0.9
+        let units = cell.text.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 2 : 1) }
+        let lines = max(1, (units / max(width, 1)).rounded(.up))
+        let height = min(409, 13.5 * lines + 2)
+        if height > (heights[cell.row] ?? 15) {
+            heights[cell.row] = height
+            try sheet.setRowHeight(cell.row, height)
+        }
+    }
 
     static func style(_ role: SheetGrid.Role) -> CellStyle {
         var s = CellStyle(fontSize: 10, fontName: "宋体", verticalAlignment: .center, border: .thin, textWrap: true)
@@ -27,11 +45,7 @@ public struct XLSXGridSink: GridSink {
             try sheet.mergeRange(firstRow: cell.row, firstCol: cell.column, lastRow: cell.row + cell.rowSpan - 1,
                                  lastCol: cell.column + cell.columnSpan - 1, text: cell.text, style: style)
         }
-        // A long text needs a taller row than Excel's default; about 40 characters a line at this width.
-        if cell.role == .text, cell.rowSpan == 1 {
-            let lines = max(1, (cell.text.count + 39) / 40)
-            try sheet.setRowHeight(cell.row, Double(min(409, 14 * lines)))
-        }
+        try fit(cell)
     }
 
     public mutating func writeLine(row: Int, text: String, kind: LineKind, columns: Int) throws(XLSXError) {
@@ -47,6 +61,7 @@ public struct XLSXGridSink: GridSink {
     }
 
     public mutating func setColumnWidths(_ widths: [Double]) throws(XLSXError) {
+        self.widths = widths
         for (i, w) in widths.enumerated() { try sheet.setColumnWidth(i, w) }
     }
 }

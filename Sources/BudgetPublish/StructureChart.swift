@@ -82,6 +82,9 @@ public struct StructureChart: Sendable, Equatable {
     /// chart over them.
     public func addSheet(to workbook: XLSXWorkbook, name: String = "结构图") throws(XLSXError) {
         let sheet = try workbook.addSheet(name: name)
+        try sheet.setPaper(.a4)
+        try sheet.setOrientation(.landscape)
+        try sheet.fitToPages(width: 1, height: 1)
         let head = CellStyle(bold: true, fontName: "宋体", horizontalAlignment: .center, border: .thin)
         let text = CellStyle(fontName: "宋体", border: .thin)
         let number = CellStyle(fontName: "宋体", border: .thin, numberFormat: "0.00")

@@ -46,7 +46,8 @@ struct ChartAndSheetTests {
             #expect(chart.contains("<c:pieChart>"))
             #expect(chart.contains("<c:f>'结构图'!$B$3:$B$7</c:f>") && chart.contains("<c:f>'结构图'!$C$3:$C$7</c:f>"))
             #expect(chart.contains("一般公共预算当年拨款结构图"))
-            #expect(chart.contains("<c:showPercent val=\"1\"/>"))
+            // Category and percentage, not the value (section 五 states the shares).
+            #expect(chart.contains("<c:showCatName val=\"1\"/><c:showPercent val=\"1\"/>") && !chart.contains("<c:showVal"))
             #expect(parts["xl/drawings/drawing1.xml"] != nil)
             #expect(parts["[Content_Types].xml"]!.contains("/xl/charts/chart1.xml"))
             // One sheet per performance target after the chart's sheet.

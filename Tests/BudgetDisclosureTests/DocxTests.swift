@@ -54,6 +54,8 @@ struct DocxTests {
         let b = try DocxWriter.data(try DocxTests.demoDocument())
         #expect(a == b)
         #expect(a.count > 10_000)
+        // The first local header's MS-DOS time and date: 00:00:00, 2025-01-01 (not the clock, not the zone).
+        #expect(Array(a[10..<14]) == [0x00, 0x00, 0x21, 0x5A])
     }
 
     @Test("the package: every part well-formed XML, declared in [Content_Types].xml, related, in a fixed order")

@@ -70,10 +70,12 @@ extension XLSXWorkbook {
         }
         chart_series_set_name(series, chart.title)
         if chart.percentageLabels {
+            // The position first: chart_series_set_labels_position turns the value on, and the
+            // options call after it turns it off again (checked in chart1.xml: no c:showVal).
+            chart_series_set_labels_position(series, UInt8(LXW_CHART_LABEL_POSITION_OUTSIDE_END.rawValue))
             chart_series_set_labels_options(series, UInt8(LXW_FALSE.rawValue), UInt8(LXW_TRUE.rawValue), UInt8(LXW_FALSE.rawValue))
             chart_series_set_labels_percentage(series)
             chart_series_set_labels_num_format(series, "0.00%")
-            chart_series_set_labels_position(series, UInt8(LXW_CHART_LABEL_POSITION_OUTSIDE_END.rawValue))
             chart_series_set_labels_leader_line(series)
         }
         chart_legend_set_position(c, UInt8(LXW_CHART_LEGEND_RIGHT.rawValue))
