@@ -9,6 +9,12 @@ public enum DisclosureFolder {
     public static func read(_ folder: URL, glossaryTemplate: URL? = nil) throws -> DisclosureData {
         var files: [String: [UInt8]] = [:]
         var problems = ProblemCollector()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            // A mistyped folder must not give a document of markers as if nothing had been entered.
+            throw ProblemsError([Problem(rule: "not-a-folder", location: Location(file: folder.path),
+                                         message: "找不到公开资料文件夹 \(folder.path)")])
+        }
         for name in DisclosureFormat.allFiles {
             let url = folder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }

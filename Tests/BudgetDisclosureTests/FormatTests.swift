@@ -30,6 +30,8 @@ struct FormatTests {
             try DisclosureFolder.write(less, to: dir)
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("assets.csv").path))
             #expect(try DisclosureFolder.read(dir).assets == nil)
+            // A mistyped folder is an error, not a document of markers.
+            #expect(throws: ProblemsError.self) { try DisclosureFolder.read(dir.appendingPathComponent("没有")) }
         }
     }
 
@@ -116,5 +118,56 @@ struct FormatTests {
     func limits() {
         let big = [UInt8](repeating: 0x41, count: DisclosureFormat.maxFileBytes + 1)
         #expect(problems(["texts/duties.md": big]).map(\.rule) == ["file-too-large"])
+    }
+}
+
+@Suite("Disclosure files: crafted input")
+struct FuzzTests {
+    /// A small deterministic generator (SplitMix64), so a failing case can be replayed by its seed.
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    @Test("mutated demo files never crash the reader: each parses or reports problems")
+    func mutations() throws {
+        let files = try demoFiles()
+        let names = files.keys.sorted()
+        let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x23, 0x20, 0x00, 0xFF, 0xE3, 0x80, 0x30, 0x39, 0x2E]
+        var rng = Rng(state: 2025)
+        var parsed = 0, refused = 0
+        let cases = 2_000
+        for _ in 0..<cases {
+            // Only the mutated file (and the sheets its indicators refer to): the other files parse
+            // the same every time and would only slow the run.
+            let name = names[rng.below(names.count)]
+            var mutated = [name: files[name]!]
+            if name == DisclosureFormat.indicatorsFile { mutated[DisclosureFormat.targetsFile] = files[DisclosureFormat.targetsFile] }
+            var b = mutated[name]!
+            for _ in 0..<(1 + rng.below(4)) {
+                guard !b.isEmpty else { break }
+                let i = rng.below(b.count)
+                switch rng.below(4) {
+                case 0: b[i] = interesting[rng.below(interesting.count)]
+                case 1: b.insert(interesting[rng.below(interesting.count)], at: i)
+                case 2: b.remove(at: i)
+                default: b = Array(b[..<i])
+                }
+            }
+            mutated[name] = b
+            do { _ = try DisclosureFormat.parse(files: mutated); parsed += 1 } catch {
+                #expect(!error.problems.isEmpty && error.problems.count <= 200)
+                refused += 1
+            }
+        }
+        print("disclosure reader fuzz: \(cases) cases, \(parsed) parsed, \(refused) refused with problems")
+        #expect(parsed + refused == cases && refused > 0)
     }
 }
