@@ -47,9 +47,19 @@ let package = Package(
             "BudgetCore", "BudgetStore", "BudgetTables", "BudgetExport", "BudgetChecks", "BudgetWorkbook",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Public", "embed-assets.py"]),
+        // The rest of the disclosure (绩效目标, 政府采购, 国有资产, texts): model, folder files, checks.
+        .target(name: "BudgetDisclosure", dependencies: ["BudgetCore"]),
+        // A small deterministic WordprocessingML (.docx) writer.
+        .target(name: "BudgetDocx", dependencies: [
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        // The disclosure document (DOCX) and the performance-target sheets (XLSX) written out.
+        .target(name: "BudgetPublish", dependencies: [
+            "BudgetCore", "BudgetChecks", "BudgetDisclosure", "BudgetDocx", "BudgetXLSX",
+        ]),
         .executableTarget(name: "budget", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables", "BudgetExport",
-            "BudgetChecks", "BudgetImport", "BudgetServer",
+            "BudgetChecks", "BudgetImport", "BudgetServer", "BudgetDisclosure", "BudgetPublish",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BudgetCoreTests", dependencies: ["BudgetCore"]),
@@ -63,6 +73,10 @@ let package = Package(
         .testTarget(name: "BudgetChecksTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX"]),
         .testTarget(name: "BudgetImportTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetImport", "BudgetXLSX",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: ["Fixtures"]),
+        .testTarget(name: "BudgetDisclosureTests", dependencies: [
+            "BudgetCore", "BudgetWorkbook", "BudgetDisclosure", "BudgetDocx", "BudgetPublish", "BudgetXLSX",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetServerTests", dependencies: [

@@ -1,0 +1,89 @@
+import ArgumentParser
+import BudgetCore
+import BudgetDisclosure
+import BudgetDocx
+import BudgetPublish
+import BudgetWorkbook
+import BudgetXLSX
+import Foundation
+
+extension BudgetCommand {
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "生成部门预算公开文档（DOCX）：概况、情况说明九至十二（政府采购、绩效目标表、国有资产、其他说明）、结构图和名词解释。",
+            discussion: """
+            公开资料（绩效目标、政府采购、国有资产、文字说明）从工作簿文件夹的公开资料文件中读取，见 docs/workbook-folder.md。
+            缺少的部分在文档中以“【待补充：……】”标出，不会留空或填 0。十三张公开表和情况说明一至八节尚未接入本文档。
+            例：budget publish Workbooks/zezhou-natural-resources-2025 --out 公开.docx --sheets 绩效目标表.xlsx --pdf
+            """)
+
+        @Argument(help: "工作区文件（.budget）或工作簿文件夹") var workspace: String
+        @Option(help: "公开资料所在的工作簿文件夹（默认：工作簿文件夹本身）") var disclosure: String?
+        @Option(help: "输出的 DOCX 文件") var out: String
+        @Option(help: "另外把项目支出绩效目标表（每个项目一个工作表）和结构图写入这个 XLSX 文件") var sheets: String?
+        @Flag(help: "另外用 LibreOffice 转换出 PDF（需要已安装 soffice）") var pdf = false
+
+        func run() throws {
+            try runReporting {
+                let budget = try loadBudget(workspace)
+                let root = try ResourceRoot.locate()
+                let glossary = root.templates.appendingPathComponent("disclosure/glossary.md")
+                var isDir: ObjCBool = false
+                let folder = disclosure ?? (FileManager.default.fileExists(atPath: workspace, isDirectory: &isDir) && isDir.boolValue ? workspace : nil)
+                let data: DisclosureData
+                if let folder {
+                    data = try DisclosureFolder.read(URL(fileURLWithPath: folder), glossaryTemplate: glossary)
+                } else {
+                    data = try DisclosureFormat.parse(files: [:], glossaryTemplate: [UInt8](Data(contentsOf: glossary)))
+                }
+                let findings = DisclosureChecks.all(budget: budget, data: data)
+                if !findings.isEmpty {
+                    print("公开资料审核：\(findings.count) 条")
+                    for f in findings.sorted(by: { $0.severity < $1.severity }) {
+                        print("  【\(f.severity.chineseName)】\(f.description)")
+                    }
+                }
+                if findings.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+
+                let document = try DisclosureDocument.build(PublishInput(budget: budget, data: data))
+                let url = URL(fileURLWithPath: out)
+                try DocxWriter.write(document, to: url)
+                let markers = document.blocks.filter {
+                    if case .paragraph(let p) = $0 { return p.text.hasPrefix(DisclosureDocument.markerPrefix) }
+                    return false
+                }
+                print("已写入 \(out)" + (markers.isEmpty ? "" : "（有 \(markers.count) 处“【待补充】”需要编制人员补齐）"))
+
+                if let sheets {
+                    let workbook = try XLSXWorkbook(path: sheets, properties: XLSXDocumentProperties(
+                        title: "\(budget.department)\(budget.year)年项目支出绩效目标表", author: budget.department))
+                    try StructureChart(budget: budget).addSheet(to: workbook)
+                    try PerformanceSheetsXLSX.add(data.targets ?? [], year: budget.year, to: workbook)
+                    try workbook.close()
+                    print("已写入 \(sheets)（结构图和 \(data.targets?.count ?? 0) 张绩效目标表）")
+                }
+                if pdf { try convertToPDF(url) }
+            }
+        }
+
+        /// `soffice --headless --convert-to pdf` beside the DOCX; a clear message when it is missing.
+        func convertToPDF(_ docx: URL) throws {
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            guard let soffice = path.split(separator: ":").map({ "\($0)/soffice" })
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw ValidationError("没有找到 LibreOffice（soffice）：未生成 PDF。请安装 LibreOffice（Debian：apt-get install libreoffice-writer）后重试，DOCX 已写好。")
+            }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: soffice)
+            p.arguments = ["--headless", "--convert-to", "pdf", "--outdir", docx.deletingLastPathComponent().path, docx.path]
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            let pdfURL = docx.deletingPathExtension().appendingPathExtension("pdf")
+            guard p.terminationStatus == 0, FileManager.default.fileExists(atPath: pdfURL.path) else {
+                throw ValidationError("LibreOffice 转换 PDF 失败（退出码 \(p.terminationStatus)）")
+            }
+            print("已写入 \(pdfURL.path)")
+        }
+    }
+}
