@@ -26,7 +26,10 @@ import ZIPFoundation
         // `budget save`, then compare every file with the demo folder.
         let out = dir.file("saved")
         try WorkbookFolder.write(try ws.budget(), to: out)
-        let expected = try FileManager.default.contentsOfDirectory(atPath: demoFolder.path).sorted()
+        // The disclosure files (docs/workbook-folder.md, "Disclosure files") are read by `budget
+        // publish`; `budget save` does not write them yet.
+        let disclosure: Set = ["performance-targets.csv", "indicators.csv", "procurement.csv", "assets.csv", "texts"]
+        let expected = try FileManager.default.contentsOfDirectory(atPath: demoFolder.path).filter { !disclosure.contains($0) }.sorted()
         let actual = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(actual == expected)
         for name in expected {
