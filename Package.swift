@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "BudgetCoreTests", dependencies: ["BudgetCore"]),
         .testTarget(name: "BudgetWorkbookTests", dependencies: ["BudgetCore", "BudgetWorkbook"]),
         .testTarget(name: "BudgetStoreTests", dependencies: ["BudgetCore", "BudgetStore", "BudgetWorkbook"]),
-        .testTarget(name: "BudgetXLSXTests", dependencies: ["BudgetXLSX"]),
+        .testTarget(name: "BudgetXLSXTests", dependencies: ["BudgetXLSX"], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetTablesTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetExport", "BudgetXLSX",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

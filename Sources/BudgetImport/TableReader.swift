@@ -74,10 +74,8 @@ final class TableReader {
                        _ body: (TableRow, inout ProblemCollector) throws -> Void) throws -> Bool {
         var state = HeaderState.searching(seen: 0)
         var mergedTop: [XLSXRange: XLSXValue] = [:]
-        var mergesByColumn: [Int: [XLSXRange]] = [:]
-        if case .sheet(_, _, let merged) = input {
-            for m in merged { for c in m.firstColumn...m.lastColumn { mergesByColumn[c, default: []].append(m) } }
-        }
+        // Built once the header maps the columns: a lookup over those columns, no range expanded.
+        var merges: XLSXMergeIndex?
         var stop = false
         func handleRow(_ number: Int, _ valueAt: (Int) -> XLSXValue, _ width: Int) throws {
             if stop { return }
@@ -88,6 +86,9 @@ final class TableReader {
                 if self.tryHeader(texts, row: number) {
                     state = .reading
                     self.checkHeader(texts, row: number, problems: &problems, warnings: &warnings)
+                    if case .sheet(_, _, let merged) = self.input, !merged.isEmpty {
+                        merges = XLSXMergeIndex(merged, columns: self.fileColumn.compactMap { $0 })
+                    }
                     if problems.hasErrors { stop = true }
                     return
                 }
@@ -99,11 +100,9 @@ final class TableReader {
                 for (i, c) in self.fileColumn.enumerated() {
                     guard let c else { continue }
                     var v = valueAt(c)
-                    if !mergesByColumn.isEmpty, let ranges = mergesByColumn[c] {
-                        for m in ranges where m.contains(row: number, column: c) {
-                            if m.firstRow == number && m.firstColumn == c { mergedTop[m] = v }
-                            else if CellValues.isBlank(v), let top = mergedTop[m] { v = top }
-                        }
+                    if let m = merges?.range(containing: number, column: c) {
+                        if m.firstRow == number && m.firstColumn == c { mergedTop[m] = v }
+                        else if CellValues.isBlank(v), let top = mergedTop[m] { v = top }
                     }
                     if !CellValues.isBlank(v) { anything = true }
                     values[i] = v

@@ -101,6 +101,35 @@ import Testing
         #expect(file.items.map(\.amount.fen) == [1000, 2000, 3000])
     }
 
+    /// Issue 10: 50,000 merged ranges `A{i}:ZZZ{i}` (265 KB) took over 5.4 GB, each range being
+    /// expanded column by column. The reader stops at its area limit; the error names it.
+    @Test func aFloodOfWideMergedRangesIsRefusedNamingTheLimit() throws {
+        let flood = (1...50_000).map { "<mergeCell ref=\"A\($0):ZZZ\($0)\"/>" }.joined()
+        let error = #expect(throws: XLSXReadError.self) {
+            _ = try read({ b in
+                b.row(1, itemHeader)
+                b.row(2, basicLine(amount: "n:10"))
+            }, after: "<mergeCells>\(flood)</mergeCells>")
+        }
+        #expect(error?.kind == .limitExceeded)
+        #expect(error?.message.contains("maxMergedCells") == true)
+        #expect(error?.message.contains("A918:ZZZ918") == true)
+    }
+
+    /// Under the limits, wide ranges are looked up over the mapped columns, never expanded: 900
+    /// ranges of 18,278 columns each (16.4 million cells) beside a merge the import fills from.
+    @Test func wideMergedRangesUnderTheLimitsAreLookedUpNotExpanded() throws {
+        let wide = (100...999).map { "<mergeCell ref=\"A\($0):ZZZ\($0)\"/>" }.joined()
+        let r = try read({ b in
+            b.row(1, itemHeader)
+            b.row(2, basicLine(amount: "n:10"))
+            b.row(3, [nil, "s:2080505", "s:30108", "s:一般公共预算", "s:当年", "s:基本支出", nil, "n:20", nil, nil])
+        }, after: "<mergeCells><mergeCell ref=\"A2:A3\"/>\(wide)</mergeCells>")
+        let file = try r.get()
+        #expect(file.items.map(\.unit) == ["080001", "080001"])
+        #expect(file.items.map(\.amount.fen) == [1000, 2000])
+    }
+
     @Test func amountsInWanFromTheHeaderOrTheFlag() throws {
         let header = itemHeader.enumerated().map { $0.offset == 7 ? "s:金额（万元）" : $0.element }
         let stated = try read { b in

@@ -228,7 +228,8 @@ import Testing
         let url = dir.file("many.xlsx")
         try makeZip(at: url, (0..<30).map { ("f\($0).txt", Data("x".utf8)) })
         let error = caught(XLSXReadError.self) { _ = try XLSXReader(url: url, limits: XLSXReadLimits(maxEntryCount: 20)) }
-        #expect(error?.kind == .damagedZip)
+        #expect(error?.kind == .limitExceeded)
+        #expect(error?.message.contains("30 个，超过读取上限 20 个（maxEntryCount）") == true)
     }
 
     private func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {

@@ -20,7 +20,9 @@ struct TempDir {
 
 /// Builds a zip from (path, bytes) pairs with ZIPFoundation: how tests craft files that Excel, WPS
 /// or an attacker would write and libxlsxwriter never does.
+/// An existing file at `url` is replaced.
 func makeZip(at url: URL, _ files: [(String, Data)], compress: Bool = true) throws {
+    try? FileManager.default.removeItem(at: url)
     let archive = try Archive(url: url, accessMode: .create)
     for (path, data) in files {
         try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
@@ -32,8 +34,12 @@ func makeZip(at url: URL, _ files: [(String, Data)], compress: Bool = true) thro
 }
 
 /// The minimal package parts around one or more sheet XMLs, written the way Excel lays them out.
+///
+/// `rawBytes` puts bytes no Swift string holds (invalid UTF-8) into the parts: each key, wherever
+/// it occurs in a part, is replaced by its bytes.
 func makeWorkbookZip(at url: URL, sheets: [(name: String, xml: String)], sharedStrings: String? = nil,
-                     styles: String? = nil, workbookExtra: String = "", hiddenSheets: Set<String> = []) throws {
+                     styles: String? = nil, workbookExtra: String = "", hiddenSheets: Set<String> = [],
+                     rawBytes: [String: [UInt8]] = [:]) throws {
     var files: [(String, Data)] = []
     files.append(("[Content_Types].xml", Data("""
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -67,7 +73,28 @@ func makeWorkbookZip(at url: URL, sheets: [(name: String, xml: String)], sharedS
         """.utf8)))
     if let sharedStrings { files.append(("xl/sharedStrings.xml", Data(sharedStrings.utf8))) }
     if let styles { files.append(("xl/styles.xml", Data(styles.utf8))) }
-    try makeZip(at: url, files)
+    try makeZip(at: url, files.map { ($0.0, replacing(rawBytes, in: $0.1)) })
+}
+
+/// `data` with every occurrence of each key's UTF-8 replaced by the key's bytes.
+func replacing(_ replacements: [String: [UInt8]], in data: Data) -> Data {
+    var bytes = [UInt8](data)
+    for (marker, raw) in replacements {
+        let needle = Array(marker.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if i + needle.count <= bytes.count && Array(bytes[i..<(i + needle.count)]) == needle {
+                out += raw
+                i += needle.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        bytes = out
+    }
+    return Data(bytes)
 }
 
 /// A worksheet part around `sheetData` content.

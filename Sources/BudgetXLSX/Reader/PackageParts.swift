@@ -14,9 +14,9 @@ struct RelationshipsHandler: XMLHandler {
 
     mutating func startElement(_ name: XMLBytes, _ attributes: XMLAttributes) throws {
         guard name.equals("Relationship") else { return }
-        guard let id = attributes.string("Id"), let target = attributes.string("Target") else { return }
-        relationships.append(Relationship(id: id, type: attributes.string("Type") ?? "", target: target,
-                                          external: attributes.string("TargetMode") == "External"))
+        guard let id = try attributes.string("Id"), let target = try attributes.string("Target") else { return }
+        relationships.append(Relationship(id: id, type: try attributes.string("Type") ?? "", target: target,
+                                          external: try attributes.string("TargetMode") == "External"))
     }
 
     mutating func endElement(_ name: XMLBytes) throws {}
@@ -32,23 +32,32 @@ struct WorkbookHandler: XMLHandler {
         let state: XLSXSheetInfo.State
     }
 
+    /// The part read, for messages.
+    let part: String
     var sheets: [Sheet] = []
     var uses1904Dates = false
     private var inSheets = false
+
+    init(part: String) { self.part = part }
 
     mutating func startElement(_ name: XMLBytes, _ attributes: XMLAttributes) throws {
         if name.equals("sheets") {
             inSheets = true
         } else if name.equals("sheet") && inSheets {
-            guard let sheetName = attributes.string("name"), let rid = attributes.string("id") else { return }
-            let state: XLSXSheetInfo.State = switch attributes.string("state") {
+            let sheetName: String?
+            do { sheetName = try attributes.string("name") } catch {
+                throw XLSXReadError.invalidText(subject: "工作簿中第 \(sheets.count + 1) 个工作表的名称", part: part,
+                                                location: "sheet \(sheets.count + 1) name", error)
+            }
+            guard let sheetName, let rid = try attributes.string("id") else { return }
+            let state: XLSXSheetInfo.State = switch try attributes.string("state") {
             case "hidden": .hidden
             case "veryHidden": .veryHidden
             default: .visible
             }
             sheets.append(Sheet(name: sheetName, relationshipID: rid, state: state))
         } else if name.equals("workbookPr") {
-            let flag = attributes.string("date1904")
+            let flag = try attributes.string("date1904")
             uses1904Dates = flag == "1" || flag == "true"
         }
     }

@@ -5,6 +5,11 @@ import Foundation
 ///
 /// The sheet XML is regular: `<row r><c r s t><f/><v/><is><t/></is></c></row>`, then
 /// `<mergeCells><mergeCell ref/></mergeCells>` after `sheetData`.
+///
+/// Every cell starts from a clean state: nothing of one cell (its text, value, formula) can reach
+/// the next, however the next is written (`<c t="inlineStr"/>` is empty, not the text before it).
+/// Text that is not UTF-8, or holds a reference or character XML does not allow, is refused with
+/// the sheet and cell.
 struct SheetHandler: XMLHandler {
     /// The cell's `t` attribute.
     private enum CellType {
@@ -17,13 +22,17 @@ struct SheetHandler: XMLHandler {
     }
 
     let part: String
-    let sharedStrings: [String]
+    /// How messages name the sheet: `工作表“支出明细”`.
+    let place: String
+    let sharedStrings: SharedStringTable
     let styles: StyleTable
     /// False when only merged ranges are wanted: cells are skipped, not built.
     let wantRows: Bool
 
     var completedRows: [XLSXRow] = []
-    var mergedRanges: [XLSXRange] = []
+    private var merged: MergedRangeCollector
+    /// The merged ranges read so far (bounded by the limits as they are read).
+    var mergedRanges: [XLSXRange] { merged.ranges }
 
     private var inSheetData = false
     private var inRow = false
@@ -37,6 +46,8 @@ struct SheetHandler: XMLHandler {
     private var cellType = CellType.number
     private var field = Field.none
     private var inInlineString = false
+    /// The cell has an `<is>` element, even an empty one (`<is/>` is an empty string).
+    private var hasInlineString = false
     private var inPhonetic = false
     private var hasValue = false
     private var hasFormula = false
@@ -44,11 +55,19 @@ struct SheetHandler: XMLHandler {
     private var formulaBytes: [UInt8] = []
     private var inlineBytes: [UInt8] = []
 
-    init(part: String, sharedStrings: [String], styles: StyleTable, wantRows: Bool) {
+    init(part: String, sheet: String? = nil, sharedStrings: SharedStringTable, styles: StyleTable, wantRows: Bool,
+         limits: XLSXReadLimits = XLSXReadLimits()) {
         self.part = part
+        self.place = sheet.map { "工作表“\($0)”" } ?? "文件部件“\(part)”"
         self.sharedStrings = sharedStrings
         self.styles = styles
         self.wantRows = wantRows
+        self.merged = MergedRangeCollector(limits: limits, place: place, part: part)
+    }
+
+    /// The merged ranges once the whole part is read: refused if two overlap.
+    func finishedMergedRanges() throws -> [XLSXRange] {
+        try merged.finished()
     }
 
     mutating func takeRows() -> [XLSXRow] {
@@ -69,6 +88,7 @@ struct SheetHandler: XMLHandler {
                 formulaBytes.removeAll(keepingCapacity: true)
             } else if name.equals("is") {
                 inInlineString = true
+                hasInlineString = true
                 inlineBytes.removeAll(keepingCapacity: true)
             } else if name.equals("rPh") {
                 inPhonetic = true
@@ -83,8 +103,12 @@ struct SheetHandler: XMLHandler {
             hasValue = false
             hasFormula = false
             inInlineString = false
+            hasInlineString = false
             inPhonetic = false
             field = .none
+            valueBytes.removeAll(keepingCapacity: true)
+            formulaBytes.removeAll(keepingCapacity: true)
+            inlineBytes.removeAll(keepingCapacity: true)
             var column = (cells.last?.column ?? -1) + 1
             var style = 0
             var type = CellType.number
@@ -117,9 +141,12 @@ struct SheetHandler: XMLHandler {
         } else if name.equals("sheetData") {
             inSheetData = true
         } else if name.equals("mergeCell") {
-            if let ref = a.string("ref"), let range = CellReference.parseRange(ref) {
-                mergedRanges.append(range)
+            let ref: String?
+            do { ref = try a.string("ref") } catch {
+                throw XLSXReadError.invalidText(subject: "\(place)的合并单元格范围", part: part, location: "mergeCell", error)
             }
+            guard let ref else { throw XLSXReadError.badMergeRange(place: place, part: part, "") }
+            try merged.add(ref)
         }
     }
 
@@ -147,11 +174,15 @@ struct SheetHandler: XMLHandler {
     }
 
     mutating func text(_ raw: XMLBytes) throws {
-        switch field {
-        case .none: return
-        case .value: XMLText.appendDecoded(raw, to: &valueBytes)
-        case .formula: XMLText.appendDecoded(raw, to: &formulaBytes)
-        case .inlineText: XMLText.appendDecoded(raw, to: &inlineBytes)
+        do {
+            switch field {
+            case .none: return
+            case .value: try XMLText.appendDecoded(raw, to: &valueBytes)
+            case .formula: try XMLText.appendDecoded(raw, to: &formulaBytes)
+            case .inlineText: try XMLText.appendDecoded(raw, to: &inlineBytes)
+            }
+        } catch {
+            throw cellTextError(error, field == .formula ? "公式" : "")
         }
     }
 
@@ -175,57 +206,80 @@ struct SheetHandler: XMLHandler {
         return .number
     }
 
+    /// The text of a cell's bytes, refused with the sheet and cell if it cannot be read as written.
+    private func decoded(_ bytes: [UInt8], _ what: String = "") throws -> String {
+        do { return try XMLText.string(bytes) } catch { throw cellTextError(error, what) }
+    }
+
+    private func cellTextError(_ problem: XMLTextError, _ what: String = "") -> XLSXReadError {
+        XLSXReadError.invalidText(subject: "\(place)单元格 \(reference) 的\(what)文字", part: part,
+                                  location: "cell \(reference)", problem)
+    }
+
     private func makeCell() throws -> XLSXCell {
-        let formula = hasFormula ? String(decoding: formulaBytes, as: UTF8.self) : nil
+        let formula = hasFormula ? try decoded(formulaBytes, "公式") : nil
+        // A value element with nothing in it is no value, except for text types, where it is "".
+        let valuePresent = hasValue && !valueBytes.isEmpty
         let value: XLSXValue
-        let raw = { String(decoding: valueBytes, as: UTF8.self) }
         switch cellType {
         case .sharedString:
-            guard hasValue else { value = .empty; break }
+            guard valuePresent else { value = .empty; break }
             guard let index = valueBytes.withUnsafeBufferPointer({ buffer -> Int? in
                 guard let base = buffer.baseAddress else { return nil }
                 return XMLBytes(start: base, count: buffer.count).decimalValue
-            }), index < sharedStrings.count else {
+            }), index < sharedStrings.strings.count else {
                 throw XLSXReadError.malformedXML(
-                    part, "cell \(reference) points at shared string \(raw()) but there are \(sharedStrings.count)")
+                    part, "cell \(reference) points at shared string \(String(decoding: valueBytes, as: UTF8.self).debugDescription) but there are \(sharedStrings.strings.count)")
             }
-            value = .string(sharedStrings[index])
+            if !sharedStrings.problems.isEmpty, let problem = sharedStrings.problems[index] {
+                throw XLSXReadError.invalidText(subject: "\(place)单元格 \(reference) 的文字（共享字符串第 \(index + 1) 项）",
+                                                part: part, location: "cell \(reference) (shared string \(index))", problem)
+            }
+            value = .string(sharedStrings.strings[index])
         case .inlineString:
-            if inlineBytes.isEmpty && hasValue {
-                value = .string(raw())
+            if hasInlineString {
+                value = .string(XMLText.decodeOOXMLEscapes(try decoded(inlineBytes)))
+            } else if hasValue {
+                value = .string(try decoded(valueBytes))
             } else {
-                value = .string(XMLText.decodeOOXMLEscapes(String(decoding: inlineBytes, as: UTF8.self)))
+                value = .empty
             }
         case .formulaString:
             if hasValue {
-                value = .string(raw())
+                value = .string(try decoded(valueBytes))
             } else if let formula {
                 value = .formulaWithoutValue(formula)
             } else {
                 value = .empty
             }
         case .boolean:
-            let text = raw().trimmingCharacters(in: .whitespaces)
-            value = hasValue ? .bool(text == "1" || text.lowercased() == "true") : .empty
+            guard valuePresent else { value = .empty; break }
+            switch try decoded(valueBytes).trimmingCharacters(in: .whitespaces).lowercased() {
+            case "1", "true": value = .bool(true)
+            case "0", "false": value = .bool(false)
+            case let other:
+                throw XLSXReadError.malformedXML(part, "cell \(reference) is boolean but holds \(other.debugDescription)")
+            }
         case .error:
-            value = hasValue ? .error(raw()) : .empty
+            value = valuePresent ? .error(try decoded(valueBytes)) : .empty
         case .isoDate:
-            if hasValue {
-                let text = raw()
-                value = ISODateSerial.serial(text).map { .date($0) } ?? .string(text)
+            if valuePresent {
+                let raw = try decoded(valueBytes)
+                value = ISODateSerial.serial(raw).map { .date($0) } ?? .string(raw)
             } else {
                 value = .empty
             }
         case .number:
-            if hasValue {
-                value = styles.isDate(cellStyle) ? .date(raw()) : .number(raw())
+            if valuePresent {
+                let raw = try decoded(valueBytes)
+                value = styles.isDate(cellStyle) ? .date(raw) : .number(raw)
             } else if let formula {
                 value = .formulaWithoutValue(formula)
             } else {
                 value = .empty
             }
         }
-        if value == .empty, let formula, !hasValue {
+        if value == .empty, let formula, !valuePresent {
             return XLSXCell(row: rowNumber, column: cellColumn, value: .formulaWithoutValue(formula),
                             formula: formula, styleIndex: cellStyle)
         }

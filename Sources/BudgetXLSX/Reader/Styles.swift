@@ -67,7 +67,7 @@ struct StylesHandler: XMLHandler {
         } else if name.equals("cellXfs") {
             inCellXfs = true
         } else if name.equals("numFmt") && inNumFmts {
-            if let id = attributes.value("numFmtId")?.decimalValue, let code = attributes.string("formatCode") {
+            if let id = attributes.value("numFmtId")?.decimalValue, let code = try attributes.string("formatCode") {
                 customFormats[id] = code
             }
         } else if name.equals("xf") && inCellXfs {

@@ -22,6 +22,12 @@ public struct XLSXReadError: Error, Equatable, Sendable, CustomStringConvertible
         case malformedXML
         /// A zip feature we do not read (Deflate64, zip encryption).
         case unsupported
+        /// The file passes one of the documented `XLSXReadLimits` (too many merged ranges, an XML
+        /// token too long, too many zip entries): the message names the limit and its value.
+        case limitExceeded
+        /// Text that cannot be read faithfully (invalid UTF-8, a character XML does not allow, an
+        /// unknown entity): refused with the sheet and cell rather than replaced with U+FFFD.
+        case invalidText
     }
 
     public let kind: Kind
@@ -82,6 +88,56 @@ extension XLSXReadError {
         return XLSXReadError(.sizeLimitExceeded,
                              message: "\(scope) \(byteText(limit))，已停止读取（可能是异常或恶意构造的文件）",
                              detail: "\(entry): inflated size passes the \(english) limit of \(limit) bytes")
+    }
+
+    static func tooManyEntries(_ path: String, count: UInt64, limit: Int) -> XLSXReadError {
+        XLSXReadError(.limitExceeded,
+                      message: "文件中的条目有 \(count) 个，超过读取上限 \(limit) 个（maxEntryCount），已停止读取（可能是异常或恶意构造的文件）",
+                      detail: "\(path): \(count) zip entries, more than maxEntryCount = \(limit)")
+    }
+
+    /// `place` is how the part is named for the clerk: `工作表“支出明细”`.
+    static func tooManyMergedRanges(place: String, part: String, limit: Int, next range: String) -> XLSXReadError {
+        XLSXReadError(.limitExceeded,
+                      message: "\(place)的合并单元格超过读取上限 \(limit) 个（maxMergedRanges；超出的第一个是 \(range)），已停止读取（可能是异常或恶意构造的文件）",
+                      detail: "\(part): more than maxMergedRanges = \(limit) merged ranges; the first beyond is \(range)")
+    }
+
+    static func tooManyMergedCells(place: String, part: String, limit: Int, at range: String) -> XLSXReadError {
+        XLSXReadError(.limitExceeded,
+                      message: "\(place)的合并单元格共覆盖的单元格超过读取上限 \(limit) 个（maxMergedCells；加上 \(range) 时超出），已停止读取（可能是异常或恶意构造的文件）",
+                      detail: "\(part): merged ranges cover more than maxMergedCells = \(limit) cells once \(range) is added")
+    }
+
+    static func tokenTooLong(place: String, part: String, limit: Int, offset: Int) -> XLSXReadError {
+        XLSXReadError(.limitExceeded,
+                      message: "\(place)中有一段 XML 超过读取上限 \(byteText(UInt64(limit)))（maxXMLTokenBytes：一个标签连同其属性、一段注释或一段文字的长度），已停止读取（可能是异常或恶意构造的文件）",
+                      detail: "\(part): an XML token (from about byte \(offset)) is longer than maxXMLTokenBytes = \(limit) bytes")
+    }
+
+    /// `subject` names what holds the text: `工作表“支出明细”单元格 G232 的文字`.
+    static func invalidText(subject: String, part: String, location: String, _ problem: XMLTextError) -> XLSXReadError {
+        XLSXReadError(.invalidText,
+                      message: "\(subject)无法按原样读取：\(problem.message)。请在 Excel/WPS 中改正后重新保存为 .xlsx",
+                      detail: "\(part)\(location.isEmpty ? "" : " " + location): \(problem.detail)")
+    }
+
+    /// Text of a part that is not a cell (a relationship, a number format) or whose cell is unknown.
+    static func invalidText(place: String, part: String, cell: String?, _ problem: XMLTextError) -> XLSXReadError {
+        let subject = cell.map { "\(place)单元格 \($0) 的文字" } ?? "\(place)中的文字"
+        return invalidText(subject: subject, part: part, location: cell.map { "cell \($0)" } ?? "", problem)
+    }
+
+    static func overlappingMerges(place: String, part: String, _ a: String, _ b: String) -> XLSXReadError {
+        XLSXReadError(.malformedXML,
+                      message: "\(place)的合并单元格 \(a) 与 \(b) 重叠，文件已损坏（Excel 也不允许）；请在 Excel/WPS 中取消这两处合并后重新保存",
+                      detail: "\(part): merged ranges \(a) and \(b) overlap")
+    }
+
+    static func badMergeRange(place: String, part: String, _ ref: String) -> XLSXReadError {
+        XLSXReadError(.malformedXML,
+                      message: "\(place)的合并单元格范围“\(ref)”无法识别，文件已损坏；请在 Excel/WPS 中重新保存",
+                      detail: "\(part): mergeCell ref \(ref.debugDescription) is not a range")
     }
 
     static func malformedXML(_ part: String, _ reason: String) -> XLSXReadError {

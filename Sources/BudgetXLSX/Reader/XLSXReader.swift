@@ -22,7 +22,7 @@ public final class XLSXReader {
     private let entriesByKey: [String: ZipEntry]
     private let sharedStringsPath: String?
     private let stylesPath: String?
-    private var sharedStringsCache: [String]?
+    private var sharedStringsCache: SharedStringTable?
     private var stylesCache: StyleTable?
 
     public init(url: URL, limits: XLSXReadLimits = XLSXReadLimits()) throws {
@@ -45,15 +45,18 @@ public final class XLSXReader {
                 workbookPath = PartPath.resolve(main.target, relativeTo: "")
             }
         }
-        let workbook = try Self.parsed(WorkbookHandler(), part: workbookPath, entries: byKey, archive: archive,
+        let workbook = try Self.parsed(WorkbookHandler(part: workbookPath), part: workbookPath, entries: byKey, archive: archive,
                                        limits: limits, inflated: &inflatedBytes)
         let relsPath = PartPath.relsPath(for: workbookPath)
         let relationships = try Self.parsed(RelationshipsHandler(), part: relsPath, entries: byKey, archive: archive,
                                             limits: limits, inflated: &inflatedBytes).relationships
 
+        // By id, so a workbook of many sheets costs one lookup a sheet, not a scan of the rels.
+        var relationshipsByID: [String: Relationship] = [:]
+        for rel in relationships where relationshipsByID[rel.id] == nil { relationshipsByID[rel.id] = rel }
         var infos: [XLSXSheetInfo] = []
         for (index, sheet) in workbook.sheets.enumerated() {
-            guard let rel = relationships.first(where: { $0.id == sheet.relationshipID }) else {
+            guard let rel = relationshipsByID[sheet.relationshipID] else {
                 throw XLSXReadError.malformedXML(relsPath, "no relationship \(sheet.relationshipID) for sheet \"\(sheet.name)\"")
             }
             let kind: XLSXSheetInfo.Kind = rel.type.hasSuffix("/worksheet") ? .worksheet
@@ -100,6 +103,8 @@ public final class XLSXReader {
     }
 
     /// The merged ranges of a sheet (they follow the cell data, so the whole part is scanned).
+    /// At most `limits.maxMergedRanges`, covering at most `limits.maxMergedCells` cells, none
+    /// overlapping another; `XLSXMergeIndex` finds a cell's range without expanding any.
     public func mergedRanges(sheet name: String) throws -> [XLSXRange] {
         try scan(try sheet(named: name), wantRows: false) { _ in }
     }
@@ -116,28 +121,29 @@ public final class XLSXReader {
         guard let entry = entriesByKey[PartPath.key(info.partPath)] else {
             throw XLSXReadError.missingPart(info.partPath)
         }
-        let strings = wantRows ? try sharedStrings() : []
+        let strings = wantRows ? try sharedStrings() : SharedStringTable()
         let styles = wantRows ? try styleTable() : StyleTable()
         var tokenizer = XMLTokenizer(
-            handler: SheetHandler(part: info.partPath, sharedStrings: strings, styles: styles, wantRows: wantRows),
-            part: info.partPath, maxTokenBytes: limits.maxXMLTokenBytes)
+            handler: SheetHandler(part: info.partPath, sheet: info.name, sharedStrings: strings, styles: styles,
+                                  wantRows: wantRows, limits: limits),
+            part: info.partPath, sheet: info.name, maxTokenBytes: limits.maxXMLTokenBytes)
         try inflate(entry) { chunk in
             try tokenizer.feed(chunk)
             for row in tokenizer.handler.takeRows() { try body(row) }
         }
         try tokenizer.finish()
         for row in tokenizer.handler.takeRows() { try body(row) }
-        return tokenizer.handler.mergedRanges
+        return try tokenizer.handler.finishedMergedRanges()
     }
 
     // MARK: Shared parts
 
-    private func sharedStrings() throws -> [String] {
+    private func sharedStrings() throws -> SharedStringTable {
         if let sharedStringsCache { return sharedStringsCache }
-        var strings: [String] = []
+        var strings = SharedStringTable()
         if let path = sharedStringsPath {
             strings = try Self.parsed(SharedStringsHandler(), part: path, entries: entriesByKey, archive: archive,
-                                      limits: limits, inflated: &inflatedBytes).strings
+                                      limits: limits, inflated: &inflatedBytes).table
         }
         sharedStringsCache = strings
         return strings

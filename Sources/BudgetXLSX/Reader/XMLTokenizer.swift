@@ -11,12 +11,13 @@ struct XMLBytes {
         literal.utf8CodeUnitCount == count && memcmp(start, literal.utf8Start, count) == 0
     }
 
-    /// The bytes with XML entities and line ends decoded (attribute values, text).
-    var decodedString: String {
+    /// The bytes with XML references and line ends decoded (attribute values); text that cannot
+    /// be read as written (invalid UTF-8, a bad reference) is refused, never replaced.
+    func decodedString() throws(XMLTextError) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(count)
-        XMLText.appendDecoded(self, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        try XMLText.appendDecoded(self, to: &out)
+        return try XMLText.string(out)
     }
 
     /// Leading ASCII digits as an Int; nil if there are none or more than 15 (no overflow).
@@ -75,7 +76,11 @@ struct XMLAttributes {
         return found
     }
 
-    func string(_ localName: StaticString) -> String? { value(localName)?.decodedString }
+    /// The decoded value; text that cannot be read as written throws (see `XMLTextError`).
+    func string(_ localName: StaticString) throws(XMLTextError) -> String? {
+        guard let value = value(localName) else { return nil }
+        return try value.decodedString()
+    }
 }
 
 /// Receives the tokenizer's events. Names are local names (namespace prefix dropped): writers
@@ -84,7 +89,8 @@ protocol XMLHandler {
     mutating func startElement(_ name: XMLBytes, _ attributes: XMLAttributes) throws
     mutating func endElement(_ name: XMLBytes) throws
     /// Character data, still escaped; one text node may arrive in several pieces, cut only
-    /// between entities, so decoding each piece and concatenating is correct.
+    /// between references (never inside `&…;`), but possibly inside a UTF-8 sequence: decode the
+    /// references of each piece, and the UTF-8 of the whole.
     mutating func text(_ raw: XMLBytes) throws
     /// A CDATA section's content, literal.
     mutating func cdata(_ raw: XMLBytes) throws
@@ -95,38 +101,71 @@ protocol XMLHandler {
 /// Why our own: an .xlsx sheet can hold 10^6 rows, and Foundation's XMLParser on Linux cannot be fed
 /// chunks. The XML in a package is plain (no DTD entities, UTF-8), so a small tokenizer is enough:
 /// elements, attributes, text with the five entities and character references, CDATA, comments,
-/// processing instructions and a skipped DOCTYPE. Memory is bounded by one token
-/// (`maxTokenBytes`), not by the document.
+/// processing instructions and a skipped DOCTYPE.
+///
+/// Bounded and linear: memory holds one unfinished token, at most `maxTokenBytes`; a token cut
+/// across chunks is scanned on from where the last chunk stopped (the scanner's state is kept),
+/// never from its start again, so every byte is examined a bounded number of times (`scannedBytes`).
 struct XMLTokenizer<Handler: XMLHandler> {
     var handler: Handler
     let part: String
+    /// How messages name the part: `工作表“支出明细”` for a sheet, the part path otherwise.
+    let place: String
     let maxTokenBytes: Int
+    /// Bytes examined while looking for the end of a token or of a text run. The linearity tests
+    /// read it: it stays below twice the input however the input is cut into chunks.
+    private(set) var scannedBytes = 0
+
+    /// The unfinished tail of the stream: a token's beginning, or a few bytes of text that may
+    /// start a reference or a CR LF.
     private var pending: [UInt8] = []
+    /// Where the scan of the unfinished token at `pending[0]` stopped.
+    private var resume = Resume()
+    /// Stream offset of `pending[0]` (or of the next chunk when nothing is pending): for messages.
+    private var pendingOffset = 0
+    /// Bytes of the current text node handed to the handler: bounded like a token.
+    private var textRun = 0
     private var depth = 0
     private var sawRoot = false
 
-    init(handler: Handler, part: String, maxTokenBytes: Int) {
+    /// A token scan's state when the token's end was not in the buffer yet. Offsets are from the
+    /// token's `<`, so they survive the token being moved to the front of `pending`.
+    private struct Resume {
+        /// Offset from the token's `<` from which the search for its end goes on.
+        var scanned = 0
+        /// The quote a start tag's attribute value is open in (0: none).
+        var quote: UInt8 = 0
+        /// `[` minus `]` seen in a DOCTYPE so far.
+        var brackets = 0
+    }
+
+    init(handler: Handler, part: String, sheet: String? = nil, maxTokenBytes: Int) {
         self.handler = handler
         self.part = part
-        self.maxTokenBytes = maxTokenBytes
+        self.place = sheet.map { "工作表“\($0)”" } ?? "文件部件“\(part)”"
+        self.maxTokenBytes = max(0, maxTokenBytes)
     }
 
     /// Parses as much of the stream as is complete; keeps the unfinished tail for the next chunk.
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) throws {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return }
         if pending.isEmpty {
-            let used = try parse(base, chunk.count, final: false)
+            let used = try parseReporting(base, chunk.count, final: false)
             if used < chunk.count { pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[used...])) }
+            pendingOffset += used
         } else {
+            // The unfinished token stays at the front; its scan goes on from `resume.scanned`.
+            // (Swapped out so the parse may mutate self while it reads the buffer.)
             var buffer: [UInt8] = []
             swap(&buffer, &pending)
             buffer.append(contentsOf: chunk)
-            let used = try buffer.withUnsafeBufferPointer { try parse($0.baseAddress!, $0.count, final: false) }
-            buffer.removeFirst(used)
+            let used = try buffer.withUnsafeBufferPointer { try parseReporting($0.baseAddress!, $0.count, final: false) }
+            if used > 0 { buffer.removeFirst(used) }
             swap(&buffer, &pending)
+            pendingOffset += used
         }
         if pending.count > maxTokenBytes {
-            throw XLSXReadError.malformedXML(part, "an XML token is longer than \(maxTokenBytes) bytes")
+            throw XLSXReadError.tokenTooLong(place: place, part: part, limit: maxTokenBytes, offset: pendingOffset)
         }
     }
 
@@ -135,21 +174,36 @@ struct XMLTokenizer<Handler: XMLHandler> {
         if !pending.isEmpty {
             var buffer: [UInt8] = []
             swap(&buffer, &pending)
-            let used = try buffer.withUnsafeBufferPointer { try parse($0.baseAddress!, $0.count, final: true) }
+            let used = try buffer.withUnsafeBufferPointer { try parseReporting($0.baseAddress!, $0.count, final: true) }
             if used < buffer.count {
-                throw XLSXReadError.malformedXML(part, "the XML ends inside a tag (cut short?)")
+                throw XLSXReadError.malformedXML(part, "the XML ends inside a tag at byte \(pendingOffset + used) (cut short?)")
             }
         }
         if !sawRoot { throw XLSXReadError.malformedXML(part, "no XML element found") }
         if depth != 0 { throw XLSXReadError.malformedXML(part, "the XML ends with \(depth) element(s) still open (cut short?)") }
     }
 
+    /// `parse`, with text a handler could not read turned into an error that names the part.
+    private mutating func parseReporting(_ p: UnsafePointer<UInt8>, _ n: Int, final: Bool) throws -> Int {
+        do {
+            return try parse(p, n, final: final)
+        } catch let problem as XMLTextError {
+            throw XLSXReadError.invalidText(place: place, part: part, cell: nil, problem)
+        }
+    }
+
     /// Returns how many bytes were consumed; stops before an incomplete token unless `final`.
     private mutating func parse(_ p: UnsafePointer<UInt8>, _ n: Int, final: Bool) throws -> Int {
+        // The saved state belongs to the token at offset 0 only.
+        var carried = resume
+        resume = Resume()
         var i = 0
         while i < n {
+            defer { carried = Resume() }
             if p[i] != XMLText.lt {
-                if let lt = XMLText.find(XMLText.lt, p, from: i, to: n) {
+                let lt = XMLText.find(XMLText.lt, p, from: i, to: n)
+                scannedBytes += (lt ?? n) - i
+                if let lt {
                     try emitText(p + i, lt - i)
                     i = lt
                     continue
@@ -158,9 +212,12 @@ struct XMLTokenizer<Handler: XMLHandler> {
                     try emitText(p + i, n - i)
                     return n
                 }
-                // Hand over what is safe now: not a half entity, not a CR whose LF may follow.
+                // Hand over what is safe now: not a half reference, not a CR whose LF may follow.
+                // A `&` further from the end than the longest reference is handed on with its text
+                // (and refused by the decoder if it has no `;`), so what is held back stays small.
                 var cut = n
-                if let amp = XMLText.findLast(0x26, p, from: i, to: n),
+                let window = max(i, n - XMLText.maxReferenceBytes)
+                if let amp = XMLText.findLast(0x26, p, from: window, to: n),
                    XMLText.find(0x3B, p, from: amp, to: n) == nil { cut = amp }
                 if cut > i && p[cut - 1] == 0x0D { cut -= 1 }
                 if cut > i {
@@ -169,10 +226,15 @@ struct XMLTokenizer<Handler: XMLHandler> {
                 }
                 return i
             }
+            textRun = 0
             guard i + 1 < n else { return i }
             switch p[i + 1] {
             case 0x2F: // "</"
-                guard let gt = XMLText.find(XMLText.gt, p, from: i + 2, to: n) else { return i }
+                let from = i + max(2, carried.scanned)
+                let gt = XMLText.find(XMLText.gt, p, from: from, to: n)
+                scannedBytes += (gt ?? n) - from
+                guard let gt else { return suspend(at: i, n, Resume(scanned: n - i)) }
+                try checkLength(gt + 1 - i, at: i)
                 var end = gt
                 while end > i + 2 && XMLText.isSpace(p[end - 1]) { end -= 1 }
                 depth -= 1
@@ -180,46 +242,66 @@ struct XMLTokenizer<Handler: XMLHandler> {
                 try handler.endElement(XMLText.localName(XMLBytes(start: p + i + 2, count: end - (i + 2))))
                 i = gt + 1
             case 0x3F: // "<?"
-                guard let end = XMLText.find("?>", p, from: i + 2, to: n) else { return i }
+                guard let end = try scanFor("?>", p, token: i, skip: 2, n, carried) else {
+                    return suspend(at: i, n, Resume(scanned: n - i))
+                }
+                try checkLength(end + 2 - i, at: i)
                 i = end + 2
             case 0x21: // "<!"
                 if XMLText.hasPrefix("<!--", p + i, n - i) {
-                    guard let end = XMLText.find("-->", p, from: i + 4, to: n) else { return i }
+                    guard let end = try scanFor("-->", p, token: i, skip: 4, n, carried) else {
+                        return suspend(at: i, n, Resume(scanned: n - i))
+                    }
+                    try checkLength(end + 3 - i, at: i)
                     i = end + 3
                 } else if XMLText.hasPrefix("<![CDATA[", p + i, n - i) {
-                    guard let end = XMLText.find("]]>", p, from: i + 9, to: n) else { return i }
+                    guard let end = try scanFor("]]>", p, token: i, skip: 9, n, carried) else {
+                        return suspend(at: i, n, Resume(scanned: n - i))
+                    }
+                    try checkLength(end + 3 - i, at: i)
                     try handler.cdata(XMLBytes(start: p + i + 9, count: end - (i + 9)))
                     i = end + 3
                 } else if n - i < 9 && !final {
-                    return i
+                    return suspend(at: i, n, Resume())
                 } else {
                     // DOCTYPE (its internal subset may hold '>' inside brackets): skipped, never expanded.
-                    var j = i + 2
-                    var brackets = 0
+                    let from = i + max(2, carried.scanned)
+                    var j = from
+                    var brackets = carried.brackets
                     while j < n {
                         if p[j] == 0x5B { brackets += 1 } else if p[j] == 0x5D { brackets -= 1 }
                         else if p[j] == XMLText.gt && brackets <= 0 { break }
                         j += 1
                     }
-                    guard j < n else { return i }
+                    scannedBytes += j - from
+                    guard j < n else { return suspend(at: i, n, Resume(scanned: n - i, brackets: brackets)) }
+                    try checkLength(j + 1 - i, at: i)
                     i = j + 1
                 }
             default:
                 // Start tag: find '>' outside quoted attribute values.
-                var j = i + 1
-                var quote: UInt8 = 0
+                let from = i + max(1, carried.scanned)
+                var j = from
+                var quote = carried.quote
                 while j < n {
-                    let c = p[j]
                     if quote != 0 {
-                        if c == quote { quote = 0 }
-                    } else if c == 0x22 || c == 0x27 {
-                        quote = c
-                    } else if c == XMLText.gt {
-                        break
+                        // Inside a value: jump to its closing quote.
+                        guard let close = XMLText.find(quote, p, from: j, to: n) else { j = n; break }
+                        j = close
+                        quote = 0
+                    } else {
+                        let c = p[j]
+                        if c == 0x22 || c == 0x27 {
+                            quote = c
+                        } else if c == XMLText.gt {
+                            break
+                        }
                     }
                     j += 1
                 }
-                guard j < n else { return i }
+                scannedBytes += j - from
+                guard j < n else { return suspend(at: i, n, Resume(scanned: n - i, quote: quote)) }
+                try checkLength(j + 1 - i, at: i)
                 let selfClosing = p[j - 1] == 0x2F && j - 1 > i
                 let contentEnd = selfClosing ? j - 1 : j
                 var nameEnd = i + 1
@@ -243,146 +325,39 @@ struct XMLTokenizer<Handler: XMLHandler> {
         return i
     }
 
+    /// A token longer than the limit is refused whether or not it spanned chunks, so the limit
+    /// does not depend on how the stream was cut.
+    private func checkLength(_ length: Int, at i: Int) throws {
+        if length > maxTokenBytes {
+            throw XLSXReadError.tokenTooLong(place: place, part: part, limit: maxTokenBytes, offset: pendingOffset + i)
+        }
+    }
+
+    /// Stops at the unfinished token at `i`, keeping where its scan got to.
+    private mutating func suspend(at i: Int, _ n: Int, _ state: Resume) -> Int {
+        resume = state
+        return i
+    }
+
+    /// The offset of `terminator` after the token's fixed `skip`-byte opening, resuming a scan
+    /// that stopped `carried.scanned` bytes into the token (backing up over a terminator cut in two).
+    private mutating func scanFor(_ terminator: StaticString, _ p: UnsafePointer<UInt8>, token i: Int, skip: Int,
+                                  _ n: Int, _ carried: Resume) throws -> Int? {
+        let back = terminator.utf8CodeUnitCount - 1
+        let from = i + max(skip, carried.scanned - back)
+        let end = XMLText.find(terminator, p, from: from, to: n)
+        scannedBytes += (end.map { $0 + terminator.utf8CodeUnitCount } ?? n) - from
+        return end
+    }
+
     private mutating func emitText(_ p: UnsafePointer<UInt8>, _ count: Int) throws {
         guard count > 0 else { return }
         // Whitespace between elements is dropped here so handlers only see content inside the root.
         if depth == 0 { return }
+        textRun += count
+        if textRun > maxTokenBytes {
+            throw XLSXReadError.tokenTooLong(place: place, part: part, limit: maxTokenBytes, offset: pendingOffset)
+        }
         try handler.text(XMLBytes(start: p, count: count))
-    }
-}
-
-/// Byte-level helpers shared by the tokenizer and the handlers.
-enum XMLText {
-    static let lt: UInt8 = 0x3C
-    static let gt: UInt8 = 0x3E
-
-    @inline(__always)
-    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-
-    /// "x:row" → "row".
-    static func localName(_ name: XMLBytes) -> XMLBytes {
-        var i = name.count - 1
-        while i >= 0 {
-            if name.start[i] == 0x3A { return XMLBytes(start: name.start + i + 1, count: name.count - i - 1) }
-            i -= 1
-        }
-        return name
-    }
-
-    static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-        guard from < to, let hit = memchr(p + from, Int32(byte), to - from) else { return nil }
-        return p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-    }
-
-    static func findLast(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-        var i = to - 1
-        while i >= from {
-            if p[i] == byte { return i }
-            i -= 1
-        }
-        return nil
-    }
-
-    static func find(_ needle: StaticString, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-        let k = needle.utf8CodeUnitCount
-        var i = from
-        while let hit = find(needle.utf8Start[0], p, from: i, to: to) {
-            if hit + k > to { return nil }
-            if memcmp(p + hit, needle.utf8Start, k) == 0 { return hit }
-            i = hit + 1
-        }
-        return nil
-    }
-
-    static func hasPrefix(_ prefix: StaticString, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let k = prefix.utf8CodeUnitCount
-        return n >= k && memcmp(p, prefix.utf8Start, k) == 0
-    }
-
-    /// Appends `raw` with entities and character references decoded and CR LF / CR turned into LF.
-    /// Unknown or malformed references are kept literally: a reader, not a validator.
-    static func appendDecoded(_ raw: XMLBytes, to out: inout [UInt8]) {
-        let p = raw.start
-        let n = raw.count
-        var i = 0
-        while i < n {
-            let c = p[i]
-            if c == 0x26, let (bytes, length) = decodeReference(p + i, n - i) {
-                out.append(contentsOf: bytes)
-                i += length
-            } else if c == 0x0D {
-                out.append(0x0A)
-                i += (i + 1 < n && p[i + 1] == 0x0A) ? 2 : 1
-            } else {
-                // Copy the plain run up to the next '&' or CR in one go.
-                var j = i + 1
-                while j < n && p[j] != 0x26 && p[j] != 0x0D { j += 1 }
-                out.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
-                i = j
-            }
-        }
-    }
-
-    /// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#NNN;` `&#xHH;` at `p` → (UTF-8 bytes, length consumed).
-    private static func decodeReference(_ p: UnsafePointer<UInt8>, _ n: Int) -> ([UInt8], Int)? {
-        var end = 1
-        while end < n && end < 12 && p[end] != 0x3B { end += 1 }
-        guard end < n, p[end] == 0x3B else { return nil }
-        let body = XMLBytes(start: p + 1, count: end - 1)
-        let length = end + 1
-        if body.equals("amp") { return ([0x26], length) }
-        if body.equals("lt") { return ([0x3C], length) }
-        if body.equals("gt") { return ([0x3E], length) }
-        if body.equals("quot") { return ([0x22], length) }
-        if body.equals("apos") { return ([0x27], length) }
-        guard body.count >= 2, body[0] == 0x23 else { return nil }   // '#'
-        var value: UInt32 = 0
-        let hex = body[1] == 0x78 || body[1] == 0x58
-        var k = hex ? 2 : 1
-        guard k < body.count else { return nil }
-        while k < body.count {
-            let c = body[k]
-            let digit: UInt32
-            switch c {
-            case 0x30...0x39: digit = UInt32(c - 0x30)
-            case 0x61...0x66 where hex: digit = UInt32(c - 0x61 + 10)
-            case 0x41...0x46 where hex: digit = UInt32(c - 0x41 + 10)
-            default: return nil
-            }
-            value = value * (hex ? 16 : 10) + digit
-            if value > 0x10FFFF { return nil }
-            k += 1
-        }
-        let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
-        return (Array(String(Character(scalar)).utf8), length)
-    }
-
-    /// Decodes OOXML's `_xHHHH_` escapes (ST_Xstring), used by Excel for control characters such
-    /// as `_x000D_`; `_x005F_` escapes a literal underscore.
-    static func decodeOOXMLEscapes(_ s: String) -> String {
-        // A byte scan: Foundation's `contains` on String goes through NSString per cell.
-        var underscoreX = false
-        var previous: UInt8 = 0
-        for c in s.utf8 {
-            if previous == 0x5F && c == 0x78 { underscoreX = true; break } // "_x"
-            previous = c
-        }
-        guard underscoreX else { return s }
-        var out = String.UnicodeScalarView()
-        let scalars = Array(s.unicodeScalars)
-        var i = 0
-        while i < scalars.count {
-            if scalars[i] == "_", i + 6 < scalars.count, scalars[i + 1] == "x", scalars[i + 6] == "_",
-               scalars[(i + 2)..<(i + 6)].allSatisfy(\.properties.isASCIIHexDigit),
-               let value = UInt32(String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])), radix: 16),
-               let scalar = Unicode.Scalar(value) {
-                out.append(scalar)
-                i += 7
-            } else {
-                out.append(scalars[i])
-                i += 1
-            }
-        }
-        return String(out)
     }
 }

@@ -20,6 +20,9 @@ struct ZipEntry: Sendable {
 /// zlib consume uninitialised memory (valgrind shows it) and the result is undefined. Here every
 /// read is bounded by the entry's compressed size, a stream that ends early is an error, output
 /// larger than the declared size stops at once, and the CRC is checked.
+///
+/// Every offset and size read from the file is checked before arithmetic uses it (subtractions
+/// only below a checked bound, sums and products with overflow reported), so no input traps.
 final class ZipArchive {
     let path: String
     let fileSize: UInt64
@@ -31,12 +34,12 @@ final class ZipArchive {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .fileUnreadable(path, String(cString: strerror(errno))) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, let size = UInt64(exactly: info.st_size) else {
             close(fd)
             throw .fileUnreadable(path, "not a regular file")
         }
         self.fd = fd
-        self.fileSize = UInt64(info.st_size)
+        self.fileSize = size
         do {
             try Self.sniff(fd: fd, size: fileSize, path: path)
             entries = try Self.readCentralDirectory(fd: fd, fileSize: fileSize, path: path,
@@ -87,13 +90,15 @@ final class ZipArchive {
         if entryCount == 0xFFFF || cdSize == 0xFFFF_FFFF || cdOffset == 0xFFFF_FFFF {
             // ZIP64: a 20-byte locator sits just before the EOCD and points at the ZIP64 record.
             guard eocdOffset >= 20 else { throw .damagedZip(path, "ZIP64 locator missing") }
+            let locatorOffset = eocdOffset - 20
             var locator = [UInt8](repeating: 0, count: 20)
-            _ = try readFully(fd: fd, into: &locator, at: eocdOffset - 20, path: path)
+            _ = try readFully(fd: fd, into: &locator, at: locatorOffset, path: path)
             guard locator.u32(0) == 0x0706_4B50, let recordOffset = locator.u64(8) else {
                 throw .damagedZip(path, "ZIP64 locator missing")
             }
+            // The 56-byte record lies before its locator: a file too short for both has none.
             var record = [UInt8](repeating: 0, count: 56)
-            guard recordOffset <= fileSize - 56,
+            guard locatorOffset >= 56, recordOffset <= locatorOffset - 56,
                   try readFully(fd: fd, into: &record, at: recordOffset, path: path) == 56,
                   record.u32(0) == 0x0606_4B50,
                   let count = record.u64(32), let size = record.u64(40), let offset = record.u64(48)
@@ -103,18 +108,21 @@ final class ZipArchive {
             cdOffset = offset
         }
 
-        guard entryCount <= UInt64(maxEntryCount) else {
-            throw .damagedZip(path, "\(entryCount) entries, more than the limit of \(maxEntryCount)")
+        let entryLimit = UInt64(max(maxEntryCount, 0))
+        guard entryCount <= entryLimit else {
+            throw .tooManyEntries(path, count: entryCount, limit: maxEntryCount)
         }
         guard cdOffset <= eocdOffset, cdSize <= eocdOffset - cdOffset else {
             throw .damagedZip(path, "central directory lies outside the file (cut short?)")
         }
         // Each entry takes at least 46 bytes and rarely more than a few hundred: refuse a
         // directory size that would only make us allocate, before allocating it.
-        guard cdSize >= entryCount * 46, cdSize <= UInt64(max(maxEntryCount, 1)) * 4096 else {
+        let (least, leastOverflow) = entryCount.multipliedReportingOverflow(by: 46)
+        let (most, mostOverflow) = max(entryLimit, 1).multipliedReportingOverflow(by: 4096)
+        guard !leastOverflow, cdSize >= least, mostOverflow || cdSize <= most, let cdBytes = Int(exactly: cdSize) else {
             throw .damagedZip(path, "central directory size \(cdSize) does not fit \(entryCount) entries")
         }
-        var cd = [UInt8](repeating: 0, count: Int(cdSize))
+        var cd = [UInt8](repeating: 0, count: cdBytes)
         guard try readFully(fd: fd, into: &cd, at: cdOffset, path: path) == cd.count else {
             throw .damagedZip(path, "central directory cut short")
         }
@@ -269,14 +277,17 @@ final class ZipArchive {
 
     // MARK: I/O
 
+    /// Reads up to `count` (default: the buffer's size) bytes at `offset`; fewer only at the end of
+    /// the file. An offset no file can have (past `off_t`) reads nothing rather than trapping.
     @discardableResult
     private static func readFully(fd: Int32, into buffer: inout [UInt8], at offset: UInt64,
                                   count: Int? = nil, path: String) throws(XLSXReadError) -> Int {
-        let want = count ?? buffer.count
+        let want = min(count ?? buffer.count, buffer.count)
+        guard let start = Int64(exactly: offset), start <= Int64.max - Int64(want) else { return 0 }
         var done = 0
         while done < want {
             let n = buffer.withUnsafeMutableBytes { raw in
-                pread(fd, raw.baseAddress! + done, want - done, off_t(offset) + off_t(done))
+                pread(fd, raw.baseAddress! + done, want - done, off_t(start) + off_t(done))
             }
             if n < 0 {
                 if errno == EINTR { continue }
