@@ -18,11 +18,13 @@ let package = Package(
     targets: [
         // The domain model and the recalculation engine: pure, no I/O.
         .target(name: "BudgetCore"),
-        // The workbook folder: CSV text form of one budget.
-        .target(name: "BudgetWorkbook", dependencies: ["BudgetCore"]),
+        // Atomic file replacement (temporary file, fsync, rename, fsync of the folder), for every writer.
+        .target(name: "BudgetFiles"),
+        // The workbook folder: CSV text form of one budget, and the input rules every reader shares.
+        .target(name: "BudgetWorkbook", dependencies: ["BudgetCore", "BudgetFiles"]),
         // The SQLite workspace.
         .target(name: "BudgetStore", dependencies: [
-            "BudgetCore",
+            "BudgetCore", "BudgetFiles",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
@@ -31,7 +33,7 @@ let package = Package(
                        providers: [.apt(["libxlsxwriter-dev"])]),
         // A thin, checked Swift layer over libxlsxwriter, and an XLSX reader.
         .target(name: "BudgetXLSX", dependencies: [
-            "CXlsxWriter",
+            "CXlsxWriter", "BudgetFiles",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // Disclosure table templates (data under Templates/tables) and the tables they describe.
@@ -58,12 +60,12 @@ let package = Package(
             "BudgetCore", "BudgetChecks", "BudgetDisclosure", "BudgetDocx", "BudgetXLSX",
         ]),
         .executableTarget(name: "budget", dependencies: [
-            "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables", "BudgetExport",
+            "BudgetCore", "BudgetFiles", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables", "BudgetExport",
             "BudgetChecks", "BudgetImport", "BudgetServer", "BudgetDisclosure", "BudgetPublish",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BudgetCoreTests", dependencies: ["BudgetCore"]),
-        .testTarget(name: "BudgetWorkbookTests", dependencies: ["BudgetCore", "BudgetWorkbook"]),
+        .testTarget(name: "BudgetWorkbookTests", dependencies: ["BudgetCore", "BudgetFiles", "BudgetWorkbook"]),
         .testTarget(name: "BudgetStoreTests", dependencies: ["BudgetCore", "BudgetStore", "BudgetWorkbook"]),
         .testTarget(name: "BudgetXLSXTests", dependencies: ["BudgetXLSX"], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetTablesTests", dependencies: [

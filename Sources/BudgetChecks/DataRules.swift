@@ -1,17 +1,24 @@
 import BudgetCore
 
 extension Checker {
-    /// The problem ids of `LineItemValidator` each data rule owns: the workspace refuses these on
+    /// The problems of `LineItemValidator` each data rule owns: the workspace refuses these on
     /// entry, and the checks report them again for data that came in another way (an imported
-    /// workspace, a code list changed after the items were written).
-    static func owns(_ d: DataCheck, _ id: String) -> Bool {
-        switch d {
-        case .codes:
-            return id == "unknown-unit" || id.hasPrefix("malformed-") || id.hasPrefix("unknown-") || id.hasPrefix("non-leaf-")
-                || id == "unmapped-economic-code" || id == "revenue-source"
-        case .projectOfOwnUnit: return id == "project-of-other-unit" || id == "project-line-without-project"
-        case .basicLineNoProject: return id == "basic-line-with-project"
-        default: return false
+    /// workspace, a code list changed after the items were written). The ids are typed
+    /// (`RuleID`): a renamed rule does not compile here, and a test asserts that every rule in
+    /// `LineItemValidator.rules` has exactly one owner, so no check is switched off silently.
+    static func owns(_ d: DataCheck, _ id: RuleID) -> Bool {
+        switch (d, id) {
+        case (.codes, .unknownUnit), (.codes, .unmappedEconomicCode), (.codes, .revenueSource), (.codes, .unknownRevenueCode),
+             (.codes, .malformedFunctionCode), (.codes, .malformedEconomicCode), (.codes, .malformedGovernmentEconomicCode),
+             (.codes, .unknownFunctionCode), (.codes, .unknownEconomicCode), (.codes, .unknownGovernmentEconomicCode),
+             (.codes, .nonLeafFunctionCode), (.codes, .nonLeafEconomicCode), (.codes, .nonLeafGovernmentEconomicCode):
+            return true
+        case (.projectOfOwnUnit, .projectOfOtherUnit), (.projectOfOwnUnit, .projectLineWithoutProject):
+            return true
+        case (.basicLineNoProject, .basicLineWithProject):
+            return true
+        default:
+            return false
         }
     }
 

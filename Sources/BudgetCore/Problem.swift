@@ -30,11 +30,74 @@ public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
+/// The id of the rule a problem breaks: a typed value, so that renaming a rule is a compile error
+/// where it is selected (BudgetChecks' data rules pick the validator's problems by id) instead of
+/// a check that silently stops matching. The raw value is the stable text shown and written in JSON.
+public enum RuleID: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    // The file or sheet as a whole.
+    case workbookJSON = "workbook-json"
+    case emptyFile = "empty-file"
+    case csvSyntax = "csv-syntax"
+    case encoding = "encoding"
+    case fieldCount = "field-count"
+    case missingHeader = "missing-header"
+    case unknownColumn = "unknown-column"
+    case duplicateColumn = "duplicate-column"
+    case missingColumn = "missing-column"
+    case amountUnit = "amount-unit"
+    // One field.
+    case emptyValue = "empty-value"
+    case controlCharacter = "control-character"
+    case amount = "amount"
+    case source = "source"
+    case carryover = "carryover"
+    case kind = "kind"
+    case unitType = "unit-type"
+    case projectCategory = "project-category"
+    case codeSet = "code-set"
+    case malformedCode = "malformed-code"
+    case mangledCode = "mangled-code"
+    case cellError = "cell-error"
+    case formulaWithoutValue = "formula-without-value"
+    case dateCell = "date-cell"
+    case dateAsAmount = "date-as-amount"
+    case boolCell = "bool-cell"
+    case cell = "cell"
+    // Rows and tables.
+    case duplicateUnit = "duplicate-unit"
+    case duplicateProject = "duplicate-project"
+    case duplicateCode = "duplicate-code"
+    case budgetTotal = "budget-total"
+    // Against the codes, units and projects (LineItemValidator).
+    case unknownUnit = "unknown-unit"
+    case malformedFunctionCode = "malformed-function-code"
+    case malformedEconomicCode = "malformed-economic-code"
+    case malformedGovernmentEconomicCode = "malformed-government-economic-code"
+    case unknownFunctionCode = "unknown-function-code"
+    case unknownEconomicCode = "unknown-economic-code"
+    case unknownGovernmentEconomicCode = "unknown-government-economic-code"
+    case nonLeafFunctionCode = "non-leaf-function-code"
+    case nonLeafEconomicCode = "non-leaf-economic-code"
+    case nonLeafGovernmentEconomicCode = "non-leaf-government-economic-code"
+    case unmappedEconomicCode = "unmapped-economic-code"
+    case basicLineWithProject = "basic-line-with-project"
+    case projectOfOtherUnit = "project-of-other-unit"
+    case projectLineWithoutProject = "project-line-without-project"
+    case revenueSource = "revenue-source"
+    case unknownRevenueCode = "unknown-revenue-code"
+    // An import against the workspace.
+    case unitDiffers = "unit-differs"
+    case projectDiffers = "project-differs"
+    case revenueDiffers = "revenue-differs"
+
+    public var description: String { rawValue }
+}
+
 /// A problem in the data, as a value with its origin (IronCalc's model): shown to the user,
 /// never a crash. I/O failures are thrown errors instead.
 public struct Problem: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// A stable rule id, e.g. `unknown-function-code`.
-    public var rule: String
+    /// The rule broken, e.g. `.unknownFunctionCode` (`unknown-function-code`).
+    public var rule: RuleID
     public var severity: Severity
     public var location: Location
     /// The offending value as written.
@@ -42,7 +105,7 @@ public struct Problem: Hashable, Sendable, Codable, CustomStringConvertible {
     /// What is wrong, for a clerk, in Chinese.
     public var message: String
 
-    public init(rule: String, severity: Severity = .error, location: Location, value: String? = nil, message: String) {
+    public init(rule: RuleID, severity: Severity = .error, location: Location, value: String? = nil, message: String) {
         self.rule = rule; self.severity = severity; self.location = location; self.value = value; self.message = message
     }
 
@@ -67,25 +130,33 @@ public struct ProblemsError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Collects problems up to a limit, so a clerk sees all of them at once.
+///
+/// A reader stops at `isFull`, so what it read may be partial: a collector that left anything out
+/// (`truncated`) refuses in `throwIfErrors` even when no listed problem is an error, and an error
+/// that was left out still counts. So a truncated list can never let a partial read be written.
 public struct ProblemCollector: Sendable {
     public private(set) var problems: [Problem] = []
     public private(set) var truncated = false
+    /// Errors added, listed or left out.
+    public private(set) var errorCount = 0
+    /// At most this many problems are listed; at least 1 (0 would stop every reader at once).
     public let limit: Int
 
-    public init(limit: Int = 200) { self.limit = limit }
+    public init(limit: Int = 200) { self.limit = max(1, limit) }
 
     public var isFull: Bool { problems.count >= limit }
-    public var hasErrors: Bool { problems.contains { $0.severity == .error } }
+    public var hasErrors: Bool { errorCount > 0 }
 
     public mutating func add(_ p: Problem) {
+        if p.severity == .error { errorCount += 1 }
         if problems.count < limit { problems.append(p) } else { truncated = true }
     }
 
     /// Says that more problems were left out (a caller that stopped early at the limit).
     public mutating func markTruncated() { truncated = true }
 
-    /// Throws the collected errors, if any.
+    /// Throws the collected errors, if any, or when anything was left out.
     public func throwIfErrors() throws(ProblemsError) {
-        if hasErrors { throw ProblemsError(problems.filter { $0.severity == .error }, truncated: truncated) }
+        if hasErrors || truncated { throw ProblemsError(problems.filter { $0.severity == .error }, truncated: truncated) }
     }
 }

@@ -16,7 +16,7 @@ public struct LineItemValidator: Sendable {
     /// Checks one line; `at(column)` builds the location of a column of this line.
     public func validate(_ item: LineItem, at: (String) -> Location, into out: inout ProblemCollector) {
         if units[item.unit] == nil {
-            out.add(Problem(rule: "unknown-unit", location: at("unit"), value: item.unit,
+            out.add(Problem(rule: .unknownUnit, location: at("unit"), value: item.unit,
                             message: "单位 `\(item.unit)` 不在单位表中"))
         }
         checkCode(.function, item.function, column: "function", at: at, into: &out)
@@ -24,23 +24,23 @@ public struct LineItemValidator: Sendable {
         if let g = item.governmentEconomic, !g.isEmpty {
             checkCode(.governmentEconomic, g, column: "gov_economic", at: at, into: &out)
         } else if isUnmapped(item.economic) {
-            out.add(Problem(rule: "unmapped-economic-code", location: at("economic"), value: item.economic,
+            out.add(Problem(rule: .unmappedEconomicCode, location: at("economic"), value: item.economic,
                             message: "经济分类 `\(item.economic)` 没有对应的政府预算经济分类（请在 economic-map.csv 中补充，或填写 gov_economic）"))
         }
         switch item.kind {
         case .basic:
             if let p = item.project, !p.isEmpty {
-                out.add(Problem(rule: "basic-line-with-project", location: at("project"), value: p,
+                out.add(Problem(rule: .basicLineWithProject, location: at("project"), value: p,
                                 message: "基本支出不应填写项目（`\(p)`）"))
             }
         case .project:
             if let p = item.project, !p.isEmpty {
                 if !projects.contains(ProjectKey(unit: item.unit, code: p)) {
-                    out.add(Problem(rule: "project-of-other-unit", location: at("project"), value: p,
+                    out.add(Problem(rule: .projectOfOtherUnit, location: at("project"), value: p,
                                     message: "项目 `\(p)` 不是单位 `\(item.unit)` 的项目"))
                 }
             } else {
-                out.add(Problem(rule: "project-line-without-project", location: at("project"),
+                out.add(Problem(rule: .projectLineWithoutProject, location: at("project"),
                                 message: "项目支出必须填写项目"))
             }
         }
@@ -93,25 +93,58 @@ public struct LineItemValidator: Sendable {
                            into out: inout ProblemCollector) {
         if code.utf8.count != set.lineLevel || !set.isWellFormed(code) {
             let level = set == .function ? "7 位的项级科目" : "5 位的款级科目"
-            out.add(Problem(rule: "malformed-\(set.rawValue)-code", location: at(column), value: code,
+            out.add(Problem(rule: Self.rule(.malformed, set), location: at(column), value: code,
                             message: "\(set.chineseName) `\(code)` 格式不对，应为\(level)"))
         } else if !codes.contains(set, code) {
-            out.add(Problem(rule: "unknown-\(set.rawValue)-code", location: at(column), value: code,
+            out.add(Problem(rule: Self.rule(.unknown, set), location: at(column), value: code,
                             message: "未知的\(set.chineseName)科目 `\(code)`"))
         } else if !codes.isLeaf(set, code) {
-            out.add(Problem(rule: "non-leaf-\(set.rawValue)-code", location: at(column), value: code,
+            out.add(Problem(rule: Self.rule(.nonLeaf, set), location: at(column), value: code,
                             message: "\(set.chineseName) `\(code)` 有下级科目，明细必须使用末级科目"))
+        }
+    }
+
+    enum CodeFault { case malformed, unknown, nonLeaf }
+
+    /// The rule id of a code fault in a line's code set (revenue codes are checked apart).
+    static func rule(_ fault: CodeFault, _ set: CodeSet) -> RuleID {
+        switch (fault, set) {
+        case (.malformed, .function): return .malformedFunctionCode
+        case (.malformed, .economic): return .malformedEconomicCode
+        case (.malformed, _): return .malformedGovernmentEconomicCode
+        case (.unknown, .function): return .unknownFunctionCode
+        case (.unknown, .economic): return .unknownEconomicCode
+        case (.unknown, _): return .unknownGovernmentEconomicCode
+        case (.nonLeaf, .function): return .nonLeafFunctionCode
+        case (.nonLeaf, .economic): return .nonLeafEconomicCode
+        case (.nonLeaf, _): return .nonLeafGovernmentEconomicCode
+        }
+    }
+
+    /// Every rule id the validator reports (BudgetChecks' data rules must own each one).
+    public static let rules: [RuleID] = [
+        .unknownUnit, .malformedFunctionCode, .malformedEconomicCode, .malformedGovernmentEconomicCode,
+        .unknownFunctionCode, .unknownEconomicCode, .unknownGovernmentEconomicCode, .nonLeafFunctionCode,
+        .nonLeafEconomicCode, .nonLeafGovernmentEconomicCode, .unmappedEconomicCode, .basicLineWithProject,
+        .projectOfOtherUnit, .projectLineWithoutProject, .revenueSource, .unknownRevenueCode,
+    ]
+
+    /// Checks a project of the 项目 table: its unit must exist.
+    public func validate(_ project: Project, at: (String) -> Location, into out: inout ProblemCollector) {
+        if units[project.unit] == nil {
+            out.add(Problem(rule: .unknownUnit, location: at("unit"), value: project.unit,
+                            message: "单位 `\(project.unit)` 不在单位表中"))
         }
     }
 
     /// Checks a revenue line.
     public func validate(_ line: RevenueLine, at: (String) -> Location, into out: inout ProblemCollector) {
         if line.source != .governmentFund && line.source != .stateCapital {
-            out.add(Problem(rule: "revenue-source", location: at("source"), value: line.source.name,
+            out.add(Problem(rule: .revenueSource, location: at("source"), value: line.source.name,
                             message: "收入只能是政府性基金预算或国有资本经营预算，不能是 `\(line.source.name)`"))
         }
         if !codes.contains(.revenue, line.code) {
-            out.add(Problem(rule: "unknown-revenue-code", location: at("code"), value: line.code,
+            out.add(Problem(rule: .unknownRevenueCode, location: at("code"), value: line.code,
                             message: "未知的收入分类科目 `\(line.code)`"))
         }
     }
@@ -127,5 +160,90 @@ public struct LineItemValidator: Sendable {
             v.validate(line, at: { revenueLocation(i, $0) }, into: &out)
         }
         return out
+    }
+}
+
+/// What a line must be as a value, before it is compared with any code list: an amount within
+/// 0 … `BudgetLimits.lineAmount`, texts within `TextRule`. The readers refuse such values while
+/// parsing; the store and the page's edits, which receive built lines, check them here.
+public enum LineValueRules {
+    /// Adds a problem for each value of `item` the workbench would not keep faithfully.
+    public static func check(_ item: LineItem, at: (String) -> Location, into out: inout ProblemCollector) {
+        check(item.amount, at: at("amount"), into: &out)
+        let texts: [(String, String)] = [("unit", item.unit), ("function", item.function), ("economic", item.economic),
+                                         ("project", item.project ?? ""), ("gov_economic", item.governmentEconomic ?? ""),
+                                         ("memo", item.memo)]
+        for (column, text) in texts {
+            if let refused = TextRule.firstRefused(in: text) {
+                out.add(Problem(rule: .controlCharacter, location: at(column), value: text, message: TextRule.message(refused)))
+            }
+        }
+    }
+
+    /// An amount must be within 0 … `BudgetLimits.lineAmount`.
+    public static func check(_ amount: Money, at: Location, into out: inout ProblemCollector) {
+        if amount.fen < 0 {
+            out.add(Problem(rule: .amount, location: at, value: amount.yuanText, message: AmountError.negative(amount.yuanText).description))
+        } else if amount > BudgetLimits.lineAmount {
+            out.add(Problem(rule: .amount, location: at, value: amount.yuanText, message: AmountError.overflow(amount.yuanText).description))
+        }
+    }
+
+    /// The totals of a budget's expenditure and revenue must be within `BudgetLimits.budgetTotal`.
+    public static func checkTotals(items: [LineItem], revenue: [RevenueLine], itemsAt: Location, revenueAt: Location,
+                                   into out: inout ProblemCollector) {
+        if BudgetLimits.total(items.lazy.map(\.amount)) == nil {
+            out.add(Problem(rule: .budgetTotal, location: itemsAt,
+                            message: BudgetLimits.totalMessage("支出合计", exactSum(items.lazy.map(\.amount)))))
+        }
+        if BudgetLimits.total(revenue.lazy.map(\.amount)) == nil {
+            out.add(Problem(rule: .budgetTotal, location: revenueAt,
+                            message: BudgetLimits.totalMessage("收入合计", exactSum(revenue.lazy.map(\.amount)))))
+        }
+    }
+
+    /// The sum for a message, or nil when it does not fit in Int64 (checked arithmetic).
+    static func exactSum(_ amounts: some Sequence<Money>) -> Money? {
+        var t: Int64 = 0
+        for a in amounts {
+            let (s, o) = t.addingReportingOverflow(a.fen)
+            if o { return nil }
+            t = s
+        }
+        return Money(fen: t)
+    }
+}
+
+/// The characters a text field may hold: one rule for every field, in the workbook folder, in
+/// XLSX and CSV import and in what the page sends. Control characters (U+0000–U+001F, U+007F and
+/// U+0080–U+009F) are refused — SQLite's C interface would cut a text at a NUL, XML cannot hold
+/// most of them, and none shows on a printed table — except tab, line feed and carriage return,
+/// which an Excel cell (Alt+Enter) and a memo may hold.
+public enum TextRule {
+    /// True for a character a text may hold.
+    public static func allows(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v == 0x09 || v == 0x0A || v == 0x0D { return true }
+        return !(v < 0x20 || (v >= 0x7F && v <= 0x9F))
+    }
+
+    /// The first character `allows` refuses, and its position (in characters from the start).
+    public static func firstRefused(in text: some StringProtocol) -> (scalar: Unicode.Scalar, position: Int)? {
+        // Fast path: the bytes of every refused character start with 0x00–0x1F, 0x7F or 0xC2.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return nil }
+        for (i, u) in text.unicodeScalars.enumerated() where !allows(u) { return (u, i) }
+        return nil
+    }
+
+    /// `含有控制字符 U+0000（第 2 个字符）…`: why a text is refused.
+    public static func message(_ refused: (scalar: Unicode.Scalar, position: Int)) -> String {
+        message(refused.scalar, place: "第 \(refused.position + 1) 个字符")
+    }
+
+    /// Why a text is refused, the character's place said as `place` (`字节偏移 1234`).
+    public static func message(_ scalar: Unicode.Scalar, place: String) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        return "含有控制字符 \(code)（\(place)；看不见，多来自复制的网页或数据库导出）：文字中只允许可见字符、空格、制表符和换行"
     }
 }

@@ -51,19 +51,30 @@ extension FileImporter {
                 changes.revenue = revenue
             }
         }
-        // The 项目 sheet's projects must belong to a unit of the workspace or of the 单位 sheet.
-        let unitCodes = Set(context.units.map(\.code))
-        for (i, p) in (file.projects ?? []).enumerated() where !unitCodes.contains(p.unit) {
-            problems.add(Problem(rule: "unknown-unit", location: loc(file.projectCells, file.projectRows, i, "unit"), value: p.unit,
-                                 message: "单位 `\(p.unit)` 不在单位表中"))
-        }
+        // Lines are checked against the units and projects only when those sheets read cleanly (as
+        // `budget load` does): a unit row that failed would make each of its projects and lines a
+        // second, false problem.
+        func sound(_ sheet: String, _ present: Bool) -> Bool { !present || file.cleanSheets.contains(sheet) }
+        let unitsSound = sound(unitsSheet, file.units != nil), projectsSound = sound(projectsSheet, file.projects != nil)
         let v = LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
-        v.validate(file.items, at: { file.itemLocation($0, $1) }, into: &problems)
-        if rebuild || changes.revenue != nil {
+        if unitsSound {
+            // The 项目 sheet's projects must belong to a unit of the workspace or of the 单位 sheet.
+            for (i, p) in (file.projects ?? []).enumerated() {
+                v.validate(p, at: { loc(file.projectCells, file.projectRows, i, $0) }, into: &problems)
+            }
+            if projectsSound { v.validate(file.items, at: { file.itemLocation($0, $1) }, into: &problems) }
+        }
+        let revenueReplaced = rebuild || changes.revenue != nil
+        if revenueReplaced, sound(revenueSheet, file.revenue != nil) {
             for (i, r) in context.revenue.enumerated() {
                 v.validate(r, at: { loc(file.revenueCells, file.revenueRows, i, $0) }, into: &problems)
             }
         }
+        // The lines of the file alone must be within the budget's limit (the store checks the total
+        // with the workspace's own lines in the same transaction as the write).
+        LineValueRules.checkTotals(items: file.items, revenue: revenueReplaced ? context.revenue : [],
+                                   itemsAt: Location(file: file.itemSource), revenueAt: Location(file: revenueSheet),
+                                   into: &problems)
         try problems.throwIfErrors()
         if rebuild {
             context.items = file.items // the workspace has no line (currentIsEmpty)
@@ -85,11 +96,12 @@ extension FileImporter {
         let how = "（导入不修改已有的单位和项目；请在工作簿文件夹中修改后用 budget load 重建工作区）"
         var newUnits: [BudgetUnit] = [], newProjects: [Project] = []
         if let units = file.units {
+            // A unit that failed to read is not among `units`: it is neither new nor compared.
             let known = Dictionary(current.units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             for (i, u) in units.enumerated() {
                 if let k = known[u.code] {
                     if k.name != u.name || k.type != u.type {
-                        problems.add(Problem(rule: "unit-differs", location: loc(file.unitCells, file.unitRows, i, "name"), value: u.code,
+                        problems.add(Problem(rule: .unitDiffers, location: loc(file.unitCells, file.unitRows, i, "name"), value: u.code,
                                              message: "单位 `\(u.code)` 在工作区中是“\(k.name)，\(k.type.name)”，表中是“\(u.name)，\(u.type.name)”\(how)"))
                     }
                 } else {
@@ -102,7 +114,7 @@ extension FileImporter {
             for (i, p) in projects.enumerated() {
                 if let k = known["\(p.unit)/\(p.code)"] {
                     if k.name != p.name || k.category != p.category {
-                        problems.add(Problem(rule: "project-differs", location: loc(file.projectCells, file.projectRows, i, "name"), value: p.code,
+                        problems.add(Problem(rule: .projectDiffers, location: loc(file.projectCells, file.projectRows, i, "name"), value: p.code,
                                              message: "项目 `\(p.code)` 在工作区中是“\(k.name)”，表中是“\(p.name)”\(how)"))
                     }
                 } else {
@@ -110,11 +122,11 @@ extension FileImporter {
                 }
             }
         }
-        if let revenue = file.revenue {
+        if let revenue = file.revenue, file.cleanSheets.contains(FileImporter.revenueSheet) {
             let sheet = revenue.sorted(by: RevenueLine.canonicalOrder)
             let stored = current.revenue.sorted(by: RevenueLine.canonicalOrder)
             if sheet != stored && !replace {
-                problems.add(Problem(rule: "revenue-differs", location: Location(file: FileImporter.revenueSheet),
+                problems.add(Problem(rule: .revenueDiffers, location: Location(file: FileImporter.revenueSheet),
                                      message: "收入表与工作区中的收入不同（表中 \(sheet.count) 行，工作区中 \(stored.count) 行）；用 --replace 导入时收入表替换工作区中的收入"))
             }
         }

@@ -89,10 +89,10 @@ public enum InputTemplate {
         }
         try lists.hide()
 
-        func headerRow(_ sheet: XLSXWorksheet, _ schema: ImportSchema, widths: [Double]) throws {
+        func headerRow(_ sheet: XLSXWorksheet, _ schema: TableSchema, widths: [Double]) throws {
             for (c, column) in schema.columns.enumerated() {
                 try sheet.writeString(0, c, column.chinese, style: header)
-                let style = column.key == "amount" ? money : text
+                let style = column.kind == .amount ? money : text
                 try sheet.setColumnWidth(c, widths[c], style: style)
             }
             try sheet.freezePanes(row: 1, col: 0)
@@ -103,13 +103,15 @@ public enum InputTemplate {
         // asks (warning style) and keeps it on 是; the import checks every cell anyway. Fixed
         // vocabularies (资金来源, 支出类型, …) refuse anything else (stop style).
         let codeLists: Set<String> = ["单位", "项目", "功能科目", "经济科目", "政府经济科目", "收入科目"]
-        func dropDown(_ sheet: XLSXWorksheet, _ col: Int, _ list: String, _ what: String) throws {
-            guard let range = listRange[list] else { return }
+        func dropDown(_ sheet: XLSXWorksheet, _ schema: TableSchema, _ key: String, _ list: String) throws {
+            guard let range = listRange[list], let col = schema.index(key) else { return }
+            let column = schema.columns[col], what = column.chinese
             let isCode = codeLists.contains(list)
+            let example = column.example.map { "（如 \($0)）" } ?? ""
             try sheet.addListValidation(
                 firstRow: 1, firstCol: col, lastRow: lastRow, lastCol: col, source: .range(range),
                 messages: .init(errorTitle: "\(what)不在列表中",
-                                errorMessage: isCode ? "不在下拉列表中。只填编码数字（如 2080501）也可以：点“是”保留，导入时会逐格校验。"
+                                errorMessage: isCode ? "不在下拉列表中。只填编码\(example)也可以：点“是”保留，导入时会逐格校验。"
                                                      : "请从下拉列表中选择\(what)。",
                                 onOther: isCode ? .warning : .stop))
         }
@@ -121,7 +123,7 @@ public enum InputTemplate {
             try unitSheet.writeString(r + 1, 1, u.name, style: text)
             try unitSheet.writeString(r + 1, 2, u.type.name, style: text)
         }
-        try dropDown(unitSheet, 2, "单位类型", "单位类型")
+        try dropDown(unitSheet, .units, "type", "单位类型")
 
         // 项目
         try headerRow(projectSheet, .projects, widths: [12, 30, 36, 14])
@@ -131,8 +133,8 @@ public enum InputTemplate {
             try projectSheet.writeString(r + 1, 2, p.name, style: text)
             if !p.category.name.isEmpty { try projectSheet.writeString(r + 1, 3, p.category.name, style: text) }
         }
-        try dropDown(projectSheet, 1, "单位", "单位")
-        try dropDown(projectSheet, 3, "项目类别", "项目类别")
+        try dropDown(projectSheet, .projects, "unit", "单位")
+        try dropDown(projectSheet, .projects, "category", "项目类别")
 
         // 支出明细
         try headerRow(itemSheet, .items, widths: [26, 34, 28, 18, 10, 10, 32, 16, 26, 20])
@@ -152,9 +154,9 @@ public enum InputTemplate {
             }
             if !i.memo.isEmpty { try itemSheet.writeString(row, 9, i.memo, style: text) }
         }
-        for (col, list) in [(0, "单位"), (1, "功能科目"), (2, "经济科目"), (3, "资金来源"), (4, "上年结转"), (5, "支出类型"),
-                            (6, "项目"), (8, "政府经济科目")] {
-            try dropDown(itemSheet, col, list, ImportSchema.items.columns[col].chinese)
+        for (key, list) in [("unit", "单位"), ("function", "功能科目"), ("economic", "经济科目"), ("source", "资金来源"),
+                            ("carryover", "上年结转"), ("kind", "支出类型"), ("project", "项目"), ("gov_economic", "政府经济科目")] {
+            try dropDown(itemSheet, .items, key, list)
         }
         try itemSheet.activate()
 
@@ -165,8 +167,8 @@ public enum InputTemplate {
             try revenueSheet.writeString(r + 1, 1, labelled(line.code, codes.name(.revenue, line.code)), style: text)
             try revenueSheet.writeNumber(r + 1, 2, Double(line.amount.fen) / 100, style: money)
         }
-        try dropDown(revenueSheet, 0, "收入来源", "收入来源")
-        try dropDown(revenueSheet, 1, "收入科目", "收入科目")
+        try dropDown(revenueSheet, .revenue, "source", "收入来源")
+        try dropDown(revenueSheet, .revenue, "code", "收入科目")
 
         try writeInstructions(info, budget)
     }
@@ -204,7 +206,7 @@ public enum InputTemplate {
         try line("怎样填写")
         try line("支出明细", "每行一条支出明细。单位、功能科目、经济科目、资金来源、上年结转、支出类型、金额必填；项目支出必须填项目，基本支出不填项目。")
         try line("编码", "功能科目为 7 位项级科目，经济科目和政府经济科目为 5 位款级科目。可从下拉列表选择（如“2080501 行政单位离退休”），也可只填编码数字（如 2080501）。请勿让 Excel 把编码显示成 2.08E+06 这样的科学计数法。")
-        try line("金额", "以元为单位，最多两位小数，不能为负数。可以填数字，也可以填文字形式的数字（不要千分位逗号）。")
+        try line("金额", "以元为单位，最多两位小数，不能为负数，一条最多 \(BudgetLimits.text(BudgetLimits.lineAmount))。可以填数字，也可以填文字形式的数字；全角数字可以；千分位逗号只能从个位起每三位一个（如 1,234,567.89）。")
         try line("上年结转", "填“当年”或“上年结转”。")
         try line("政府经济科目", "一般不填，按单位类型由经济科目对照得出；只有需要改变对照时才填写。")
         try line("单位、项目、收入", "这三张表列出工作区中的单位、项目和收入，供选择和核对。导入到空工作区时，按这三张表建立单位、项目和收入。导入到已有单位的工作区时，表中新增的单位和项目随明细一并加入；已有的单位、项目若与工作区不同，导入会报错（请在工作簿文件夹中修改）；用 --replace 导入时，收入表替换工作区中的收入，否则收入表必须与工作区一致。")

@@ -1,9 +1,11 @@
 import BudgetCore
 import BudgetStore
+import BudgetWorkbook
 import Foundation
 
 /// The JSON the browser reads and sends. Amounts travel as integer 分 (exact in a JavaScript number
-/// up to 2^53 分 ≈ 90 万亿元); the browser sends amounts it parsed as 元 text with two decimals.
+/// up to 2^53 分 ≈ 90 万亿元; a budget holds at most `BudgetLimits.budgetTotal`, 10 万亿元); the
+/// browser sends amounts as the text the clerk typed, read by the one amount parser.
 enum API {
     /// A line item as the grid shows it, names resolved.
     struct Item: Codable, Sendable, Equatable {
@@ -37,8 +39,11 @@ enum API {
         var carryover: String
         var kind: String
         var project: String?
-        /// 元 with at most two decimals, e.g. `"1045000.5"`.
+        /// The amount as typed, e.g. `"1045000.5"`, `"1,045,000.50"`, `"１０４５０００．５"`
+        /// (the rule of `Money.parse`).
         var amount: String
+        /// The unit `amount` is typed in: `元` (the default) or `万元` (also `yuan`, `wan`).
+        var amountUnit: String?
         var memo: String?
         /// The version the editor saw (required to change or delete: a stale edit is refused).
         var version: Int64?
@@ -192,31 +197,78 @@ extension API.Item {
 }
 
 extension API.ItemInput {
-    /// The line item, or every field problem at once (column names as the grid shows them).
+    /// The grid's column titles, for the locations of problems.
+    static let columnTitles: [TableSchema.ItemColumn: String] = [
+        .unit: "预算单位", .function: "功能分类", .economic: "经济分类", .source: "资金来源", .carryover: "年度",
+        .kind: "支出类型", .project: "项目", .amount: "金额", .governmentEconomic: "政府经济分类", .memo: "备注",
+    ]
+
+    /// The line item, or every field problem at once, by the rules every reader uses (`RowRules.item`).
     func lineItem(row: Int? = nil) throws(ProblemsError) -> LineItem {
         var out = ProblemCollector()
-        func at(_ column: String) -> Location { Location(file: row == nil ? nil : "粘贴的内容", line: row, column: column) }
-        let src = Source(name: source)
-        if src == nil {
-            out.add(Problem(rule: "unknown-source", location: at("资金来源"), value: source,
-                            message: "资金来源 `\(source)` 不对，应为一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金或单位资金"))
+        let place = row == nil ? nil : "粘贴的内容"
+        var unit = AmountUnit.yuan
+        switch amountUnit?.trimmingSpaces {
+        case nil, "", "元", "yuan": unit = .yuan
+        case "万元", "wan": unit = .wan
+        case let other?:
+            out.add(Problem(rule: .amountUnit, location: Location(file: place, line: row, column: "金额"), value: other,
+                            message: "金额单位 `\(other)` 不对，应为 元 或 万元"))
         }
-        let year = Carryover(name: carryover)
-        if year == nil {
-            out.add(Problem(rule: "unknown-carryover", location: at("年度"), value: carryover, message: "年度 `\(carryover)` 不对，应为当年或上年结转"))
-        }
-        let k = ExpenditureKind(name: kind)
-        if k == nil {
-            out.add(Problem(rule: "unknown-kind", location: at("支出类型"), value: kind, message: "支出类型 `\(kind)` 不对，应为基本支出或项目支出"))
-        }
-        var money = Money.zero
-        do { money = try Money.parseYuan(amount.trimmingSpaces) } catch {
-            out.add(Problem(rule: "amount", location: at("金额"), value: amount, message: error.description))
-        }
+        var record = Record(input: self, place: place, row: row)
+        let item = RowRules.item(&record, unit: unit, problems: &out)
         try out.throwIfErrors()
-        let p = (project ?? "").trimmingSpaces
-        return LineItem(unit: unit.trimmingSpaces, function: function.trimmingSpaces, economic: economic.trimmingSpaces,
-                        source: src ?? .generalPublic, carryover: year ?? .currentYear, kind: k ?? .basic,
-                        project: p.isEmpty ? nil : p, amount: money, governmentEconomic: nil, memo: memo ?? "")
+        guard let item else { throw ProblemsError(out.problems) }
+        return item
+    }
+
+    /// The fields of a line the page sent, as an `InputRecord`.
+    struct Record: InputRecord {
+        let input: API.ItemInput
+        let place: String?
+        let row: Int?
+
+        var line: Int { row ?? 0 }
+
+        func raw(_ c: Int) -> String {
+            switch TableSchema.ItemColumn(rawValue: c) {
+            case .unit: return input.unit
+            case .function: return input.function
+            case .economic: return input.economic
+            case .source: return input.source
+            case .carryover: return input.carryover
+            case .kind: return input.kind
+            case .project: return input.project ?? ""
+            case .amount: return input.amount
+            case .memo: return input.memo ?? ""
+            case .governmentEconomic, nil: return ""
+            }
+        }
+
+        mutating func code(_ c: Int) throws(FieldRefusal) -> String { try FieldRules.code(raw(c)) }
+
+        mutating func choice<T: InputChoice>(_ c: Int, as type: T.Type) throws(FieldRefusal) -> T? {
+            try FieldRules.checkText(raw(c))
+            return T(name: raw(c))
+        }
+
+        mutating func name(_ c: Int) throws(FieldRefusal) -> String {
+            try FieldRules.checkText(raw(c))
+            return raw(c).trimmingSpaces
+        }
+
+        mutating func text(_ c: Int) throws(FieldRefusal) -> String {
+            try FieldRules.checkText(raw(c))
+            return raw(c)
+        }
+
+        mutating func amount(_ c: Int, unit: AmountUnit) throws(FieldRefusal) -> Money { try FieldRules.amount(raw(c), unit: unit) }
+
+        func shown(_ c: Int) -> String { raw(c).trimmingSpaces }
+
+        func location(_ c: Int) -> Location {
+            let title = TableSchema.ItemColumn(rawValue: c).flatMap { API.ItemInput.columnTitles[$0] }
+            return Location(file: place, line: row, column: title)
+        }
     }
 }

@@ -9,13 +9,35 @@ extension Workspace {
         return f.string(from: Date())
     }
 
-    /// Validates a line against the workspace's codes, units and projects.
+    /// Validates a line against the workspace's codes, units and projects, and its values
+    /// (amount within the line limit, no control character in a text: SQLite would cut a text at
+    /// a NUL while the change log kept it whole).
     static func validate(_ item: LineItem, _ db: Database, column: String = "") throws {
         let b = try readContext(db)
         var out = ProblemCollector()
+        LineValueRules.check(item, at: { Location(column: $0) }, into: &out)
         LineItemValidator(codes: b.codes, units: b.units, projects: b.projects)
             .validate(item, at: { Location(column: $0) }, into: &out)
         do { try out.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
+    }
+
+    /// The stored lines' total, in 分 (at most `BudgetLimits.budgetTotal`: every write keeps it so).
+    static func itemTotal(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM item") ?? 0
+    }
+
+    /// Refuses a change that would bring the lines' total to `total` past the budget's limit.
+    static func checkTotal(_ total: Money?) throws {
+        if let total, total <= BudgetLimits.budgetTotal { return }
+        let p = Problem(rule: .budgetTotal, location: Location(column: "amount"),
+                        message: "这次修改后" + BudgetLimits.totalMessage("支出合计", total) + "；未做任何更改")
+        throw WorkspaceError.invalid(ProblemsError([p]))
+    }
+
+    /// `a + b` for amounts within Int64, nil past it.
+    static func sum(_ a: Int64, _ b: Int64) -> Money? {
+        let (s, o) = a.addingReportingOverflow(b)
+        return o ? nil : Money(fen: s)
     }
 
     /// Codes, units and projects (no items): what a line is validated against.
@@ -39,6 +61,7 @@ extension Workspace {
     public func add(_ item: LineItem, author: String) throws -> StoredItem {
         try write { db in
             try Workspace.validate(item, db)
+            try Workspace.checkTotal(Workspace.sum(try Workspace.itemTotal(db), item.amount.fen))
             let id = try Workspace.nextItemID(db)
             try ItemWriter(db).insert([item], firstID: id)
             try Workspace.log(db, id: id, author: author, action: "add", before: nil, after: item)
@@ -59,6 +82,9 @@ extension Workspace {
                 throw WorkspaceError.versionConflict(current: current, expected: v)
             }
             try Workspace.validate(item, db)
+            if item.amount > current.item.amount {
+                try Workspace.checkTotal(Workspace.sum(try Workspace.itemTotal(db), item.amount.fen - current.item.amount.fen))
+            }
             try db.execute(sql: """
                 UPDATE item SET unit = ?, function = ?, economic = ?, source = ?, carryover = ?, kind = ?, project = ?,
                 amount = ?, gov_economic = ?, memo = ?, version = version + 1 WHERE id = ?
@@ -224,12 +250,23 @@ extension Workspace {
 
     /// Adds many lines in one transaction (an import); with `replace`, all lines are replaced.
     /// Units and projects the lines need can come in the same transaction, and `revenue`, when
-    /// given, replaces the revenue lines. All-or-nothing: the caller has validated the lines
-    /// (FileImporter.plan); a constraint broken anywhere refuses the whole batch.
+    /// given, replaces the revenue lines. All-or-nothing: the caller has validated the lines against
+    /// the codes (FileImporter.plan); their values and the totals are checked here, inside the
+    /// transaction, and a constraint broken anywhere refuses the whole batch.
     @discardableResult
     public func addItems(_ items: [LineItem], replace: Bool, author: String, newUnits: [BudgetUnit] = [],
                          newProjects: [Project] = [], revenue: [RevenueLine]? = nil) throws -> Int {
-        try write { db in
+        var values = ProblemCollector()
+        for (i, item) in items.enumerated() {
+            LineValueRules.check(item, at: { Location(line: i + 1, column: $0) }, into: &values)
+            if values.isFull { break }
+        }
+        LineValueRules.checkTotals(items: items, revenue: revenue ?? [], itemsAt: Location(column: "amount"),
+                                   revenueAt: Location(file: "收入"), into: &values)
+        do { try values.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
+        let added = BudgetLimits.total(items.lazy.map(\.amount)) ?? .zero
+        return try write { db in
+            try Workspace.checkTotal(Workspace.sum(replace ? 0 : try Workspace.itemTotal(db), added.fen))
             try Workspace.insert(units: newUnits, projects: newProjects, db)
             if let revenue {
                 try db.execute(sql: "DELETE FROM revenue")

@@ -40,7 +40,20 @@ extension Workspace {
         b.revenue = try Row.fetchAll(db, sql: "SELECT source, code, amount FROM revenue ORDER BY id").map {
             RevenueLine(source: Source(rawValue: $0[0]) ?? .governmentFund, code: $0[1], amount: Money(fen: $0[2]))
         }
+        if withItems { try checkLimits(b) }
         return (b, stored)
+    }
+
+    /// A workspace written before the limits existed (or changed by hand) may hold lines past them:
+    /// every sum over it could then overflow, so it is refused with what to do, never summed.
+    static func checkLimits(_ b: Budget) throws {
+        guard b.items.contains(where: { $0.amount.fen < 0 || $0.amount > BudgetLimits.lineAmount })
+                || b.revenue.contains(where: { $0.amount.fen < 0 || $0.amount > BudgetLimits.lineAmount })
+                || BudgetLimits.total(b.items.lazy.map(\.amount)) == nil
+                || BudgetLimits.total(b.revenue.lazy.map(\.amount)) == nil else { return }
+        let p = Problem(rule: .budgetTotal, location: Location(),
+                        message: "工作区中的金额超过上限（一条最多 \(BudgetLimits.text(BudgetLimits.lineAmount))，合计最多 \(BudgetLimits.text(BudgetLimits.budgetTotal))），可能由旧版程序写入：请用 budget item set 或 budget item rm 改正过大的明细后再打开")
+        throw WorkspaceError.invalid(ProblemsError([p]))
     }
 
     static func readCodes(_ db: Database) throws -> CodeBook {

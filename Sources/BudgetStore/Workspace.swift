@@ -1,9 +1,7 @@
 import BudgetCore
+import BudgetFiles
 import Foundation
 import GRDB
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A line item as stored: its id and version (bumped on every change) with the line.
 public struct StoredItem: Hashable, Sendable, Codable {
@@ -110,49 +108,51 @@ public struct Workspace: Sendable {
     }
 
     /// Builds a workspace holding `budget`. An existing file is replaced only once the new one is
-    /// complete: it is written beside the target and renamed, so a failure or a kill leaves the old one.
+    /// complete: it is written beside the target and renamed (`AtomicFile`), so a failure or a kill
+    /// leaves the old one; the temporary files of loads that were killed are removed first.
     @discardableResult
     public static func create(at path: String, budget: Budget) throws -> Workspace {
+        var limits = ProblemCollector()
+        LineValueRules.checkTotals(items: budget.items, revenue: budget.revenue, itemsAt: Location(file: "支出明细"),
+                                   revenueAt: Location(file: "收入"), into: &limits)
+        for (i, item) in budget.items.enumerated() {
+            LineValueRules.check(item, at: { Location(line: i + 1, column: $0) }, into: &limits)
+            if limits.isFull { break }
+        }
+        for (i, r) in budget.revenue.enumerated() { LineValueRules.check(r.amount, at: Location(file: "收入", line: i + 1), into: &limits) }
+        do { try limits.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
         let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).loading-\(ProcessInfo.processInfo.processIdentifier)")
         let fm = FileManager.default
-        for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: tmp.path + suffix) }
         do {
-            // The build writes a private file that nobody reads until it is renamed, and that is
-            // deleted if anything fails: so no journal, no sync per commit, and foreign keys checked
-            // once at the end instead of twice per line. The file is synced before the rename.
-            var config = configuration()
-            config.journalMode = .default
-            config.foreignKeysEnabled = false
-            let queue = try DatabaseQueue(path: tmp.path, configuration: config)
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: """
-                    PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;
-                    PRAGMA application_id = \(Schema.applicationID)
-                    """)
-            }
-            try Schema.migrator.migrate(queue)
-            try queue.write { db in
-                try Workspace.insert(budget, db)
-                if let bad = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
-                    throw WorkspaceError.database("外键不一致：表 \(bad[0] as String? ?? "") 第 \(bad[1] as Int64? ?? 0) 行")
+            try AtomicFile.replace(url, companions: AtomicFile.sqliteCompanions) { tmp in
+                // The build writes a private file that nobody reads until it is renamed, and that is
+                // deleted if anything fails: so no journal, no sync per commit, and foreign keys
+                // checked once at the end instead of twice per line. AtomicFile syncs it before the rename.
+                var config = configuration()
+                config.journalMode = .default
+                config.foreignKeysEnabled = false
+                let queue = try DatabaseQueue(path: tmp.path, configuration: config)
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: """
+                        PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;
+                        PRAGMA application_id = \(Schema.applicationID)
+                        """)
                 }
+                try Schema.migrator.migrate(queue)
+                try queue.write { db in
+                    try Workspace.insert(budget, db)
+                    if let bad = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                        throw WorkspaceError.database("外键不一致：表 \(bad[0] as String? ?? "") 第 \(bad[1] as Int64? ?? 0) 行")
+                    }
+                }
+                try queue.close()
+                // The replaced workspace's WAL must not be read with the new file.
+                for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
             }
-            try queue.close()
-            try syncFile(tmp.path)
         } catch {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: tmp.path + suffix) }
-            if let e = error as? WorkspaceError { throw e }
-            throw WorkspaceError.database("\(error)")
+            if case .write(_, let e as WorkspaceError) = error { throw e }
+            throw WorkspaceError.database(error.description)
         }
-        for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
-        if rename(tmp.path, path) != 0 {
-            let e = String(cString: strerror(errno))
-            try? fm.removeItem(atPath: tmp.path)
-            throw WorkspaceError.database("无法写入 \(path)：\(e)")
-        }
-        try? syncFile(url.deletingLastPathComponent().path) // the rename itself
         let ws = try open(path)
         try ws.dbWriter.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
         return ws
@@ -197,14 +197,6 @@ public struct Workspace: Sendable {
             try db.execute(sql: "INSERT INTO revenue(source, code, amount) VALUES (?, ?, ?)",
                            arguments: [r.source.rawValue, r.code, r.amount.fen])
         }
-    }
-
-    /// Flushes a file (or a folder, for a rename in it) to disk.
-    static func syncFile(_ path: String) throws {
-        let fd = Glibc.open(path, O_RDONLY)
-        guard fd >= 0 else { throw WorkspaceError.database("无法打开 \(path)：\(String(cString: strerror(errno)))") }
-        defer { Glibc.close(fd) }
-        if fsync(fd) != 0 { throw WorkspaceError.database("无法写入 \(path)：\(String(cString: strerror(errno)))") }
     }
 
     /// Closes the database (tests that reopen or kill use it).

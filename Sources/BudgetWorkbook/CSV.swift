@@ -93,14 +93,6 @@ public struct CSVReader: Sendable {
     /// The text of a field with surrounding spaces removed: codes and enumerations.
     public func trimmed(_ f: CSVField) -> String { string(f).trimmingSpaces }
 
-    /// True when the field's bytes equal `literal` (a fast compare for enumeration values).
-    public func field(_ f: CSVField, equals literal: [UInt8]) -> Bool {
-        guard f.end - f.start == literal.count else { return false }
-        var i = f.start
-        for x in literal { if bytes[i] != x { return false }; i += 1 }
-        return true
-    }
-
     public func withBytes<R>(_ f: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[f.start..<f.end])) }
     }

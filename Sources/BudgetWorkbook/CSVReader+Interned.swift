@@ -7,16 +7,25 @@ extension CSVReader {
         return (f.start + r.lowerBound)..<(f.start + r.upperBound)
     }
 
+    /// True for a field of nothing but spaces.
+    func isBlank(_ f: CSVField) -> Bool { f.start == f.end || trimmedRange(f).isEmpty }
+
+    /// True when the field's bytes equal `literal` (a fast compare for vocabulary words).
+    func field(_ f: CSVField, equals literal: String.UTF8View) -> Bool {
+        guard f.end - f.start == literal.count else { return false }
+        var i = f.start
+        for x in literal { if bytes[i] != x { return false }; i += 1 }
+        return true
+    }
+
     /// The raw text of a field through an interner.
     func internedRaw(_ f: CSVField, _ interner: inout TextInterner) -> String {
         if f.hasEscapes { return string(f) }
-        return bytes.withUnsafeBufferPointer { interner.intern(UnsafeBufferPointer(rebasing: $0[f.start..<f.end])) }
+        return interned(f.start..<f.end, &interner)
     }
 
-    /// The trimmed text of a field through an interner (a quoted field with doubled quotes is unescaped first).
-    func interned(_ f: CSVField, _ interner: inout TextInterner) -> String {
-        if f.hasEscapes { return trimmed(f) }
-        let r = trimmedRange(f)
-        return bytes.withUnsafeBufferPointer { interner.intern(UnsafeBufferPointer(rebasing: $0[r])) }
+    /// The text of a byte range of an unescaped field through an interner.
+    func interned(_ r: Range<Int>, _ interner: inout TextInterner) -> String {
+        bytes.withUnsafeBufferPointer { interner.intern(UnsafeBufferPointer(rebasing: $0[r])) }
     }
 }

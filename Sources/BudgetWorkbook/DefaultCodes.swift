@@ -24,31 +24,9 @@ public enum CodeLists {
     /// Parses a `code,name` list (or 科目编码,科目名称), e.g. the full official list; every problem is collected.
     public static func parseCodeList(_ bytes: [UInt8], file: String, set: CodeSet,
                                      problems: inout ProblemCollector) -> [(String, String)] {
-        let aliases = ["科目编码": "code", "编码": "code", "科目代码": "code", "代码": "code",
-                       "科目名称": "name", "名称": "name"]
-        guard var t = CSVTable(file: file, bytes: bytes, required: ["code", "name"], optional: [], aliases: aliases,
-                               problems: &problems) else { return [] }
-        var out: [(String, String)] = []
         var seen = Set<String>()
-        t.forEachRecord(problems: &problems) { line, r, problems in
-            let code = r.text("code"), name = r.text("name")
-            validateCode(code, name: name, set: set, seen: &seen, location: { r.location(line, $0) }, problems: &problems)
-            if set.isWellFormed(code), !name.isEmpty { out.append((code, name)) }
-        }
-        return out
-    }
-
-    /// The rules for one row of a code list.
-    public static func validateCode(_ code: String, name: String, set: CodeSet, seen: inout Set<String>,
-                                    location: (String) -> Location, problems: inout ProblemCollector) {
-        if !set.isWellFormed(code) {
-            problems.add(Problem(rule: "malformed-code", location: location("code"), value: code,
-                                 message: "科目编码 `\(code)` 格式不对（\(set.chineseName)的编码为 \(set.levels.map(String.init).joined(separator: "/")) 位数字）"))
-        } else if !seen.insert(code).inserted {
-            problems.add(Problem(rule: "duplicate-code", location: location("code"), value: code, message: "科目编码 `\(code)` 重复"))
-        }
-        if name.isEmpty {
-            problems.add(Problem(rule: "empty-value", location: location("name"), value: code, message: "科目 `\(code)` 的名称为空"))
-        }
+        return WorkbookFolder.readRows(bytes, file: file, schema: .codeList, problems: &problems) { r, _, p in
+            RowRules.codeListEntry(&r, set: set, seen: &seen, problems: &p)
+        }.rows
     }
 }

@@ -1,4 +1,5 @@
 import BudgetCore
+import BudgetFiles
 import Foundation
 
 extension WorkbookFolder {
@@ -12,7 +13,9 @@ extension WorkbookFolder {
         for (name, text) in render(budget) {
             let url = folder.appendingPathComponent(name)
             if let text {
-                try AtomicFile.write(Data(text.utf8), to: url)
+                do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
+                    throw WorkbookError.cannotWrite(url.path, error.reason)
+                }
             } else if fm.fileExists(atPath: url.path) {
                 try? fm.removeItem(at: url)
             }
@@ -24,31 +27,28 @@ extension WorkbookFolder {
         let tables = budget.tableSet.map { ",\n  \"tables\": \(jsonString($0))" } ?? ""
         let meta = "{\n  \"department\": \(jsonString(budget.department)),\n  \"department_code\": \(jsonString(budget.departmentCode)),\n  \"year\": \(budget.year)\(tables)\n}\n"
 
-        var units = CSVWriter(header: ["code", "name", "type"])
+        var units = CSVWriter(header: TableSchema.units.keys)
         for u in budget.units.sorted(by: { $0.code < $1.code }) { units.row([u.code, u.name, u.type.name]) }
 
-        var projects = CSVWriter(header: ["code", "unit", "name", "category"])
+        var projects = CSVWriter(header: TableSchema.projects.keys)
         for p in budget.projects.sorted(by: { ($0.unit, $0.code) < ($1.unit, $1.code) }) {
             projects.row([p.code, p.unit, p.name, p.category.name])
         }
 
         var items = CSVWriter(header: itemColumns)
-        for i in canonicallySorted(budget.items) {
-            items.row([i.unit, i.function, i.economic, i.source.name, i.carryover.name, i.kind.name, i.project ?? "",
-                       i.amount.yuanText, i.governmentEconomic ?? "", i.memo])
-        }
+        for i in canonicallySorted(budget.items) { items.row(TableSchema.ItemColumn.allCases.map { cell($0, of: i) }) }
 
-        var revenue = CSVWriter(header: ["source", "code", "amount"])
+        var revenue = CSVWriter(header: TableSchema.revenue.keys)
         for r in budget.revenue.sorted(by: RevenueLine.canonicalOrder) { revenue.row([r.source.name, r.code, r.amount.yuanText]) }
 
-        var codes = CSVWriter(header: ["set", "code", "name"])
+        var codes = CSVWriter(header: TableSchema.workbookCodes.keys)
         var anyCode = false
         for set in CodeSet.allCases {
             for (code, entry) in budget.codes.codes(set) where entry.origin == .workbook {
                 codes.row([set.rawValue, code, entry.name]); anyCode = true
             }
         }
-        var map = CSVWriter(header: ["economic", "government_admin", "government_institution"])
+        var map = CSVWriter(header: TableSchema.economicMap.keys)
         var anyMap = false
         for (e, m) in budget.codes.economicMap.sorted(by: { $0.key < $1.key }) where m.origin == .workbook {
             map.row([e, m.mapping.administrative, m.mapping.institution]); anyMap = true
@@ -56,6 +56,22 @@ extension WorkbookFolder {
         return [("workbook.json", meta), ("units.csv", units.text), ("projects.csv", projects.text),
                 ("items.csv", items.text), ("revenue.csv", revenue.text),
                 ("codes.csv", anyCode ? codes.text : nil), ("economic-map.csv", anyMap ? map.text : nil)]
+    }
+
+    /// What items.csv writes in a column.
+    static func cell(_ c: TableSchema.ItemColumn, of i: LineItem) -> String {
+        switch c {
+        case .unit: return i.unit
+        case .function: return i.function
+        case .economic: return i.economic
+        case .source: return i.source.name
+        case .carryover: return i.carryover.name
+        case .kind: return i.kind.name
+        case .project: return i.project ?? ""
+        case .amount: return i.amount.yuanText
+        case .governmentEconomic: return i.governmentEconomic ?? ""
+        case .memo: return i.memo
+        }
     }
 
     /// The items in `LineItem.canonicalOrder`, sorted by packed integer keys: each code and memo
@@ -95,27 +111,3 @@ extension WorkbookFolder {
     static func jsonString(_ s: String) -> String { JSONText.string(s) }
 }
 
-/// Writes files so that a crash leaves either the old file or the new one, never a torn one.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try data.write(to: tmp)
-            // On disk before the rename, so a crash cannot leave the new name on an empty file.
-            let handle = try FileHandle(forWritingTo: tmp)
-            try handle.synchronize()
-            try handle.close()
-            if rename(tmp.path, url.path) != 0 {
-                let e = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: tmp)
-                throw WorkbookError.cannotWrite(url.path, e)
-            }
-        } catch let e as WorkbookError {
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw WorkbookError.cannotWrite(url.path, error.localizedDescription)
-        }
-    }
-}

@@ -3,11 +3,11 @@ import Foundation
 
 /// The workbook folder: the plain-text form of one department's budget for one year
 /// (docs/workbook-folder.md). Reading reports every problem found, up to a limit; writing is
-/// in a defined order so load → save → load → save is byte-identical.
+/// in a defined order so load → save → load → save is byte-identical. The rules of each row are
+/// `RowRules`, over the columns of `TableSchema`, which `budget import` reads by too.
 public enum WorkbookFolder {
-    public static let itemColumns = ["unit", "function", "economic", "source", "carryover", "kind", "project",
-                                     "amount", "gov_economic", "memo"]
-    static let itemRequired = ["unit", "function", "economic", "source", "carryover", "kind", "amount"]
+    /// items.csv's header, in the order written.
+    public static var itemColumns: [String] { TableSchema.items.keys }
 
     /// Reads a workbook folder against the default code sets. Throws `ProblemsError` listing every
     /// problem (file, line, column, value, rule), or a `WorkbookError` for a missing folder or file.
@@ -27,34 +27,29 @@ public enum WorkbookFolder {
         if let bytes = try optionalFile(folder, "economic-map.csv") {
             readEconomicMap(bytes, file: "economic-map.csv", into: &budget.codes, origin: .workbook, problems: &problems)
         }
-        budget.units = readUnits(try requiredFile(folder, "units.csv"), problems: &problems)
-        budget.projects = readProjects(try requiredFile(folder, "projects.csv"), units: budget.units, problems: &problems)
+        budget.units = readUnits(try requiredFile(folder, "units.csv"), problems: &problems).rows
+        let projects = readProjects(try requiredFile(folder, "projects.csv"), problems: &problems)
+        budget.projects = projects.rows
+        let v = LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects)
+        for (i, p) in projects.rows.enumerated() { v.validate(p, at: { projects.location(i, $0) }, into: &problems) }
         // Items are checked against codes, units and projects only when those read cleanly, so
         // one broken units.csv does not bury the clerk under a message per line.
         let contextIsSound = !problems.hasErrors
         let items = readItems(try requiredFile(folder, "items.csv"), file: "items.csv", problems: &problems)
-        budget.items = items.items
-        let itemLines = LineTable(file: "items.csv", lines: items.lines)
-        var revenueLines = LineTable(file: "revenue.csv")
+        budget.items = items.rows
+        var revenue = ReadRows<RevenueLine>()
         if let bytes = try optionalFile(folder, "revenue.csv") {
-            (budget.revenue, revenueLines.lines) = readRevenue(bytes, problems: &problems)
+            revenue = readRevenue(bytes, problems: &problems)
+            budget.revenue = revenue.rows
         }
         if contextIsSound {
-            let v = LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects)
-            v.validate(budget.items, at: { itemLines.location($0, $1) }, into: &problems)
-            for (i, r) in budget.revenue.enumerated() {
-                v.validate(r, at: { Location(file: "revenue.csv", line: revenueLines.line(i), column: $0) }, into: &problems)
-            }
+            v.validate(budget.items, at: { items.location($0, $1) }, into: &problems)
+            for (i, r) in budget.revenue.enumerated() { v.validate(r, at: { revenue.location(i, $0) }, into: &problems) }
         }
+        LineValueRules.checkTotals(items: budget.items, revenue: budget.revenue, itemsAt: Location(file: "items.csv"),
+                                   revenueAt: Location(file: "revenue.csv"), into: &problems)
         try problems.throwIfErrors()
         return budget
-    }
-
-    struct LineTable {
-        var file: String
-        var lines: [Int32] = []
-        func line(_ i: Int) -> Int? { i < lines.count ? Int(lines[i]) : nil }
-        func location(_ i: Int, _ column: String) -> Location { Location(file: file, line: line(i), column: column) }
     }
 
     struct Meta { var department: String; var departmentCode: String; var year: Int; var tableSet: String? }
@@ -66,27 +61,33 @@ public enum WorkbookFolder {
         var meta = Meta(department: "", departmentCode: "", year: 0, tableSet: nil)
         let loc = Location(file: "workbook.json")
         guard let obj = try? JSONSerialization.jsonObject(with: stripBOM(data)) as? [String: Any] else {
-            problems.add(Problem(rule: "workbook-json", location: loc, message: "workbook.json 不是有效的 JSON 对象"))
+            problems.add(Problem(rule: .workbookJSON, location: loc, message: "workbook.json 不是有效的 JSON 对象"))
             return meta
         }
         for key in obj.keys where !["department", "department_code", "year", "tables"].contains(key) {
-            problems.add(Problem(rule: "unknown-column", location: Location(file: "workbook.json", column: key), value: key,
+            problems.add(Problem(rule: .unknownColumn, location: Location(file: "workbook.json", column: key), value: key,
                                  message: "未知的字段 `\(key)`（可用的字段：department, department_code, year, tables）"))
         }
         // The disclosure table set's name (Templates/tables/<name>); that it is installed is checked where tables are built.
         if let t = obj["tables"] {
             if let name = t as? String, !name.isEmpty, !name.contains("/") { meta.tableSet = name } else {
-                problems.add(Problem(rule: "workbook-json", location: Location(file: "workbook.json", column: "tables"), value: "\(t)",
+                problems.add(Problem(rule: .workbookJSON, location: Location(file: "workbook.json", column: "tables"), value: "\(t)",
                                      message: "tables 应为公开表模板集的名称，例如 mof-9"))
             }
         }
+        for key in ["department", "department_code"] {
+            if let s = obj[key] as? String, let refused = TextRule.firstRefused(in: s) {
+                problems.add(Problem(rule: .controlCharacter, location: Location(file: "workbook.json", column: key),
+                                     value: s, message: TextRule.message(refused)))
+            }
+        }
         if let d = obj["department"] as? String, !d.trimmingSpaces.isEmpty { meta.department = d.trimmingSpaces } else {
-            problems.add(Problem(rule: "workbook-json", location: Location(file: "workbook.json", column: "department"),
+            problems.add(Problem(rule: .workbookJSON, location: Location(file: "workbook.json", column: "department"),
                                  message: "缺少部门名称 department"))
         }
         meta.departmentCode = (obj["department_code"] as? String) ?? ""
         if let y = obj["year"] as? Int, (2000...2100).contains(y) { meta.year = y } else {
-            problems.add(Problem(rule: "workbook-json", location: Location(file: "workbook.json", column: "year"),
+            problems.add(Problem(rule: .workbookJSON, location: Location(file: "workbook.json", column: "year"),
                                  value: "\(obj["year"] ?? "")", message: "year 应为 2000 到 2100 之间的年份"))
         }
         return meta
@@ -107,208 +108,70 @@ public enum WorkbookFolder {
         return [UInt8](d)
     }
 
-    static func readUnits(_ bytes: [UInt8], problems: inout ProblemCollector) -> [BudgetUnit] {
-        guard var t = CSVTable(file: "units.csv", bytes: bytes, required: ["code", "name", "type"], optional: [],
-                               problems: &problems) else { return [] }
-        var units: [BudgetUnit] = []
-        var seen = Set<String>()
-        t.forEachRecord(problems: &problems) { line, r, problems in
-            let code = r.text("code"), name = r.text("name"), typeText = r.text("type")
-            if code.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "code"), message: "单位编码为空")) }
-            else if !seen.insert(code).inserted {
-                problems.add(Problem(rule: "duplicate-unit", location: r.location(line, "code"), value: code, message: "单位编码 `\(code)` 重复"))
+    /// Reads the rows of a CSV file by one row rule, given the amount unit: what the header states
+    /// (`金额（万元）`), else `amountUnit`, else 元.
+    static func readRows<Row: Sendable>(_ bytes: [UInt8], file: String, schema: TableSchema, amountUnit flag: AmountUnit? = nil,
+                              problems: inout ProblemCollector,
+                              _ row: (inout CSVRecord, AmountUnit, inout ProblemCollector) -> Row?) -> ReadRows<Row> {
+        var out = ReadRows<Row>()
+        let errorsBefore = problems.errorCount
+        guard var t = CSVTable(file: file, bytes: bytes, schema: schema, problems: &problems) else { return out }
+        let columns = t.columns
+        out.columns = columns
+        out.amountUnit = t.header.amountUnit(flag: flag, at: columns.location(row: t.header.line, key: "amount"), problems: &problems)
+        let unit = out.amountUnit
+        out.rows.reserveCapacity(bytes.count / 80)
+        out.lines.reserveCapacity(bytes.count / 80)
+        t.forEachRecord(problems: &problems) { r, problems in
+            out.rowsRead += 1
+            if let v = row(&r, unit, &problems) {
+                out.rows.append(v)
+                out.lines.append(Int32(clamping: r.line))
             }
-            if name.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "name"), message: "单位名称为空")) }
-            guard let type = UnitType(name: typeText) else {
-                problems.add(Problem(rule: "unit-type", location: r.location(line, "type"), value: typeText,
-                                     message: "单位类型 `\(typeText)` 不对，应为 行政单位、参公事业单位 或 事业单位"))
-                return
-            }
-            units.append(BudgetUnit(code: code, name: name, type: type))
         }
-        return units
-    }
-
-    static func readProjects(_ bytes: [UInt8], units: [BudgetUnit], problems: inout ProblemCollector) -> [Project] {
-        guard var t = CSVTable(file: "projects.csv", bytes: bytes, required: ["code", "unit", "name"], optional: ["category"],
-                               problems: &problems) else { return [] }
-        let unitCodes = Set(units.map(\.code))
-        var out: [Project] = []
-        var seen = Set<[String]>()
-        t.forEachRecord(problems: &problems) { line, r, problems in
-            let code = r.text("code"), unit = r.text("unit"), name = r.text("name"), cat = r.text("category")
-            if code.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "code"), message: "项目编码为空")) }
-            if name.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "name"), message: "项目名称为空")) }
-            if !unitCodes.contains(unit) {
-                problems.add(Problem(rule: "unknown-unit", location: r.location(line, "unit"), value: unit, message: "单位 `\(unit)` 不在单位表中"))
-            }
-            if !seen.insert([unit, code]).inserted {
-                problems.add(Problem(rule: "duplicate-project", location: r.location(line, "code"), value: code,
-                                     message: "单位 `\(unit)` 的项目编码 `\(code)` 重复"))
-            }
-            guard let category = ProjectCategory(name: cat) else {
-                problems.add(Problem(rule: "project-category", location: r.location(line, "category"), value: cat,
-                                     message: "项目类别 `\(cat)` 不对，应为 其他运转类、特定目标类 或留空"))
-                return
-            }
-            out.append(Project(code: code, unit: unit, name: name, category: category))
-        }
+        out.clean = problems.errorCount == errorsBefore && !problems.truncated
         return out
     }
 
-    static let sourceBytes = Source.allCases.map { (Array($0.name.utf8), $0) }
-    static let carryoverBytes = Carryover.allCases.map { (Array($0.name.utf8), $0) }
-    static let kindBytes = ExpenditureKind.allCases.map { (Array($0.name.utf8), $0) }
-
-    /// Reads items.csv (or any CSV with its columns), with the line number of each item.
-    /// Hot path for large budgets: columns are found once, codes are interned (one String per
-    /// distinct value), enumerations are compared as bytes and amounts parsed from bytes.
-    public static func readItems(_ bytes: [UInt8], file: String, aliases: [String: String] = [:],
-                                 problems: inout ProblemCollector) -> (items: [LineItem], lines: [Int32]) {
-        guard var t = CSVTable(file: file, bytes: bytes, required: itemRequired,
-                               optional: itemColumns.filter { !itemRequired.contains($0) }, aliases: aliases,
-                               problems: &problems) else { return ([], []) }
-        var items: [LineItem] = []
-        items.reserveCapacity(bytes.count / 80)
-        var lines: [Int32] = []
-        lines.reserveCapacity(bytes.count / 80)
-        var parser = ItemParser(t)
-        t.forEachRecord(problems: &problems) { line, r, problems in
-            if let item = parser.parse(r, line: line, problems: &problems) {
-                items.append(item)
-                lines.append(Int32(line))
-            }
-        }
-        return (items, lines)
+    static func readUnits(_ bytes: [UInt8], problems: inout ProblemCollector) -> ReadRows<BudgetUnit> {
+        var seen = Set<String>()
+        return readRows(bytes, file: "units.csv", schema: .units, problems: &problems) { r, _, p in RowRules.unit(&r, seen: &seen, problems: &p) }
     }
 
-    /// Parses item records; holds the column positions and the interned codes.
-    struct ItemParser {
-        let unit, function, economic, source, carryover, kind, amount: Int
-        let project, gov, memo: Int?
-        var units = TextInterner(), functions = TextInterner(), economics = TextInterner()
-        var projects = TextInterner(), governments = TextInterner()
-        var memos = TextInterner(limit: 4096)
-
-        init(_ t: CSVTable) {
-            // Required columns are present: CSVTable refuses a header without them.
-            unit = t.index["unit"]!; function = t.index["function"]!; economic = t.index["economic"]!
-            source = t.index["source"]!; carryover = t.index["carryover"]!; kind = t.index["kind"]!
-            amount = t.index["amount"]!
-            project = t.index["project"]; gov = t.index["gov_economic"]; memo = t.index["memo"]
-        }
-
-        static func pick<T>(_ r: CSVTable.Record, _ i: Int, _ table: [([UInt8], T)], init slow: (String) -> T?) -> T? {
-            let f = r.fields[i]
-            for (b, v) in table where r.table.reader.field(f, equals: b) { return v }
-            return slow(r.table.reader.trimmed(f))
-        }
-
-        mutating func parse(_ r: CSVTable.Record, line: Int, problems: inout ProblemCollector) -> LineItem? {
-            let reader = r.table.reader
-            var ok = true
-            let unit = reader.interned(r.fields[self.unit], &units)
-            let function = reader.interned(r.fields[self.function], &functions)
-            let economic = reader.interned(r.fields[self.economic], &economics)
-            if unit.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "unit"), message: "单位为空")); ok = false }
-            if function.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "function"), message: "功能分类科目为空")); ok = false }
-            if economic.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "economic"), message: "经济分类科目为空")); ok = false }
-            let source = Self.pick(r, self.source, sourceBytes, init: Source.init(name:))
-            if source == nil {
-                problems.add(Problem(rule: "source", location: r.location(line, "source"), value: r.text("source"),
-                                     message: "资金来源 `\(r.text("source"))` 不对，应为 一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金 或 单位资金"))
-                ok = false
-            }
-            let carry = Self.pick(r, carryover, carryoverBytes, init: Carryover.init(name:))
-            if carry == nil {
-                problems.add(Problem(rule: "carryover", location: r.location(line, "carryover"), value: r.text("carryover"),
-                                     message: "`\(r.text("carryover"))` 不对，应为 当年 或 上年结转"))
-                ok = false
-            }
-            let kind = Self.pick(r, self.kind, kindBytes, init: ExpenditureKind.init(name:))
-            if kind == nil {
-                problems.add(Problem(rule: "kind", location: r.location(line, "kind"), value: r.text("kind"),
-                                     message: "支出类型 `\(r.text("kind"))` 不对，应为 基本支出 或 项目支出"))
-                ok = false
-            }
-            var money = Money.zero
-            do {
-                money = try reader.withBytes(r.fields[amount]) { b in try Money.parseYuan(bytes: b) }
-            } catch {
-                // Retry with spaces trimmed (Excel pads), then report.
-                do { money = try Money.parseYuan(r.text("amount")) } catch {
-                    problems.add(Problem(rule: "amount", location: r.location(line, "amount"), value: r.text("amount"),
-                                         message: "\(error)"))
-                    ok = false
-                }
-            }
-            guard ok, let source, let carry, let kind else { return nil }
-            let projectCode = self.project.map { reader.interned(r.fields[$0], &projects) } ?? ""
-            let govCode = gov.map { reader.interned(r.fields[$0], &governments) } ?? ""
-            return LineItem(unit: unit, function: function, economic: economic, source: source, carryover: carry, kind: kind,
-                            project: projectCode.isEmpty ? nil : projectCode, amount: money,
-                            governmentEconomic: govCode.isEmpty ? nil : govCode, memo: memo.map { reader.internedRaw(r.fields[$0], &memos) } ?? "")
+    static func readProjects(_ bytes: [UInt8], problems: inout ProblemCollector) -> ReadRows<Project> {
+        var seen = Set<[String]>()
+        return readRows(bytes, file: "projects.csv", schema: .projects, problems: &problems) { r, _, p in
+            RowRules.project(&r, seen: &seen, problems: &p)
         }
     }
 
-    static func readRevenue(_ bytes: [UInt8], problems: inout ProblemCollector) -> ([RevenueLine], [Int32]) {
-        guard var t = CSVTable(file: "revenue.csv", bytes: bytes, required: ["source", "code", "amount"], optional: [],
-                               problems: &problems) else { return ([], []) }
-        var out: [RevenueLine] = []
-        var lines: [Int32] = []
-        t.forEachRecord(problems: &problems) { line, r, problems in
-            let st = r.text("source")
-            guard let source = Source(name: st) else {
-                problems.add(Problem(rule: "source", location: r.location(line, "source"), value: st,
-                                     message: "收入来源 `\(st)` 不对，应为 政府性基金预算 或 国有资本经营预算"))
-                return
-            }
-            do {
-                let a = try Money.parseYuan(r.text("amount"))
-                out.append(RevenueLine(source: source, code: r.text("code"), amount: a))
-                lines.append(Int32(line))
-            } catch {
-                problems.add(Problem(rule: "amount", location: r.location(line, "amount"), value: r.text("amount"), message: "\(error)"))
-            }
+    /// Reads items.csv, or any CSV with its columns (`budget import x.csv`), with the line of each
+    /// item. The amount unit is what the header states (`金额（万元）`), else `amountUnit`, else 元.
+    public static func readItems(_ bytes: [UInt8], file: String, amountUnit: AmountUnit? = nil,
+                                 problems: inout ProblemCollector) -> ReadRows<LineItem> {
+        readRows(bytes, file: file, schema: .items, amountUnit: amountUnit, problems: &problems) { r, unit, p in
+            RowRules.item(&r, unit: unit, problems: &p)
         }
-        return (out, lines)
+    }
+
+    static func readRevenue(_ bytes: [UInt8], problems: inout ProblemCollector) -> ReadRows<RevenueLine> {
+        readRows(bytes, file: "revenue.csv", schema: .revenue, problems: &problems) { r, unit, p in RowRules.revenue(&r, unit: unit, problems: &p) }
     }
 
     static func readCodes(_ bytes: [UInt8], into book: inout CodeBook, problems: inout ProblemCollector) {
-        guard var t = CSVTable(file: "codes.csv", bytes: bytes, required: ["set", "code", "name"], optional: [],
-                               problems: &problems) else { return }
-        t.forEachRecord(problems: &problems) { line, r, problems in
-            let s = r.text("set"), code = r.text("code"), name = r.text("name")
-            guard let set = CodeSet(rawValue: s) else {
-                problems.add(Problem(rule: "code-set", location: r.location(line, "set"), value: s,
-                                     message: "科目集 `\(s)` 不对，应为 function、economic、government-economic 或 revenue"))
-                return
-            }
-            guard set.isWellFormed(code) else {
-                problems.add(Problem(rule: "malformed-code", location: r.location(line, "code"), value: code,
-                                     message: "科目编码 `\(code)` 格式不对（\(set.chineseName)的编码为 \(set.levels.map(String.init).joined(separator: "/")) 位数字）"))
-                return
-            }
-            if name.isEmpty { problems.add(Problem(rule: "empty-value", location: r.location(line, "name"), message: "科目名称为空")); return }
-            book.define(set, code: code, name: name, origin: .workbook)
+        let rows = readRows(bytes, file: "codes.csv", schema: .workbookCodes, problems: &problems) { r, _, p in
+            RowRules.workbookCode(&r, problems: &p)
         }
+        for (set, code, name) in rows.rows { book.define(set, code: code, name: name, origin: .workbook) }
     }
 
     /// Reads an economic map (`economic,government_admin,government_institution`).
     public static func readEconomicMap(_ bytes: [UInt8], file: String, into book: inout CodeBook, origin: CodeOrigin,
                                        problems: inout ProblemCollector) {
-        guard var t = CSVTable(file: file, bytes: bytes, required: ["economic", "government_admin", "government_institution"],
-                               optional: [], problems: &problems) else { return }
-        t.forEachRecord(problems: &problems) { line, r, problems in
-            let e = r.text("economic"), a = r.text("government_admin"), i = r.text("government_institution")
-            for (col, v, set) in [("economic", e, CodeSet.economic), ("government_admin", a, .governmentEconomic),
-                                  ("government_institution", i, .governmentEconomic)] where !(v.utf8.count == 5 && set.isWellFormed(v)) {
-                problems.add(Problem(rule: "malformed-code", location: r.location(line, col), value: v,
-                                     message: "`\(v)` 不是 5 位的款级经济分类编码"))
-                return
-            }
-            book.map(economic: e, to: EconomicMapping(administrative: a, institution: i), origin: origin)
+        let rows = readRows(bytes, file: file, schema: .economicMap, problems: &problems) { r, _, p in
+            RowRules.economicMapping(&r, problems: &p)
         }
+        for (e, m) in rows.rows { book.map(economic: e, to: m, origin: origin) }
     }
 }
 

@@ -11,7 +11,7 @@ extension BudgetCommand {
             commandName: "import",
             abstract: "从 XLSX 或 CSV 导入支出明细（budget template 生成的录入表，或任何表头写明列名的表）。",
             discussion: """
-            表头可用中文（单位、功能科目、经济科目、资金来源、上年结转、支出类型、项目、金额、政府经济科目、备注）或工作簿文件夹的英文列名。
+            表头可用中文（单位、功能科目、经济科目、资金来源、上年结转、支出类型、项目、金额、政府经济科目、备注）或工作簿文件夹的英文列名。CSV 文件与 budget load 读 items.csv 的规则相同：表头在第一行，每一列都必须是已知的列；XLSX 工作表的表头可在前 20 行内，不认识的列忽略并警告。
             默认追加明细，--replace 替换全部明细。逐格校验（与 budget load 相同的规则）；有任何问题则列出全部问题（工作表、行、列、值、规则），工作区不变。
             导入到空工作区（budget init 之后）时，录入表的“单位”“项目”“收入”表一并导入；导入到已有单位的工作区时，表中新增的单位和项目随明细一并加入（已有的单位、项目不同则报错，不修改），--replace 时“收入”表替换工作区的收入。
             """)
@@ -22,11 +22,12 @@ extension BudgetCommand {
         @Option(help: "明细所在的工作表（默认：支出明细，没有则第一张表）") var sheet: String?
         @Flag(help: "金额列以元为单位（默认）") var unitYuan = false
         @Flag(help: "金额列以万元为单位") var unitWan = false
-        @Option(help: "最多列出多少个问题") var maxErrors = 200
+        @Option(help: "最多列出多少个问题（至少 1）") var maxErrors = 200
         @Option(help: "修改人（记入修改日志）") var author: String = defaultAuthor
 
         func validate() throws {
             if unitYuan && unitWan { throw ValidationError("--unit-yuan 和 --unit-wan 只能选一个") }
+            if maxErrors < 1 { throw ValidationError("--max-errors 至少为 1（这是列出的问题数，不是允许的问题数：有任何问题都不会导入）") }
         }
 
         func run() throws {

@@ -12,7 +12,12 @@ extension BudgetCommand {
 
         @Argument(help: "工作簿文件夹（workbook.json、units.csv、projects.csv、items.csv …）") var folder: String
         @Option(name: .customLong("into"), help: "要建立或替换的工作区文件") var workspace: String
-        @Option(help: "最多列出多少个错误") var maxErrors = 200
+        @Option(help: "最多列出多少个错误（至少 1）") var maxErrors = 200
+
+        func validate() throws {
+            // 0 used to stop the reader at once and load a partial budget: a limit must list something.
+            if maxErrors < 1 { throw ValidationError("--max-errors 至少为 1（这是列出的错误数，不是允许的错误数：有任何错误都不会建立工作区）") }
+        }
 
         func run() throws {
             try runReporting {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BudgetChecks
 import BudgetCore
+import BudgetFiles
 import BudgetStore
 import BudgetWorkbook
 import Foundation

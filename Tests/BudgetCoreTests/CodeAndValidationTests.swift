@@ -75,7 +75,7 @@ struct CodeAndValidationTests {
     @Test("the collector stops at its limit and says so")
     func limit() {
         var out = ProblemCollector(limit: 3)
-        for i in 0..<10 { out.add(Problem(rule: "x", location: Location(line: i), message: "m")) }
+        for i in 0..<10 { out.add(Problem(rule: .cell, location: Location(line: i), message: "m")) }
         #expect(out.problems.count == 3)
         #expect(out.truncated)
         #expect(throws: ProblemsError.self) { try out.throwIfErrors() }

@@ -76,7 +76,7 @@ import Testing
         b.row(2, basicLine(amount: nil))
         try b.write(to: dir.file("x.xlsx"))
         let e = try attempt(dir.file("x.xlsx"), in: dir) as? ProblemsError
-        #expect(e?.problems.map(\.rule) == ["missing-column"])
+        #expect(e?.problems.map(\.rule) == [.missingColumn])
         #expect(e?.problems.first?.message.contains("缺少必需的列“金额”") == true)
         #expect(e?.problems.first?.location.description == "支出明细 第 1 行 列 金额")
     }
@@ -89,7 +89,7 @@ import Testing
         b.row(2, basicLine(amount: "n:1") + ["n:2"])
         try b.write(to: dir.file("x.xlsx"))
         let e = try attempt(dir.file("x.xlsx"), in: dir) as? ProblemsError
-        #expect(e?.problems.map(\.rule) == ["duplicate-column"])
+        #expect(e?.problems.map(\.rule) == [.duplicateColumn])
         #expect(e?.problems.first?.location.description == "支出明细 第 1 行 列 K（amount）")
         #expect(e?.problems.first?.message.contains("H 列") == true)
     }
@@ -101,7 +101,7 @@ import Testing
         for r in 1...30 { b.row(r, ["s:随便写点什么", "n:\(r)"]) }
         try b.write(to: dir.file("x.xlsx"))
         let e = try attempt(dir.file("x.xlsx"), in: dir) as? ProblemsError
-        #expect(e?.problems.map(\.rule) == ["missing-header"])
+        #expect(e?.problems.map(\.rule) == [.missingHeader])
     }
 
     @Test func missingSheetIsNamedWithTheSheetsThereAre() throws {

@@ -56,7 +56,7 @@ import Testing
             b.row(4, basicLine(amount: "f:SUM(H2:H3)"))                     // formula never calculated
             b.row(5, basicLine(amount: "n:1179406.325"))                    // three decimals
             b.row(6, basicLine(amount: "s:-5"))                             // negative
-            b.row(7, basicLine(amount: "s:1,000.00"))                       // thousands separator typed as text
+            b.row(7, basicLine(amount: "s:1,00.00"))                        // a misplaced thousands separator typed as text
             b.row(8, basicLine(amount: "e:#DIV/0!"))                        // error value
             b.row(9, basicLine("s:2089999", amount: "n:1"))                 // unknown code
             b.row(10, ["s:080001", "s:2080501", "s:30302", "s:一般预算", "s:往年", "s:其他", nil, "n:1", nil, nil])
@@ -151,7 +151,7 @@ import Testing
             b.row(2, basicLine(amount: "n:1"))
         }, options: ImportOptions(amountUnit: .yuan))
         guard case .failure(let e) = conflict else { Issue.record("expected a conflict"); return }
-        #expect(e.problems.map(\.rule) == ["amount-unit"])
+        #expect(e.problems.map(\.rule) == [.amountUnit])
     }
 
     @Test func englishHeadersOfTheWorkbookFolderAreAccepted() throws {

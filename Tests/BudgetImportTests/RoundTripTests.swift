@@ -139,7 +139,7 @@ import ZIPFoundation
         let url = dir.file("input.xlsx")
         try InputTemplate.write(demo, to: url)
         let found = problems { try importFile(url, into: path, replace: true) }
-        #expect(found.map(\.rule) == ["unit-differs"])
+        #expect(found.map(\.rule) == [.unitDiffers])
         #expect(found.first?.location.description == "单位 第 2 行 列 B（单位名称）")
         #expect(try Workspace.open(path).budget() == before)
     }
@@ -153,7 +153,7 @@ import ZIPFoundation
         let url = dir.file("input.xlsx")
         try InputTemplate.write(demo, to: url)
         let found = problems { try importFile(url, into: path) }
-        #expect(found.map(\.rule) == ["revenue-differs"])
+        #expect(found.map(\.rule) == [.revenueDiffers])
         #expect(try Workspace.open(path).budget() == before)
         try importFile(url, into: path, replace: true)
         let after = try Workspace.open(path).budget()

@@ -25,7 +25,7 @@ func demoCopy(_ name: String = #function) throws -> URL {
 }
 
 func problems(_ body: () throws -> Void) -> [Problem] {
-    do { try body() } catch let e as ProblemsError { return e.problems } catch { return [Problem(rule: "other", location: Location(), message: "\(error)")] }
+    do { try body() } catch let e as ProblemsError { return e.problems } catch { return [Problem(rule: .cell, location: Location(), message: "\(error)")] }
     return []
 }
 
@@ -134,7 +134,7 @@ struct WorkbookFolderTests {
         lines[1] = lines[1].replacingOccurrences(of: "2080501", with: "2089999")       // unknown function code
         lines[2] = lines[2].replacingOccurrences(of: "141099.00", with: "12.345")      // three decimals
         lines[3] = lines[3].replacingOccurrences(of: "当年", with: "明年")               // carryover
-        lines[4] = lines[4].replacingOccurrences(of: "1831100.00", with: "\"1,831,100\"")  // thousands separator
+        lines[4] = lines[4].replacingOccurrences(of: "1831100.00", with: "\"1,8311,00\"")  // a misplaced thousands separator
         lines[26] = lines[26].replacingOccurrences(of: ",P02,", with: ",P09,")          // not a project of the unit
         lines[27] = lines[27].replacingOccurrences(of: ",P03,", with: ",,")             // 项目支出 without project
         try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
@@ -143,7 +143,7 @@ struct WorkbookFolderTests {
         #expect(summary == ["items.csv:3:amount:amount", "items.csv:4:carryover:carryover", "items.csv:5:amount:amount",
                             "items.csv:2:function:unknown-function-code", "items.csv:27:project:project-of-other-unit",
                             "items.csv:28:project:project-line-without-project"])
-        #expect(found.first { $0.rule == "unknown-function-code" }?.message.contains("2089999") == true)
+        #expect(found.first { $0.rule == .unknownFunctionCode }?.message.contains("2089999") == true)
         #expect(found.first { $0.location.line == 3 }?.message.contains("12.345") == true)
     }
 

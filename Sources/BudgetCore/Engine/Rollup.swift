@@ -22,6 +22,15 @@ public enum RollupNode: Hashable, Sendable {
 /// For every node it keeps the sums over every slot (source × carryover × kind × nature), so a
 /// table figure is a lookup. Adding, changing or removing a line touches only the nodes the line
 /// belongs to (its ancestors in each tree): at most `stride` additions.
+///
+/// Overflow: the sums are provably bounded, not checked (a check per addition would cost the
+/// incremental edit its speed). Every line that reaches a roll-up holds 0 … `BudgetLimits.lineAmount`
+/// and all of a budget's lines together at most `BudgetLimits.budgetTotal` (10^14 分): every
+/// reader, every store edit and batch, and the store's read enforce it. A slot sum is the sum of
+/// some live lines, so 0 ≤ sum ≤ budgetTotal at every step (an edit subtracts a line's old amount
+/// before it adds the new one), and a figure over a mask is a sum of disjoint slots of one node,
+/// so at most budgetTotal too: far from Int64.max (9.2 × 10^18). The wrapping `&+=` below can
+/// therefore never wrap.
 public struct Rollup: Sendable {
     /// How many nodes one line contributes to, at most.
     static let stride = 12
@@ -251,7 +260,8 @@ public struct Rollup: Sendable {
 
     // MARK: - Queries
 
-    /// The sum of a node over a measure; zero for a node no line reaches.
+    /// The sum of a node over a measure; zero for a node no line reaches. At most
+    /// `BudgetLimits.budgetTotal` (see the type's note on overflow).
     public func total(_ n: RollupNode, _ measure: Measure = .all) -> Money {
         guard let i = nodeIndex[n] else { return .zero }
         let base = Int(i) * Slot.count
