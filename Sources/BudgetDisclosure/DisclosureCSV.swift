@@ -117,11 +117,11 @@ struct DisclosureTable {
         self.file = file
         let all: [DisclosureCSV.Record]
         do { all = try DisclosureCSV.records(bytes) } catch {
-            problems.add(Problem(rule: "csv-syntax", location: Location(file: file, line: error.line), message: error.message))
+            problems.add(Problem(rule: .csvSyntax, location: Location(file: file, line: error.line), message: error.message))
             return nil
         }
         guard let header = all.first else {
-            problems.add(Problem(rule: "empty-file", location: Location(file: file, line: 1),
+            problems.add(Problem(rule: .emptyFile, location: Location(file: file, line: 1),
                                  message: "文件为空，缺少表头行（应为：\(required.joined(separator: ","))）"))
             return nil
         }
@@ -131,11 +131,11 @@ struct DisclosureTable {
         for (i, raw) in header.fields.enumerated() {
             let name = raw.trimmingSpaces
             if !known.contains(name) {
-                problems.add(Problem(rule: "unknown-column", location: Location(file: file, line: header.line, column: name),
+                problems.add(Problem(rule: .unknownColumn, location: Location(file: file, line: header.line, column: name),
                                      value: name, message: "未知的列 `\(name)`（可用的列：\(known.joined(separator: ", "))）"))
                 ok = false
             } else if index[name] != nil {
-                problems.add(Problem(rule: "duplicate-column", location: Location(file: file, line: header.line, column: name),
+                problems.add(Problem(rule: .duplicateColumn, location: Location(file: file, line: header.line, column: name),
                                      value: name, message: "列 `\(name)` 重复出现"))
                 ok = false
             } else {
@@ -143,7 +143,7 @@ struct DisclosureTable {
             }
         }
         for r in required where index[r] == nil {
-            problems.add(Problem(rule: "missing-column", location: Location(file: file, line: header.line, column: r),
+            problems.add(Problem(rule: .missingColumn, location: Location(file: file, line: header.line, column: r),
                                  message: "缺少必需的列 `\(r)`"))
             ok = false
         }
@@ -151,7 +151,7 @@ struct DisclosureTable {
         var rows: [DisclosureCSV.Record] = []
         for r in all.dropFirst() {
             if r.fields.count != header.fields.count {
-                problems.add(Problem(rule: "field-count", location: Location(file: file, line: r.line),
+                problems.add(Problem(rule: .fieldCount, location: Location(file: file, line: r.line),
                                      message: "这一行有 \(r.fields.count) 个字段，表头有 \(header.fields.count) 列"))
                 continue
             }

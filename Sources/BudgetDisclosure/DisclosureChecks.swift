@@ -37,7 +37,7 @@ public enum DisclosureChecks {
         let codes = Set(budget.projects.map(\.code))
         return (data.targets ?? []).compactMap { t in
             guard let p = t.project, !codes.contains(p) else { return nil }
-            return Problem(rule: "performance.unknown-project", location: sheetLocation(t, "project"), value: p,
+            return Problem(rule: .performanceUnknownProject, location: sheetLocation(t, "project"), value: p,
                            message: "绩效目标表“\(t.name)”的项目 `\(p)` 不在 projects.csv 中")
         }
     }
@@ -54,7 +54,7 @@ public enum DisclosureChecks {
             if current == .zero, carried == .zero { continue }
             let carryOnly = current == .zero
             out.append(Problem(
-                rule: "performance.project-without-targets", severity: carryOnly ? .info : .warning,
+                rule: .performanceProjectWithoutTargets, severity: carryOnly ? .info : .warning,
                 location: Location(file: "projects.csv", column: "code"), value: p.code,
                 message: carryOnly
                     ? "项目 \(p.code) \(p.name) 只有上年结转 \(wan(carried)) 万元，没有绩效目标表（结转项目通常沿用上年的绩效目标，请确认）"
@@ -68,7 +68,7 @@ public enum DisclosureChecks {
         var out: [Problem] = []
         for t in data.targets ?? [] {
             for (g, side, i) in t.allIndicators where i.value.isEmpty {
-                out.append(Problem(rule: "performance.indicator-without-value", severity: .warning,
+                out.append(Problem(rule: .performanceIndicatorWithoutValue, severity: .warning,
                                    location: Location(file: DisclosureFormat.indicatorsFile, column: "value（表 \(t.sheet)）"),
                                    value: i.name,
                                    message: "“\(t.name)”\(side.rawValue)的三级指标 \(g.level1) / \(g.level2) / \(i.name) 没有指标值"))
@@ -87,7 +87,7 @@ public enum DisclosureChecks {
             let amount = projectTotal(budget, p, carryover: nil)
             for (g, side, i) in t.allIndicators where g.isCost {
                 guard let cost = costAmount(i.value), cost > amount else { continue }
-                out.append(Problem(rule: "performance.cost-above-amount", severity: .warning,
+                out.append(Problem(rule: .performanceCostAboveAmount, severity: .warning,
                                    location: Location(file: DisclosureFormat.indicatorsFile, column: "value（表 \(t.sheet)）"),
                                    value: i.value,
                                    message: "“\(t.name)”\(side.rawValue)的成本指标 \(i.name) 为 \(i.value)，超过项目 \(code) 的预算 \(wan(amount)) 万元"))
@@ -104,12 +104,12 @@ public enum DisclosureChecks {
             guard let code = t.project, let p = budget.projects.first(where: { $0.code == code }) else { continue }
             let lines = projectTotal(budget, p, carryover: .currentYear)
             guard let year = t.yearFunds.total.money else {
-                out.append(Problem(rule: "performance.year-funds", severity: .warning, location: sheetLocation(t, "year_total"),
+                out.append(Problem(rule: .performanceYearFunds, severity: .warning, location: sheetLocation(t, "year_total"),
                                    message: "“\(t.name)”没有填年度资金总额（项目 \(code) 本年预算 \(lines.yuanText) 元）"))
                 continue
             }
             if year != lines {
-                out.append(Problem(rule: "performance.year-funds", severity: .warning, location: sheetLocation(t, "year_total"),
+                out.append(Problem(rule: .performanceYearFunds, severity: .warning, location: sheetLocation(t, "year_total"),
                                    value: t.yearFunds.total.text,
                                    message: "“\(t.name)”的年度资金总额 \(t.yearFunds.total.text)（\(year.yuanText) 元）与项目 \(code) 本年预算 \(lines.yuanText) 元不一致"))
             }
@@ -126,7 +126,7 @@ public enum DisclosureChecks {
                 var sum = Money.zero, any = false
                 for l in FundLevel.allCases { if let m = funds[l].money { sum = add(sum, m); any = true } }
                 if any, sum != total {
-                    out.append(Problem(rule: "performance.funds-levels", severity: .warning, location: sheetLocation(t, column),
+                    out.append(Problem(rule: .performanceFundsLevels, severity: .warning, location: sheetLocation(t, column),
                                        value: funds.total.text,
                                        message: "“\(t.name)”的\(label)资金总额 \(total.yuanText) 元不等于各级资金之和 \(sum.yuanText) 元"))
                 }
@@ -141,12 +141,12 @@ public enum DisclosureChecks {
         let file = DisclosureFormat.procurementFile
         for l in data.procurement ?? [] {
             guard budget.unit(l.unit) != nil else {
-                out.append(Problem(rule: "procurement.unknown-unit", location: Location(file: file, column: "unit"), value: l.unit,
+                out.append(Problem(rule: .procurementUnknownUnit, location: Location(file: file, column: "unit"), value: l.unit,
                                    message: "单位 `\(l.unit)` 不在 units.csv 中"))
                 continue
             }
             if let p = l.project, !budget.projects.contains(where: { $0.code == p && $0.unit == l.unit }) {
-                out.append(Problem(rule: "procurement.unknown-project", location: Location(file: file, column: "project"), value: p,
+                out.append(Problem(rule: .procurementUnknownProject, location: Location(file: file, column: "project"), value: p,
                                    message: "项目 `\(p)` 不是单位 `\(l.unit)` 的项目"))
                 continue
             }
@@ -157,7 +157,7 @@ public enum DisclosureChecks {
             }
             if l.amount > lines {
                 let scope = [l.project.map { "项目 \($0)" }, l.economic.map { "经济分类 \($0)" }].compactMap { $0 }.joined(separator: "、")
-                out.append(Problem(rule: "procurement.above-lines", severity: .warning, location: Location(file: file, column: "amount"),
+                out.append(Problem(rule: .procurementAboveLines, severity: .warning, location: Location(file: file, column: "amount"),
                                    value: l.amount.yuanText,
                                    message: "\(l.kind.rawValue)\(l.category.map { "（\($0.rawValue)）" } ?? "") \(l.amount.yuanText) 元超过单位 \(l.unit)\(scope.isEmpty ? "" : " " + scope) 的本年预算 \(lines.yuanText) 元"))
             }

@@ -12,7 +12,7 @@ public enum DisclosureFolder {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             // A mistyped folder must not give a document of markers as if nothing had been entered.
-            throw ProblemsError([Problem(rule: "not-a-folder", location: Location(file: folder.path),
+            throw ProblemsError([Problem(rule: .notAFolder, location: Location(file: folder.path),
                                          message: "找不到公开资料文件夹 \(folder.path)")])
         }
         for name in DisclosureFormat.allFiles {
@@ -20,7 +20,7 @@ public enum DisclosureFolder {
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             switch readBounded(url) {
             case .success(let b): files[name] = b
-            case .failure(let message): problems.add(Problem(rule: "unreadable-file", location: Location(file: name), message: message))
+            case .failure(let message): problems.add(Problem(rule: .unreadableFile, location: Location(file: name), message: message))
             }
         }
         var template: [UInt8]?
@@ -28,7 +28,7 @@ public enum DisclosureFolder {
             switch readBounded(g) {
             case .success(let b): template = b
             case .failure(let message):
-                problems.add(Problem(rule: "unreadable-file", location: Location(file: g.path), message: message))
+                problems.add(Problem(rule: .unreadableFile, location: Location(file: g.path), message: message))
             }
         }
         try problems.throwIfErrors()

@@ -76,7 +76,7 @@ public enum DisclosureFormat {
         var problems = ProblemCollector(limit: limit)
         var data = DisclosureData()
         for (name, bytes) in files where bytes.count > maxFileBytes {
-            problems.add(Problem(rule: "file-too-large", location: Location(file: name),
+            problems.add(Problem(rule: .fileTooLarge, location: Location(file: name),
                                  message: "文件有 \(bytes.count) 字节，超过上限 \(maxFileBytes) 字节"))
         }
         try problems.throwIfErrors()
@@ -84,7 +84,7 @@ public enum DisclosureFormat {
         if let t = files[targetsFile] {
             data.targets = parseTargets(t, indicators: files[indicatorsFile], problems: &problems)
         } else if files[indicatorsFile] != nil {
-            problems.add(Problem(rule: "indicators-without-targets", location: Location(file: indicatorsFile),
+            problems.add(Problem(rule: .indicatorsWithoutTargets, location: Location(file: indicatorsFile),
                                  message: "有 \(indicatorsFile) 但没有 \(targetsFile)：指标须属于某张绩效目标表"))
         }
         if let p = files[procurementFile] { data.procurement = parseProcurement(p, problems: &problems) }
@@ -95,17 +95,17 @@ public enum DisclosureFormat {
         if let r = files[reasonsFile] {
             for s in sections(r, file: reasonsFile, problems: &problems) {
                 guard let key = ReasonKey(rawValue: s.heading) else {
-                    problems.add(Problem(rule: "unknown-reason", location: Location(file: reasonsFile, line: s.line), value: s.heading,
+                    problems.add(Problem(rule: .unknownReason, location: Location(file: reasonsFile, line: s.line), value: s.heading,
                                          message: "未知的原因键 `\(s.heading)`（可用：\(ReasonKey.allCases.map(\.rawValue).joined(separator: ", "))）"))
                     continue
                 }
                 if texts.reasons[key] != nil {
-                    problems.add(Problem(rule: "duplicate-reason", location: Location(file: reasonsFile, line: s.line), value: s.heading,
+                    problems.add(Problem(rule: .duplicateReason, location: Location(file: reasonsFile, line: s.line), value: s.heading,
                                          message: "原因键 `\(s.heading)` 重复出现"))
                     continue
                 }
                 if s.paragraphs.count > 1 {
-                    problems.add(Problem(rule: "reason-one-line", location: Location(file: reasonsFile, line: s.line), value: s.heading,
+                    problems.add(Problem(rule: .reasonOneLine, location: Location(file: reasonsFile, line: s.line), value: s.heading,
                                          message: "`\(s.heading)` 的原因须写成一行（它接在“主要原因是”之后，成为句子的一部分）"))
                     continue
                 }
@@ -118,7 +118,7 @@ public enum DisclosureFormat {
                 case "政府购买服务指导性目录": texts.purchasedServicesNote = s.paragraphs
                 case "其他": texts.otherNotes = s.paragraphs
                 default:
-                    problems.add(Problem(rule: "unknown-section", location: Location(file: otherNotesFile, line: s.line), value: s.heading,
+                    problems.add(Problem(rule: .unknownSection, location: Location(file: otherNotesFile, line: s.line), value: s.heading,
                                          message: "未知的小节 `\(s.heading)`（可用：政府购买服务指导性目录, 其他）"))
                 }
             }
@@ -128,7 +128,7 @@ public enum DisclosureFormat {
             var seen: Set<String> = []
             for s in sections(g, file: glossaryName, problems: &problems) {
                 if !seen.insert(s.heading).inserted {
-                    problems.add(Problem(rule: "duplicate-term", location: Location(file: glossaryName, line: s.line), value: s.heading,
+                    problems.add(Problem(rule: .duplicateTerm, location: Location(file: glossaryName, line: s.line), value: s.heading,
                                          message: "名词 `\(s.heading)` 重复出现"))
                     continue
                 }
@@ -145,7 +145,7 @@ public enum DisclosureFormat {
                                       optional: Array(targetColumns.dropFirst(2).filter { $0 != "name" }), problems: &problems)
         else { return [] }
         if t.records.count > maxSheets {
-            problems.add(Problem(rule: "too-many-sheets", location: Location(file: targetsFile),
+            problems.add(Problem(rule: .tooManySheets, location: Location(file: targetsFile),
                                  message: "绩效目标表有 \(t.records.count) 张，超过上限 \(maxSheets) 张"))
             return []
         }
@@ -155,20 +155,20 @@ public enum DisclosureFormat {
         for r in t.records {
             let sheet = t.text(r, "sheet")
             if sheet.isEmpty {
-                problems.add(Problem(rule: "missing-value", location: t.at(r, "sheet"), message: "表号 sheet 不能为空"))
+                problems.add(Problem(rule: .missingValue, location: t.at(r, "sheet"), message: "表号 sheet 不能为空"))
                 continue
             }
             if let first = sheetIndex[sheet] {
-                problems.add(Problem(rule: "duplicate-sheet", location: t.at(r, "sheet"), value: sheet,
+                problems.add(Problem(rule: .duplicateSheet, location: t.at(r, "sheet"), value: sheet,
                                      message: "表号 `\(sheet)` 与第 \(first) 张重复"))
                 continue
             }
             let name = t.text(r, "name")
-            if name.isEmpty { problems.add(Problem(rule: "missing-value", location: t.at(r, "name"), message: "项目名称 name 不能为空")) }
+            if name.isEmpty { problems.add(Problem(rule: .missingValue, location: t.at(r, "name"), message: "项目名称 name 不能为空")) }
             let project = t.text(r, "project")
             if !project.isEmpty {
                 if let line = projectLine[project] {
-                    problems.add(Problem(rule: "duplicate-project", location: t.at(r, "project"), value: project,
+                    problems.add(Problem(rule: .duplicateProject, location: t.at(r, "project"), value: project,
                                          message: "项目 `\(project)` 已在第 \(line) 行有绩效目标表（一个项目一张表）"))
                 }
                 projectLine[project] = r.line
@@ -201,7 +201,7 @@ public enum DisclosureFormat {
                        _ problems: inout ProblemCollector) -> PrintedAmount {
         let text = t.text(r, column)
         do { return try PrintedAmount(text) } catch {
-            problems.add(Problem(rule: "bad-amount", location: t.at(r, column), value: text, message: error.description))
+            problems.add(Problem(rule: .badAmount, location: t.at(r, column), value: text, message: error.description))
             return .blank
         }
     }
@@ -217,19 +217,19 @@ public enum DisclosureFormat {
         for r in t.records {
             let sheetID = t.text(r, "sheet")
             guard let n = sheets[sheetID] else {
-                problems.add(Problem(rule: "unknown-sheet", location: t.at(r, "sheet"), value: sheetID,
+                problems.add(Problem(rule: .unknownSheet, location: t.at(r, "sheet"), value: sheetID,
                                      message: "表号 `\(sheetID)` 不在 \(targetsFile) 中"))
                 continue
             }
             let l1 = t.text(r, "level1"), l2 = t.text(r, "level2"), sideText = t.text(r, "side")
             let l3 = t.text(r, "level3"), value = t.text(r, "value")
-            if l1.isEmpty { problems.add(Problem(rule: "missing-value", location: t.at(r, "level1"), message: "一级指标 level1 不能为空")); continue }
-            if l2.isEmpty { problems.add(Problem(rule: "missing-value", location: t.at(r, "level2"), message: "二级指标 level2 不能为空")); continue }
+            if l1.isEmpty { problems.add(Problem(rule: .missingValue, location: t.at(r, "level1"), message: "一级指标 level1 不能为空")); continue }
+            if l2.isEmpty { problems.add(Problem(rule: .missingValue, location: t.at(r, "level2"), message: "二级指标 level2 不能为空")); continue }
             let key = "\(sheetID)\u{1F}\(l1)\u{1F}\(l2)"
             if current?.key != key {
                 if let c = current { closed.insert(c.key) }
                 if closed.contains(key) {
-                    problems.add(Problem(rule: "indicator-group-split", location: t.at(r, "level2"), value: l2,
+                    problems.add(Problem(rule: .indicatorGroupSplit, location: t.at(r, "level2"), value: l2,
                                          message: "表 `\(sheetID)` 的 \(l1) / \(l2) 在前面已经出现过：同一个二级指标的行须连续"))
                     continue
                 }
@@ -239,7 +239,7 @@ public enum DisclosureFormat {
             if l3.isEmpty {
                 // A row that only lists the 二级 (printed with no 三级).
                 if !sideText.isEmpty || !value.isEmpty {
-                    problems.add(Problem(rule: "value-without-indicator", location: t.at(r, "level3"), value: value,
+                    problems.add(Problem(rule: .valueWithoutIndicator, location: t.at(r, "level3"), value: value,
                                          message: "有指标值或 side 但没有三级指标 level3"))
                 }
                 continue
@@ -249,13 +249,13 @@ public enum DisclosureFormat {
             case "实施期", "period": side = .period
             case "年度", "year": side = .year
             default:
-                problems.add(Problem(rule: "bad-side", location: t.at(r, "side"), value: sideText,
+                problems.add(Problem(rule: .badSide, location: t.at(r, "side"), value: sideText,
                                      message: "side 须为 实施期 或 年度（写了 `\(sideText)`）"))
                 continue
             }
             let count = targets[n - 1].indicators.reduce(0) { $0 + $1.period.count + $1.year.count }
             if count >= maxIndicatorsPerSheet {
-                problems.add(Problem(rule: "too-many-indicators", location: t.at(r, "level3"),
+                problems.add(Problem(rule: .tooManyIndicators, location: t.at(r, "level3"),
                                      message: "表 `\(sheetID)` 的三级指标超过上限 \(maxIndicatorsPerSheet) 个"))
                 continue
             }
@@ -272,16 +272,16 @@ public enum DisclosureFormat {
         var out: [ProcurementLine] = []
         for r in t.records {
             let unit = t.text(r, "unit")
-            if unit.isEmpty { problems.add(Problem(rule: "missing-value", location: t.at(r, "unit"), message: "单位 unit 不能为空")); continue }
+            if unit.isEmpty { problems.add(Problem(rule: .missingValue, location: t.at(r, "unit"), message: "单位 unit 不能为空")); continue }
             let economic = t.text(r, "economic")
             if !economic.isEmpty, economic.utf8.count != 5 || !economic.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                problems.add(Problem(rule: "bad-economic", location: t.at(r, "economic"), value: economic,
+                problems.add(Problem(rule: .badEconomic, location: t.at(r, "economic"), value: economic,
                                      message: "经济分类 `\(economic)` 须为 5 位数字的款（或留空表示不限）"))
                 continue
             }
             let kindText = t.text(r, "kind")
             guard let kind = ProcurementKind(rawValue: kindText) else {
-                problems.add(Problem(rule: "bad-kind", location: t.at(r, "kind"), value: kindText,
+                problems.add(Problem(rule: .badKind, location: t.at(r, "kind"), value: kindText,
                                      message: "kind 须为 政府采购 或 政府购买服务（写了 `\(kindText)`）"))
                 continue
             }
@@ -290,14 +290,14 @@ public enum DisclosureFormat {
             switch kind {
             case .procurement:
                 guard let c = ProcurementCategory(rawValue: categoryText) else {
-                    problems.add(Problem(rule: "bad-category", location: t.at(r, "category"), value: categoryText,
+                    problems.add(Problem(rule: .badCategory, location: t.at(r, "category"), value: categoryText,
                                          message: "政府采购的 category 须为 货物、工程 或 服务（写了 `\(categoryText)`）"))
                     continue
                 }
                 category = c
             case .purchasedService:
                 if !categoryText.isEmpty {
-                    problems.add(Problem(rule: "bad-category", location: t.at(r, "category"), value: categoryText,
+                    problems.add(Problem(rule: .badCategory, location: t.at(r, "category"), value: categoryText,
                                          message: "政府购买服务不分货物、工程、服务：category 须留空"))
                     continue
                 }
@@ -305,7 +305,7 @@ public enum DisclosureFormat {
             let amountText = t.text(r, "amount")
             let amount: Money
             do { amount = try Money.parseYuan(amountText) } catch {
-                problems.add(Problem(rule: "bad-amount", location: t.at(r, "amount"), value: amountText, message: error.description))
+                problems.add(Problem(rule: .badAmount, location: t.at(r, "amount"), value: amountText, message: error.description))
                 continue
             }
             let project = t.text(r, "project")
@@ -325,13 +325,13 @@ public enum DisclosureFormat {
         for r in t.records {
             let itemText = t.text(r, "item"), value = t.text(r, "value")
             guard let item = AssetItem(rawValue: itemText) else {
-                problems.add(Problem(rule: "unknown-item", location: t.at(r, "item"), value: itemText,
+                problems.add(Problem(rule: .unknownItem, location: t.at(r, "item"), value: itemText,
                                      message: "未知的项目 `\(itemText)`（可用：\(AssetItem.allCases.map(\.rawValue).joined(separator: ", "))）"))
                 ok = false
                 continue
             }
             if let line = seen[item] {
-                problems.add(Problem(rule: "duplicate-item", location: t.at(r, "item"), value: itemText,
+                problems.add(Problem(rule: .duplicateItem, location: t.at(r, "item"), value: itemText,
                                      message: "`\(itemText)` 已在第 \(line) 行填写"))
                 ok = false
                 continue
@@ -342,7 +342,7 @@ public enum DisclosureFormat {
                     let m = try Money.parseYuan(value) // the same exact decimal rule: at most two decimals
                     a.officeAreaHundredths = m.fen
                 } catch {
-                    problems.add(Problem(rule: "bad-area", location: t.at(r, "value"), value: value,
+                    problems.add(Problem(rule: .badArea, location: t.at(r, "value"), value: value,
                                          message: "面积 `\(value)` 须为平方米数，最多两位小数，如 3234.56"))
                     ok = false
                 }
@@ -350,7 +350,7 @@ public enum DisclosureFormat {
             }
             guard !value.isEmpty, value.utf8.count <= 7, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
                   let n = Int(value), n <= maxCount else {
-                problems.add(Problem(rule: "bad-count", location: t.at(r, "value"), value: value,
+                problems.add(Problem(rule: .badCount, location: t.at(r, "value"), value: value,
                                      message: "`\(itemText)` 的数量 `\(value)` 须为 0 到 \(maxCount) 的整数"))
                 ok = false
                 continue
@@ -363,7 +363,7 @@ public enum DisclosureFormat {
             }
         }
         for item in AssetItem.allCases where seen[item] == nil {
-            problems.add(Problem(rule: "missing-item", location: Location(file: assetsFile),  value: item.rawValue,
+            problems.add(Problem(rule: .missingItem, location: Location(file: assetsFile),  value: item.rawValue,
                                  message: "缺少 `\(item.rawValue)`（没有就填 0）"))
             ok = false
         }
@@ -376,7 +376,7 @@ public enum DisclosureFormat {
         var out: [String] = []
         for (n, l) in lines where !l.isEmpty {
             if l.hasPrefix("#") {
-                problems.add(Problem(rule: "unexpected-heading", location: Location(file: file, line: n), value: l,
+                problems.add(Problem(rule: .unexpectedHeading, location: Location(file: file, line: n), value: l,
                                      message: "这个文件只写段落（一行一段），不用标题"))
                 continue
             }
@@ -395,15 +395,15 @@ public enum DisclosureFormat {
             if l.hasPrefix("## ") {
                 let h = String(l.dropFirst(3)).trimmingSpaces
                 if h.isEmpty {
-                    problems.add(Problem(rule: "empty-heading", location: Location(file: file, line: n), message: "`## ` 后面缺少标题"))
+                    problems.add(Problem(rule: .emptyHeading, location: Location(file: file, line: n), message: "`## ` 后面缺少标题"))
                     continue
                 }
                 out.append(Section(heading: h, line: n, paragraphs: []))
             } else if l.hasPrefix("#") {
-                problems.add(Problem(rule: "unexpected-heading", location: Location(file: file, line: n), value: l,
+                problems.add(Problem(rule: .unexpectedHeading, location: Location(file: file, line: n), value: l,
                                      message: "只用二级标题 `## `"))
             } else if out.isEmpty {
-                problems.add(Problem(rule: "text-before-heading", location: Location(file: file, line: n), value: l,
+                problems.add(Problem(rule: .textBeforeHeading, location: Location(file: file, line: n), value: l,
                                      message: "第一个 `## ` 标题之前不能有正文"))
             } else {
                 out[out.count - 1].paragraphs.append(l)
@@ -416,7 +416,7 @@ public enum DisclosureFormat {
     static func textLines(_ bytes: [UInt8], file: String, problems: inout ProblemCollector) -> [(Int, String)]? {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         guard let text = String(validating: body, as: UTF8.self) else {
-            problems.add(Problem(rule: "not-utf8", location: Location(file: file), message: "不是合法的 UTF-8 文本（请以 UTF-8 编码保存）"))
+            problems.add(Problem(rule: .notUtf8, location: Location(file: file), message: "不是合法的 UTF-8 文本（请以 UTF-8 编码保存）"))
             return nil
         }
         return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, l in

@@ -119,19 +119,27 @@ struct TableCells {
         let types = Dictionary(budget.units.map { ($0.code, $0.type) }, uniquingKeysWith: { a, _ in a })
         let organ = Set(budget.units.filter(\.type.isOrgan).map(\.code))
         let all = Set(budget.units.map(\.code))
-        func node(_ n: TableTemplate.NodeRef) -> @Sendable (LineItem) -> Bool {
+        func node(_ n: NodeRef) -> @Sendable (LineItem) -> Bool {
             switch n {
             case .department: return { _ in true }
             case .function(let c): return { $0.function.hasPrefix(c) }
             case .economic(let c): return { $0.economic.hasPrefix(c) }
             case .unit(let u): return { $0.unit == u }
+            case .project(let u, let c): return { $0.unit == u && $0.project == c }
+            case .pair(let e, let g):
+                return { item in
+                    item.economic == e
+                        && (codes.governmentEconomic(for: item.economic, unitType: types[item.unit] ?? .administrative,
+                                                     override: item.governmentEconomic) ?? "") == g
+                }
             case .organUnits: return { organ.contains($0.unit) }
             case .allUnits: return { all.contains($0.unit) }
+            case .projects: return { $0.kind == .project }
             }
         }
         // A written-out row (table 1's 一、一般公共预算; table 10's 公务接待费), by its key or first text.
         var fixed: [TableTemplate.FixedRow] = s.footer
-        if case .fixed(let rows) = s.body { fixed += rows }
+        for source in s.body { if case .fixed(let rows) = source { fixed += rows } }
         for f in fixed where (f.key ?? s.columns.lazy.compactMap { f.text[$0.key] }.first) == key {
             guard !f.nodes.isEmpty else { return nil }
             let matches = f.nodes.map(node)
@@ -139,10 +147,14 @@ struct TableCells {
         }
         let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
         let value = parts.count == 2 ? parts[1] : ""
-        switch s.body {
+        for source in s.body {
+        switch source {
         case .functionTree, .functionClasses:
             if key == "合计" { return ({ _ in true }, nil) }
             if parts.first == "function" { return ({ $0.function.hasPrefix(value) }, nil) }
+        case .economicTree:
+            if key == "合计" { return ({ _ in true }, nil) }
+            if parts.first == "economic" { return ({ $0.economic.hasPrefix(value) }, nil) }
         case .economicPairs:
             if key == "合计" { return ({ _ in true }, nil) }
             if parts.first == "economic" { return ({ $0.economic.hasPrefix(value) }, nil) }
@@ -169,8 +181,9 @@ struct TableCells {
                 let u = up.first ?? "", p = up.count == 2 ? up[1] : ""
                 return ({ $0.unit == u && $0.project == p }, nil)
             }
-        case .revenueTree, .none, .fixed:
+        case .revenueTree, .fixed:
             break
+        }
         }
         return nil
     }

@@ -186,7 +186,7 @@ struct LineDraft {
         var problems: [Problem] = []
         if let w = wanAmount {
             do { draft.amount = try MoneyUnit.wan.parse(w).yuanText } catch {
-                problems.append(Problem(rule: "amount", location: Location(file: row == nil ? nil : "粘贴的内容", line: row, column: "金额"),
+                problems.append(Problem(rule: .amount, location: Location(file: row == nil ? nil : "粘贴的内容", line: row, column: "金额"),
                                         value: w, message: error.description))
                 draft.amount = "0"
             }
@@ -375,7 +375,7 @@ extension Workbench {
                 plan.edits.append(.set(id: t.id, to: line, expectedVersion: t.version))
             } else {
                 if row.allSatisfy({ $0.trimmingSpaces.isEmpty }) {
-                    problems.add(Problem(rule: "empty-row", location: Location(file: "粘贴的内容", line: number),
+                    problems.add(Problem(rule: .emptyRow, location: Location(file: "粘贴的内容", line: number),
                                          message: "是空行：请删掉空行再粘贴"))
                     continue
                 }

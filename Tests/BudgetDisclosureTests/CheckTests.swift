@@ -26,7 +26,7 @@ struct CheckTests {
     @Test("a clean sheet passes; the carried-over project without a sheet is a hint")
     func clean() throws {
         let found = DisclosureChecks.all(budget: CheckTests.budget(), data: DisclosureData(targets: [try CheckTests.target()]))
-        #expect(found.map(\.rule) == ["performance.project-without-targets"])
+        #expect(found.map(\.rule.rawValue) == ["performance.project-without-targets"])
         #expect(found.first?.severity == .info)
         #expect(found.first?.value == "P2")
     }
@@ -67,10 +67,10 @@ struct CheckTests {
         let wrong = DisclosureChecks.yearFundsAgainstLines(budget: b, data: DisclosureData(targets: [try CheckTests.target(year: "0")]))
         #expect(wrong.first?.message == "“项目一”的年度资金总额 0（0.00 元）与项目 P1 本年预算 1000000.00 元不一致")
         let blank = DisclosureChecks.yearFundsAgainstLines(budget: b, data: DisclosureData(targets: [try CheckTests.target(year: "")]))
-        #expect(blank.map(\.rule) == ["performance.year-funds"])
+        #expect(blank.map(\.rule.rawValue) == ["performance.year-funds"])
         var t = try CheckTests.target()
         t.yearFunds[.central] = try PrintedAmount("1")
-        #expect(DisclosureChecks.fundsLevels(data: DisclosureData(targets: [t])).map(\.rule) == ["performance.funds-levels"])
+        #expect(DisclosureChecks.fundsLevels(data: DisclosureData(targets: [t])).map(\.rule.rawValue) == ["performance.funds-levels"])
     }
 
     @Test("procurement figures against units, projects and lines")
@@ -80,7 +80,7 @@ struct CheckTests {
                      ProcurementLine(unit: "U", project: "P9", category: .goods, amount: Money(fen: 1)),
                      ProcurementLine(unit: "U", project: "P1", category: .goods, amount: Money(fen: 100_000_001)),
                      ProcurementLine(unit: "U", project: "P1", economic: "30201", category: .goods, amount: Money(fen: 100_000_000))]
-        #expect(DisclosureChecks.procurement(budget: b, data: DisclosureData(procurement: lines)).map(\.rule)
+        #expect(DisclosureChecks.procurement(budget: b, data: DisclosureData(procurement: lines)).map(\.rule.rawValue)
             == ["procurement.unknown-unit", "procurement.unknown-project", "procurement.above-lines"])
     }
 
@@ -88,9 +88,9 @@ struct CheckTests {
     func demo() throws {
         let found = DisclosureChecks.all(budget: try demoBudget(), data: try demoData())
         // The seed prints 年度资金总额 0 on every sheet while the projects have their money this year.
-        #expect(found.filter { $0.rule == "performance.year-funds" }.count == 6)
+        #expect(found.filter { $0.rule == .performanceYearFunds }.count == 6)
         // The carried-over 地质灾害综合治理项目 has no sheet.
-        #expect(found.filter { $0.rule == "performance.project-without-targets" }.map(\.value) == ["P07"])
+        #expect(found.filter { $0.rule == .performanceProjectWithoutTargets }.map(\.value) == ["P07"])
         #expect(!found.contains { $0.severity == .error })
         #expect(found.count == 7, "\(found.map(\.description))")
     }
