@@ -63,7 +63,7 @@ struct FormatTests {
         #expect(try PrintedAmount("1000万元").money == Money(fen: 1_000_000_000))
         #expect(try PrintedAmount("49,728").money == Money(fen: 4_972_800))
         #expect(try PrintedAmount("").money == nil)
-        for bad in ["3,00,000", "1e5", "-5", "12.345", "万元", "1000 元"]  // full-width digits are accepted, as by every amount reader (the one amount parser) {
+        for bad in ["3,00,000", "1e5", "-5", "12.345", "万元", "1000 元"] {  // full-width digits are accepted, as by every amount reader
             #expect(throws: PrintedAmountError.self, "\(bad)") { try PrintedAmount(bad) }
         }
     }
