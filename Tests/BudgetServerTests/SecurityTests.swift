@@ -348,6 +348,37 @@ struct SecurityLiveTests {
         }
     }
 
+    /// Requests that `scripts/fuzz-http.py --seed 1` got a 2xx for, without the token, before the fix (several
+    /// of them changed the workspace), with this demo's line in place of the fuzzer's.
+    @Test("The fuzzer's findings stay refused")
+    func fuzzerFindings() async throws {
+        let (ws, dir) = try demoWorkspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let item = try #require(try ws.items(ItemFilter(limit: 1)).first)
+        let line = try #require(probes(item).first { $0.method == .put }?.body)
+        let before = try snapshot(ws)
+        let app = buildApplication(workbench: try Workbench(workspace: ws), configuration: configurations[0])
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let id = item.id, v = item.version
+            let found: [(HTTPRequest.Method, String, String?)] = [
+                (.get, "////api/meta", nil), (.get, "////api//export", nil), (.get, "////api/changes?since=0", nil),
+                (.get, "//api////changes?since=0", nil), (.get, "//api//checks", nil), (.get, "//api//items//\(id)?", nil),
+                (.get, "//api//items//\(id)//history", nil), (.get, "//api//tree?view=unit&token=uzz-4283fefc63f0cd0e873a0000", nil),
+                (.get, "//api/items/\(id)?token=\(testToken.uppercased())", nil), (.get, "//api/codes?set=function&q=220", nil),
+                (.get, "//api/items?limit=3", nil),
+                (.post, "////api////items////batch", "{\"items\":[\(line)]}"), (.post, "///api/items", line), (.post, "//api//items", line),
+                (.put, "//api//items//\(id)", line),
+                (.delete, "////api/items/\(id)?version=\(v)&author=fuzz-822-0", nil), (.delete, "//api//items//\(id)?version=\(v)", nil),
+            ]
+            for (method, target, body) in found {
+                let r = await raw(port, request(method, target, port: port, body: body))
+                #expect(r.status == 400, "\(method) \(target) → \(r.status.map(String.init) ?? "no answer")")
+            }
+            #expect(try snapshot(ws) == before)
+        }
+    }
+
     @Test("Host, request-line, Origin and HEAD rules on the wire")
     func lowItems() async throws {
         let (ws, dir) = try demoWorkspace()
