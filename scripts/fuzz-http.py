@@ -130,8 +130,9 @@ def line_json(row, version, author, amount="12.34", memo="fuzz"):
 
 # ---------------------------------------------------------------- raw HTTP
 
-def exchange(port, data, timeout):
-    """Sends bytes as they are and reads until the server closes, or `timeout` seconds pass without data."""
+def exchange(port, data, timeout, methods=None):
+    """Sends bytes as they are and reads until the server closes, or `timeout` seconds pass without data, or
+    (given the requests' methods) every request has a complete answer and nothing more comes for 0.2 s."""
     received = b""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
@@ -139,11 +140,12 @@ def exchange(port, data, timeout):
                 s.sendall(data)
             except OSError:
                 pass
+            answered = False
             while True:
                 try:
                     chunk = s.recv(65536)
                 except socket.timeout:
-                    return received, "timeout"
+                    return received, "answered" if answered else "timeout"
                 except OSError:
                     return received, "reset"
                 if not chunk:
@@ -151,6 +153,9 @@ def exchange(port, data, timeout):
                 received += chunk
                 if len(received) > 64 << 20:
                     return received, "too much"
+                if methods and not answered and len(parse_responses(received, methods)) >= len(methods):
+                    answered = True
+                    s.settimeout(0.2)
     except OSError as e:
         return received, f"connect: {e}"
 
@@ -177,6 +182,8 @@ def parse_responses(data, methods):
         if not is_head:
             if "content-length" in headers:
                 n = int(headers["content-length"])
+                if len(data) < i + n:
+                    break                                                   # not all there yet
                 body, i = data[i:i + n], i + n
             elif headers.get("transfer-encoding", "").lower() == "chunked":
                 while True:
@@ -460,7 +467,7 @@ def main():
                 descriptions.append(description)
             requests += count
             tokened += sum(knows_each)
-            received, how = exchange(port, b"".join(parts), timeout=rng.choice([2, 3]))
+            received, how = exchange(port, b"".join(parts), timeout=rng.choice([2, 3]), methods=methods)
             outcomes[how] += 1
             responses = parse_responses(received, methods)
             if not responses:

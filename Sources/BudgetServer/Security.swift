@@ -56,8 +56,8 @@ public struct ServerConfiguration: Sendable {
 ///    (``publicPaths``, compared byte for byte): 401.
 ///
 /// Rule 5 is an allowlist on purpose: the guard never has to predict how the router reads a path. Every API
-/// route, every route added later, a 404 and any spelling a later router might accept need the token; only four
-/// fixed paths that hold no budget data do not. Rule 2 adds that no handler ever runs for a spelling of a path
+/// route, every route added later, a 404 and any spelling a later router might accept need the token; only the
+/// page's own files, by fixed name and holding no budget data, do not. Rule 2 adds that no handler ever runs for a spelling of a path
 /// that the guard did not see as such. The request line itself (absolute-form targets, duplicate `Host`) is
 /// judged earlier, off the wire, by ``RequestLineGuard``.
 /// No CORS headers are ever sent, so other sites cannot read responses either.

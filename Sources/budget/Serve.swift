@@ -18,7 +18,7 @@ extension BudgetCommand {
         @Option(help: "上年的工作区，显示上年数、增减额、增减率") var prior: String?
         @Option(help: "端口（0 表示自动选一个空闲端口）") var port = 8080
         @Option(help: "监听地址；不是本机地址时需要访问口令") var host = "127.0.0.1"
-        @Option(help: "访问口令（修改数据的请求都要带上）") var token: String?
+        @Option(help: "访问口令（除网页本身外，每个请求都要带上）") var token: String?
         @OptionGroup var tableSet: TableSetOptions
 
         func validate() throws {
