@@ -136,7 +136,8 @@ public struct Narrative: Sendable {
         }
         sections.append(Section(title: "八、机关运行经费增减变动原因说明", paragraphs: [
             "本单位机关运行经费财政拨款\(Narrative.grouped(organ))万元,\(organChange),原因是\(blank)。",
-        ], sources: ["\(cite("organ-operation", "表11")) 部门合计行；上年数：\(py)年 \(Narrative.plain(organPrior)) 万元"]))
+        ], sources: [(citations == nil || citations?["organ-operation"] != nil ? "\(cite("organ-operation", "表11")) 部门合计行" : "按明细计算（所选公开表中没有机关运行经费表）")
+                     + "；上年数：\(py)年 \(Narrative.plain(organPrior)) 万元"]))
 
         // 九: the workbook has no procurement data; say so rather than invent a figure.
         sections.append(Section(title: "九、政府采购情况", paragraphs: [

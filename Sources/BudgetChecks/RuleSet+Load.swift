@@ -60,7 +60,7 @@ struct RuleParser {
     init(index: Int) { self.index = index }
 
     mutating func fail(_ reason: String) {
-        let at = ruleID.isEmpty ? "第 \(index + 1) 条规则" : "规则 `\(ruleID)`"
+        let at = ruleID.isEmpty ? "第 \(index + 1) 条规则（rules[\(index)]）" : "规则 `\(ruleID)`（rules[\(index)]）"
         reasons.append("\(at)：\(reason)")
     }
 
@@ -104,7 +104,9 @@ struct RuleParser {
             fail("未知的规则种类 kind `\(kind)`，可用：compare、footing、data、prior-rise")
         }
         let common: Set<String> = ["id", "message", "severity", "kind", "note"]
-        for k in o.keys where !common.contains(k) && !known.contains(k) { fail("未知的字段 `\(k)`") }
+        for k in o.keys.sorted() where !common.contains(k) && !known.contains(k) {
+            fail("未知的字段 `\(k)`（\(kind.isEmpty ? "" : "kind \(kind) ")可用：\(common.union(known).sorted().joined(separator: "、"))）")
+        }
         guard let check, let severity, reasons.isEmpty else { return nil }
         return Rule(id: ruleID, message: message, severity: severity, check: check)
     }
@@ -302,9 +304,9 @@ extension RuleSet {
             return ["规则文件是为公开表模板集 `\(t)` 编写的，不能用于模板集 `\(set.id)`（\(set.title)）"]
         }
         var out: [String] = []
-        for rule in rules {
+        for (index, rule) in rules.enumerated() {
             var seen: Set<String> = []
-            func fail(_ s: String) { if seen.insert(s).inserted { out.append("规则 `\(rule.id)`：\(s)") } }
+            func fail(_ s: String) { if seen.insert(s).inserted { out.append("规则 `\(rule.id)`（rules[\(index)]）：\(s)") } }
             func table(_ key: String) -> TableTemplate? {
                 if let t = set.table(key) { return t }
                 fail("表 \(key) 不在模板集 `\(set.id)` 中（其中的表：\(set.tables.map(\.key).joined(separator: "、"))）")

@@ -47,9 +47,9 @@ struct TableSetRuleTests {
         text = text.replacingOccurrences(of: "\"tables\": \"shanxi-2025\",", with: "")
         let unmarked = try RuleSet.parse(Data(text.utf8), file: "shanxi.json")
         let problems = unmarked.mismatches(with: mof)
-        #expect(problems.contains("规则 `T10.footing`：表 T10 不在模板集 `mof-9` 中（其中的表：T1、T2、T3、T4、T5、T6、T7、T8、T9）"))
-        #expect(problems.contains { $0.hasPrefix("规则 `T7.footing`：表 T7 没有以 `revenue:` 开头的行") })
-        #expect(problems.contains { $0.hasPrefix("规则 `T1.footing`：表 T1 没有金额列 `expense.total`") })
+        #expect(problems.contains { $0.hasPrefix("规则 `T10.footing`（rules[") && $0.hasSuffix("）：表 T10 不在模板集 `mof-9` 中（其中的表：T1、T2、T3、T4、T5、T6、T7、T8、T9）") })
+        #expect(problems.contains { $0.hasPrefix("规则 `T7.footing`（rules[") && $0.contains("）：表 T7 没有以 `revenue:` 开头的行（该表只有固定行）") })
+        #expect(problems.contains { $0.hasPrefix("规则 `T1.footing`（rules[") && $0.contains("）：表 T1 没有金额列 `expense.total`（其金额列：income.amount、expense.amount）") })
         // What running them anyway did (the reason they are refused): rules skipped, false errors raised.
         let demo = try Fixtures.demo()
         let ran = Checker(rules: unmarked).run(CheckContext(budget: demo, tables: TableBuilder(budget: demo, rollup: Rollup(budget: demo)).build(mof)))
@@ -146,6 +146,22 @@ struct TableSetRuleTests {
         #expect(ok.count(.error) == 0 && ok.count(.warning) == 0 && ok.skipped.isEmpty)
         let broken = Checker(rules: rules).run(CheckContext(budget: demo, tables: try #require(tables.editing("U1", row: "合计", column: "total", by: 1))))
         #expect(!broken.serious("U1.footing").isEmpty && !broken.serious("U1.lines").isEmpty)
+    }
+
+    @Test("the narrative's 数字来源 cite the chosen set's tables by their role")
+    func narrativeCitations() throws {
+        let demo = try Fixtures.demo(), prior = try Fixtures.demoPrior()
+        func sources(_ set: String?) throws -> [String] {
+            let citations = try set.map { try Self.set($0).citations }
+            return Narrative(current: demo, prior: prior, citations: citations).sections.flatMap(\.sources)
+        }
+        #expect(try Self.set("mof-9").citations == ["income-expenditure": "表1", "income": "表2", "expenditure": "表3", "fiscal": "表4",
+                                                    "general-public": "表5", "basic-economic": "表6", "three-public": "表7"])
+        let mof = try sources("mof-9"), shanxi = try sources("shanxi-2025"), unset = try sources(nil)
+        #expect(mof.contains { $0.hasPrefix("表7 合计") })
+        #expect(mof.contains { $0.hasPrefix("按明细计算（所选公开表中没有机关运行经费表）") })
+        #expect(shanxi == unset)
+        #expect(shanxi.contains { $0.hasPrefix("表10 合计") } && shanxi.contains { $0.hasPrefix("表11 部门合计行") })
     }
 
     /// The JSON blocks of a document in docs/, by the file name on their fence.
