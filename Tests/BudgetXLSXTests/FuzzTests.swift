@@ -228,18 +228,18 @@ import Testing
         let target = dir.file("mutant.xlsx")
         for _ in 0..<(2_000 * Self.scale) {
             var bytes = bases.randomElement(using: &rng)!
-            let fields = Self.structureFields(bytes)
             for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let fields = Self.structureFields(bytes)
                 switch Int.random(in: 0..<10, using: &rng) {
                 case 0..<5:
-                    let field = fields.randomElement(using: &rng)!
+                    guard let field = fields.randomElement(using: &rng) else { break }
                     let size = UInt64(bytes.count)
                     let value = Bool.random(using: &rng) ? Self.boundaries.randomElement(using: &rng)!
                         : size &+ UInt64(bitPattern: Int64.random(in: -70...70, using: &rng))
                     Self.write(value, width: field.width, at: field.offset, in: &bytes)
                 case 5, 6:
                     // Saturate the end record and splice a ZIP64 locator (and maybe a record) before it.
-                    guard let eocd = (0...(bytes.count - 22)).reversed().first(where: {
+                    guard bytes.count >= 22, let eocd = (0...(bytes.count - 22)).reversed().first(where: {
                         bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 5 && bytes[$0 + 3] == 6
                     }) else { break }
                     Self.write(0xFFFF, width: 2, at: eocd + 10, in: &bytes)

@@ -54,11 +54,17 @@ struct MergedRangeCollector {
     /// so the work is the ranges' summed widths (at most their area, bounded by `maxMergedCells`)
     /// plus a sort, never the cells.
     static func firstOverlap(_ ranges: [XLSXRange]) -> (XLSXRange, XLSXRange)? {
-        guard ranges.count > 1 else { return nil }
-        let byStart = ranges.indices.sorted {
-            (ranges[$0].firstRow, ranges[$0].firstColumn) < (ranges[$1].firstRow, ranges[$1].firstColumn)
+        // (Indices fit the key's 32 bits: memory ends a sheet far before 2^32 ranges.)
+        guard ranges.count > 1, ranges.count < 1 << 32 else { return nil }
+        // Orders as sorted integer keys, (row << 32 | index): the sort needs no closure, and ties
+        // keep file order, so the pair reported is the first range and the later one that hits it.
+        func order(_ row: (XLSXRange) -> Int) -> [Int] {
+            var keys = ranges.indices.map { UInt64(row(ranges[$0])) << 32 | UInt64($0) }
+            keys.sort()
+            return keys.map { Int($0 & 0xFFFF_FFFF) }
         }
-        let byEnd = ranges.indices.sorted { ranges[$0].lastRow < ranges[$1].lastRow }
+        let byStart = order(\.firstRow)
+        let byEnd = order(\.lastRow)
         let width = (ranges.map(\.lastColumn).max() ?? 0) + 1
         var owner = [Int](repeating: -1, count: width)
         var ended = 0

@@ -282,7 +282,7 @@ final class ZipArchive {
     @discardableResult
     private static func readFully(fd: Int32, into buffer: inout [UInt8], at offset: UInt64,
                                   count: Int? = nil, path: String) throws(XLSXReadError) -> Int {
-        let want = min(count ?? buffer.count, buffer.count)
+        let want = max(0, min(count ?? buffer.count, buffer.count))
         guard let start = Int64(exactly: offset), start <= Int64.max - Int64(want) else { return 0 }
         var done = 0
         while done < want {
