@@ -54,20 +54,19 @@ extension FileImporter {
         // Lines are checked against the units and projects only when those sheets read cleanly (as
         // `budget load` does): a unit row that failed would make each of its projects and lines a
         // second, false problem.
-        func sound(_ sheet: String, _ present: Bool) -> Bool { !present || file.cleanSheets.contains(sheet) }
-        let unitsSound = sound(unitsSheet, file.units != nil), projectsSound = sound(projectsSheet, file.projects != nil)
+        let unitsSound = file.unitTable?.clean ?? true, projectsSound = file.projectTable?.clean ?? true
         let v = LineItemValidator(codes: context.codes, units: context.units, projects: context.projects)
         if unitsSound {
             // The 项目 sheet's projects must belong to a unit of the workspace or of the 单位 sheet.
             for (i, p) in (file.projects ?? []).enumerated() {
-                v.validate(p, at: { loc(file.projectCells, file.projectRows, i, $0) }, into: &problems)
+                v.validate(p, at: { file.projectTable!.location(i, $0) }, into: &problems)
             }
             if projectsSound { v.validate(file.items, at: { file.itemLocation($0, $1) }, into: &problems) }
         }
         let revenueReplaced = rebuild || changes.revenue != nil
-        if revenueReplaced, sound(revenueSheet, file.revenue != nil) {
+        if revenueReplaced, file.revenueTable?.clean ?? true {
             for (i, r) in context.revenue.enumerated() {
-                v.validate(r, at: { loc(file.revenueCells, file.revenueRows, i, $0) }, into: &problems)
+                v.validate(r, at: { file.revenueTable?.location(i, $0) ?? Location(column: $0) }, into: &problems)
             }
         }
         // The lines of the file alone must be within the budget's limit (the store checks the total
@@ -83,12 +82,6 @@ extension FileImporter {
         return .addItems(changes)
     }
 
-    static func loc(_ cells: CellLocator?, _ rows: [Int32], _ i: Int, _ key: String) -> Location {
-        let row = i < rows.count ? Int(rows[i]) : nil
-        guard let cells, let row else { return Location(line: row, column: key) }
-        return cells.location(row: row, key: key)
-    }
-
     /// The sheets of a workbook imported into a workspace that has its own units: units and
     /// projects it adds are returned; ones that differ, and revenue that differs without `replace`, are problems.
     static func compareWithWorkspace(_ file: ImportedFile, _ current: Budget, replace: Bool,
@@ -101,7 +94,7 @@ extension FileImporter {
             for (i, u) in units.enumerated() {
                 if let k = known[u.code] {
                     if k.name != u.name || k.type != u.type {
-                        problems.add(Problem(rule: .unitDiffers, location: loc(file.unitCells, file.unitRows, i, "name"), value: u.code,
+                        problems.add(Problem(rule: .unitDiffers, location: file.unitTable!.location(i, "name"), value: u.code,
                                              message: "单位 `\(u.code)` 在工作区中是“\(k.name)，\(k.type.name)”，表中是“\(u.name)，\(u.type.name)”\(how)"))
                     }
                 } else {
@@ -114,7 +107,7 @@ extension FileImporter {
             for (i, p) in projects.enumerated() {
                 if let k = known["\(p.unit)/\(p.code)"] {
                     if k.name != p.name || k.category != p.category {
-                        problems.add(Problem(rule: .projectDiffers, location: loc(file.projectCells, file.projectRows, i, "name"), value: p.code,
+                        problems.add(Problem(rule: .projectDiffers, location: file.projectTable!.location(i, "name"), value: p.code,
                                              message: "项目 `\(p.code)` 在工作区中是“\(k.name)”，表中是“\(p.name)”\(how)"))
                     }
                 } else {
@@ -122,7 +115,7 @@ extension FileImporter {
                 }
             }
         }
-        if let revenue = file.revenue, file.cleanSheets.contains(FileImporter.revenueSheet) {
+        if let revenue = file.revenue, file.revenueTable?.clean == true {
             let sheet = revenue.sorted(by: RevenueLine.canonicalOrder)
             let stored = current.revenue.sorted(by: RevenueLine.canonicalOrder)
             if sheet != stored && !replace {

@@ -19,43 +19,34 @@ public struct ImportOptions: Sendable {
     }
 }
 
-/// Names the cells of one table in messages, after the table has been read.
-public typealias CellLocator = ColumnLocator
-
 /// What a file holds, read and checked cell by cell (not yet against a workspace).
 public struct ImportedFile: Sendable {
-    /// The line items, and the row each came from.
-    public var items: [LineItem] = []
-    public var itemRows: [Int32] = []
-    public var itemCells: CellLocator?
+    /// The line items, each with the row it came from.
+    public var itemTable = ReadRows<LineItem>()
     /// The 单位, 项目 and 收入 sheets of an input workbook; nil when the file has no such sheet.
-    public var units: [BudgetUnit]?
-    public var unitRows: [Int32] = []
-    public var unitCells: CellLocator?
-    public var projects: [Project]?
-    public var projectRows: [Int32] = []
-    public var projectCells: CellLocator?
-    public var revenue: [RevenueLine]?
-    public var revenueRows: [Int32] = []
-    public var revenueCells: CellLocator?
-    /// The sheets among 单位, 项目 and 收入 that were read without a problem. Only those are
-    /// compared with the workspace: a sheet that failed to read holds what could be read, and
-    /// comparing that would add a second, false problem to the one already reported.
-    public var cleanSheets: Set<String> = []
+    /// Only a sheet read `clean` is compared with the workspace: one that failed holds what could
+    /// be read, and comparing that would add a second, false problem to the one already reported.
+    public var unitTable: ReadRows<BudgetUnit>?
+    public var projectTable: ReadRows<Project>?
+    public var revenueTable: ReadRows<RevenueLine>?
     /// The sheet (or file) the items came from.
     public var itemSource = ""
-    /// The unit amounts were read in.
-    public var amountUnit: AmountUnit = .yuan
     /// Ignored columns and the like: shown, but they do not stop the import.
     public var warnings: [Problem] = []
-    /// Rows read from the item sheet (for the speed figures).
-    public var rowsRead = 0
     /// Problems found in the cells; `FileImporter.plan` adds its own and throws them all.
     public var problems = ProblemCollector()
 
-    public func itemLocation(_ i: Int, _ key: String) -> Location {
-        itemCells?.location(row: Int(itemRows[i]), key: key) ?? Location(line: Int(itemRows[i]), column: key)
-    }
+    public var items: [LineItem] { itemTable.rows }
+    public var itemRows: [Int32] { itemTable.lines }
+    public var units: [BudgetUnit]? { unitTable?.rows }
+    public var projects: [Project]? { projectTable?.rows }
+    public var revenue: [RevenueLine]? { revenueTable?.rows }
+    /// The unit amounts were read in.
+    public var amountUnit: AmountUnit { itemTable.amountUnit }
+    /// Rows read from the item sheet (for the speed figures).
+    public var rowsRead: Int { itemTable.rowsRead }
+
+    public func itemLocation(_ i: Int, _ key: String) -> Location { itemTable.location(i, key) }
 }
 
 /// Reads line items (and, from an input workbook, units, projects and revenue) from XLSX or CSV.
@@ -78,13 +69,8 @@ public enum FileImporter {
                 throw WorkbookError.missingFile(url.path)
             }
             out.itemSource = url.lastPathComponent
-            let read = WorkbookFolder.readItems([UInt8](data), file: url.lastPathComponent, amountUnit: options.amountUnit,
-                                                problems: &problems)
-            out.items = read.rows
-            out.itemRows = read.lines
-            out.itemCells = read.columns
-            out.amountUnit = read.amountUnit
-            out.rowsRead = read.rowsRead
+            out.itemTable = WorkbookFolder.readItems([UInt8](data), file: url.lastPathComponent, amountUnit: options.amountUnit,
+                                                     problems: &problems)
         } else {
             let reader = try XLSXReader(url: url, limits: options.limits)
             let worksheets = reader.sheets.filter { $0.kind == .worksheet }
@@ -105,44 +91,25 @@ public enum FileImporter {
             func table(_ sheet: String) throws -> TableInput {
                 TableInput(reader: reader, name: sheet, merged: try mergedReader.mergedRanges(sheet: sheet))
             }
-            let items = try readSheet(try table(itemSheet), schema: .items, amountUnit: options.amountUnit,
-                                      warnings: &out.warnings, problems: &problems) { r, unit, p in
+            out.itemTable = try readSheet(try table(itemSheet), schema: .items, amountUnit: options.amountUnit,
+                                          warnings: &out.warnings, problems: &problems) { r, unit, p in
                 RowRules.item(&r, unit: unit, problems: &p)
             }
-            out.items = items.rows
-            out.itemRows = items.lines
-            out.itemCells = items.columns
-            out.amountUnit = items.amountUnit
-            out.rowsRead = items.rowsRead
             // The other sheets of an input workbook, when reading it whole.
             if options.sheet == nil, itemSheet == itemsSheet {
                 let names = Set(worksheets.map(\.name))
-                func clean(_ sheet: String, _ isClean: Bool) { if isClean { out.cleanSheets.insert(sheet) } }
+                var seenUnits = Set<String>(), seenProjects = Set<[String]>()
                 if names.contains(unitsSheet) {
-                    var seen = Set<String>()
-                    let units = try readSheet(try table(unitsSheet), schema: .units, warnings: &out.warnings,
-                                              problems: &problems) { r, _, p in RowRules.unit(&r, seen: &seen, problems: &p) }
-                    out.units = units.rows
-                    out.unitRows = units.lines
-                    out.unitCells = units.columns
-                    clean(unitsSheet, units.clean)
+                    out.unitTable = try readSheet(try table(unitsSheet), schema: .units, warnings: &out.warnings,
+                                                  problems: &problems) { r, _, p in RowRules.unit(&r, seen: &seenUnits, problems: &p) }
                 }
                 if names.contains(projectsSheet) {
-                    var seen = Set<[String]>()
-                    let projects = try readSheet(try table(projectsSheet), schema: .projects, warnings: &out.warnings,
-                                                 problems: &problems) { r, _, p in RowRules.project(&r, seen: &seen, problems: &p) }
-                    out.projects = projects.rows
-                    out.projectRows = projects.lines
-                    out.projectCells = projects.columns
-                    clean(projectsSheet, projects.clean)
+                    out.projectTable = try readSheet(try table(projectsSheet), schema: .projects, warnings: &out.warnings,
+                                                     problems: &problems) { r, _, p in RowRules.project(&r, seen: &seenProjects, problems: &p) }
                 }
                 if names.contains(revenueSheet) {
-                    let revenue = try readSheet(try table(revenueSheet), schema: .revenue, warnings: &out.warnings,
-                                                problems: &problems) { r, unit, p in RowRules.revenue(&r, unit: unit, problems: &p) }
-                    out.revenue = revenue.rows
-                    out.revenueRows = revenue.lines
-                    out.revenueCells = revenue.columns
-                    clean(revenueSheet, revenue.clean)
+                    out.revenueTable = try readSheet(try table(revenueSheet), schema: .revenue, warnings: &out.warnings,
+                                                     problems: &problems) { r, unit, p in RowRules.revenue(&r, unit: unit, problems: &p) }
                 }
             }
         }

@@ -69,18 +69,24 @@ extension Workspace {
         }
     }
 
+    /// The stored line `id`, refused when it is gone or, with `expectedVersion`, changed since.
+    static func current(_ id: Int64, expectedVersion: Int64?, _ db: Database) throws -> StoredItem {
+        guard let current = try fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first else {
+            if let v = expectedVersion { throw WorkspaceError.versionConflict(current: nil, expected: v) }
+            throw WorkspaceError.itemNotFound(id)
+        }
+        if let v = expectedVersion, v != current.version {
+            throw WorkspaceError.versionConflict(current: current, expected: v)
+        }
+        return current
+    }
+
     /// Changes one line. With `expectedVersion`, a line changed by someone else since is refused
     /// with its current value, never silently overwritten.
     @discardableResult
     public func set(_ id: Int64, to item: LineItem, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
         try write { db in
-            guard let current = try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first else {
-                if let v = expectedVersion { throw WorkspaceError.versionConflict(current: nil, expected: v) }
-                throw WorkspaceError.itemNotFound(id)
-            }
-            if let v = expectedVersion, v != current.version {
-                throw WorkspaceError.versionConflict(current: current, expected: v)
-            }
+            let current = try Workspace.current(id, expectedVersion: expectedVersion, db)
             try Workspace.validate(item, db)
             if item.amount > current.item.amount {
                 try Workspace.checkTotal(Workspace.sum(try Workspace.itemTotal(db), item.amount.fen - current.item.amount.fen))
@@ -99,13 +105,7 @@ extension Workspace {
     @discardableResult
     public func remove(_ id: Int64, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
         try write { db in
-            guard let current = try Workspace.fetchItems(db, tail: "WHERE id = ?", arguments: [id]).first else {
-                if let v = expectedVersion { throw WorkspaceError.versionConflict(current: nil, expected: v) }
-                throw WorkspaceError.itemNotFound(id)
-            }
-            if let v = expectedVersion, v != current.version {
-                throw WorkspaceError.versionConflict(current: current, expected: v)
-            }
+            let current = try Workspace.current(id, expectedVersion: expectedVersion, db)
             try db.execute(sql: "DELETE FROM item WHERE id = ?", arguments: [id])
             try Workspace.log(db, id: id, author: author, action: "rm", before: current.item, after: nil)
             return current

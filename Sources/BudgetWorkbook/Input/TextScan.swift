@@ -19,7 +19,12 @@ enum TextScan {
             let n = b.count
             var i = start
             func cont(_ k: Int) -> Bool { k < n && b[k] & 0xC0 == 0x80 }
-            func bad(_ at: Int) { out.append((at, .invalidUTF8(Array(b[at..<min(n, at + 4)])))) }
+            func bad(_ at: Int) {
+                // The bad byte and the non-ASCII bytes after it, at most 4.
+                var end = at + 1
+                while end < min(n, at + 4), b[end] >= 0x80 { end += 1 }
+                out.append((at, .invalidUTF8(Array(b[at..<end]))))
+            }
             while i < n && out.count < limit {
                 let c = b[i]
                 if c < 0x80 {
@@ -82,7 +87,7 @@ enum TextScan {
             let column = field.map { $0 < header.count && !header[$0].isEmpty ? header[$0] : "第 \($0 + 1) 列" }
             switch fault {
             case .invalidUTF8(let b):
-                let hex = b.map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+                let hex = b.map { String(format2hex: $0) }.joined(separator: " ")
                 problems.add(Problem(rule: .encoding, location: Location(file: file, line: line, column: column),
                                      message: "不是有效的 UTF-8 文字（字节偏移 \(offset)：\(hex)）：文件须以 UTF-8 编码保存（Excel：另存为“CSV UTF-8（逗号分隔）”；WPS：编码选 UTF-8）"))
             case .refused(let s):
@@ -92,5 +97,13 @@ enum TextScan {
         }
         if found.count >= problems.limit { problems.markTruncated() }
         return false
+    }
+}
+
+extension String {
+    /// `0xE9`, `0x0A`.
+    init(format2hex b: UInt8) {
+        let h = String(b, radix: 16, uppercase: true)
+        self = "0x" + (h.count == 1 ? "0" : "") + h
     }
 }
