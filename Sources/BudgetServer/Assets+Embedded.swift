@@ -55,7 +55,7 @@ body.side-folded #side { display: none; }
 /* At a narrow desk an opened panel floats over the right of the panes instead of squeezing them. */
 body.side-floating main { grid-template-columns: minmax(0, 1fr) 0; }
 body.side-floating #side { position: absolute; right: 0; top: 0; bottom: 0; width: 380px; z-index: 8; box-shadow: -6px 0 18px rgba(0,0,0,.14); }
-#side-open { position: absolute; right: 0; top: 44px; z-index: 7; writing-mode: vertical-rl; padding: 10px 3px; border-radius: 4px 0 0 4px; background: #fff; color: #174ea6; border-right: 0; font-size: 12px; letter-spacing: 2px; }
+#side-open { color: #174ea6; }
 #side-open[hidden] { display: none; }
 #side-tabs .fold { flex: 0 0 30px; color: var(--muted); }
 .pane-bar { display: flex; align-items: center; gap: 8px; padding: 4px 10px; border-bottom: 1px solid var(--line); background: #fafbfc; white-space: nowrap; }
@@ -826,6 +826,7 @@ export { loadTree };
   <button id="btn-print" title="打印汇总表和公开表">打印</button>
   <a id="btn-export" class="button" href="/api/export" download title="导出十三张公开表（XLSX）">导出 XLSX</a>
   <button id="btn-author" class="author" title="修改署名">署名：<span id="author-name">—</span></button>
+  <button id="side-open" title="展开侧栏：审核、修改记录、说明" hidden>◂ 侧栏</button>
 </header>
 
 <main>
@@ -883,7 +884,6 @@ export { loadTree };
     <div id="tab-history" class="tab"><p class="muted">选中一行明细，查看它的修改记录。</p></div>
     <div id="tab-narrative" class="tab"><p class="muted">点“说明”生成与上年比较的文字说明。</p></div>
   </aside>
-  <button id="side-open" title="展开侧栏：审核、修改记录、说明" hidden>◂ 审核 · 记录 · 说明</button>
 </main>
 
 <footer id="status"><span id="status-text">正在载入…</span><span id="status-figures"></span><span id="sync" title="与服务器同步"></span></footer>

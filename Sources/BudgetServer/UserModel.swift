@@ -207,6 +207,9 @@ extension Workbench {
         let view = try TreeKind(intent.view)
         let author = API.authorName(intent.author)
         let session = try Self.sessionID(intent.session)
+        for key in (intent.fields ?? [:]).keys.sorted() + (intent.draft ?? [:]).keys.sorted() where !GridColumns.editable.contains(key) {
+            throw APIError(.badRequest, "没有“\(key)”这一列（可填：\(GridColumns.editable.joined(separator: "、"))）")
+        }
         var notes: [String] = []
         let step: AppliedStep
         var message: String

@@ -11,7 +11,8 @@ struct ItemReader {
     /// The items of `SELECT <columns> FROM item <tail>` (tail: a WHERE and ORDER BY with `?` arguments).
     static func fetch(_ db: Database, tail: String, arguments: StatementArguments = []) throws -> [StoredItem] {
         let sql = "SELECT \(columns) FROM item \(tail)"
-        let stmt = try db.makeStatement(sql: sql)
+        // Cached: a step of 5000 lines reads each line by id, twice.
+        let stmt = try db.cachedStatement(sql: sql)
         try stmt.setArguments(arguments)
         let s = stmt.sqliteStatement
         defer { sqlite3_reset(s) }

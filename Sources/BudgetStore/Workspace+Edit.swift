@@ -204,7 +204,7 @@ extension Workspace {
                 validator.validate(item, at: { locate(i, $0) }, into: &problems)
                 // Past every version the line ever had (each version was logged), so an editor
                 // holding a version of its earlier life cannot overwrite it.
-                let logged = try Int64.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE item_id = ?", arguments: [id]) ?? 0
+                let logged = try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM change_log WHERE item_id = ?"), arguments: [id]) ?? 0
                 let after = StoredItem(id: id, version: logged + 1, item: item)
                 plan.append((id, "add", nil, after))
                 now[id] = after

@@ -103,6 +103,10 @@ struct UserModelTests {
             #expect(o.items.first?.amount == 104_500_005)
             #expect(o.items.first?.amountText == "104.50")
             #expect(o.items.first?.amountInput == "104.500005")
+            // A field the grid does not have is refused, not ignored.
+            let unknown = try await error(client, ["op": "set", "id": Int(line.id), "version": Int(line.version + 1),
+                                                   "fields": ["amout": "5"]], .badRequest)
+            #expect(unknown.error.contains("amout"))
             // A seventh decimal is more than a 分: refused by the parser, nothing written.
             let e = try await error(client, ["op": "set", "money": "wan", "id": Int(line.id), "version": Int(line.version) + 1,
                                              "fields": ["amount": "1.0000001"]], .unprocessableContent)

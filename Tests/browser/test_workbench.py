@@ -500,14 +500,13 @@ class DeskTest(unittest.TestCase):
 
     def setUp(self):
         self.page.d.set_window_size(1366, 768)
-        self.page.js("window.__budget.foldPanel(null)")
+        self.page.js("if (window.__budget.foldPanel) window.__budget.foldPanel(null)")
         self.reset()
 
     def reset(self):
         p = self.page
-        p.js("document.getElementById('print-view').hidden = true; document.body.classList.remove('printing');")
-        if p.d.find_element(By.ID, "tables-pane").is_displayed():
-            p.d.find_element(By.ID, "tables-close").click()
+        p.js("""const v = document.getElementById('print-view'); if (v) v.hidden = true; document.body.classList.remove('printing');
+                const t = document.getElementById('tables-pane'); if (t && !t.hidden) document.getElementById('tables-close').click();""")
         p.d.find_element(By.ID, "clear-filter").click()
         p.wait(lambda d: d.execute_script("return window.__budget.pages.has(0) && !window.__budget.edit"))
 
