@@ -60,11 +60,19 @@ let package = Package(
             "BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetExport", "BudgetXLSX",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "BudgetChecksTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX"]),
+        .testTarget(name: "BudgetChecksTests", dependencies: [
+            "BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "BudgetImportTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetImport", "BudgetXLSX",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
+        // The command line: help and error texts as snapshots, through ArgumentParser's parseAsRoot.
+        .testTarget(name: "BudgetCLITests", dependencies: [
+            "budget", "BudgetCore", "BudgetWorkbook", "BudgetStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Snapshots"]),
         .testTarget(name: "BudgetServerTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
