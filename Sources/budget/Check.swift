@@ -14,6 +14,7 @@ extension BudgetCommand {
 
         @OptionGroup var ws: WorkspaceArgument
         @Option(help: "上年预算：工作区文件，或工作簿文件夹（用于“三公”经费不高于上年等规则）") var prior: String?
+        @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
         @Flag(help: "以 JSON 输出，供其他程序使用") var json = false
         @Option(help: "规则文件（默认 Templates/rules/shanxi-2025.json）") var rules: String?
         @Option(help: "公开表模板文件夹（默认 Templates/tables/shanxi-2025）") var tables: String?
@@ -24,6 +25,7 @@ extension BudgetCommand {
                 let ruleSet = try loadRules(rules)
                 let (budget, stored) = try ws.open().budgetWithItems()
                 let priorBudget = try prior.map(loadBudget)
+                if let priorBudget { try checkPriorYear(current: .init(budget), prior: .init(priorBudget), force: force) }
                 let templates = try loadTemplates(tables)
                 let rollup = Rollup(budget: budget)
                 let built = TableBuilder(budget: budget, rollup: rollup).build(templates)

@@ -20,7 +20,7 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let current = try ws.open().budget()
-                let n = BudgetChecks.Narrative(current: current, prior: try prior.load())
+                let n = BudgetChecks.Narrative(current: current, prior: try prior.load(for: current))
                 let text = markdown ? n.renderMarkdown(withSources: !noSources) : n.renderText(withSources: !noSources)
                 if let out {
                     let url = URL(fileURLWithPath: out)

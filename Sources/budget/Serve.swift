@@ -1,4 +1,5 @@
 import ArgumentParser
+import BudgetChecks
 import BudgetCore
 import BudgetServer
 import BudgetStore
@@ -15,6 +16,7 @@ extension BudgetCommand {
 
         @OptionGroup var ws: WorkspaceArgument
         @Option(help: "上年的工作区，显示上年数、增减额、增减率") var prior: String?
+        @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
         @Option(help: "端口（0 表示自动选一个空闲端口）") var port = 8080
         @Option(help: "监听地址；不是本机地址时需要访问口令") var host = "127.0.0.1"
         @Option(help: "访问口令（修改数据的请求都要带上）") var token: String?
@@ -31,6 +33,10 @@ extension BudgetCommand {
             do {
                 workspace = try ws.open()
                 priorWorkspace = try prior.map { try Workspace.open($0) }
+                if let priorWorkspace {
+                    try checkPriorYear(current: .init(try workspace.budgetWithoutItems().budget),
+                                       prior: .init(try priorWorkspace.budgetWithoutItems().budget), force: force)
+                }
                 workbench = try Workbench(workspace: workspace, prior: priorWorkspace)
             } catch { throw reportFailure(error) }
             var config = ServerConfiguration(host: host, port: port, token: token)
