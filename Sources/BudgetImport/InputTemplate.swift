@@ -38,12 +38,12 @@ public enum InputTemplate {
 
     static let header = CellStyle(bold: true, horizontalAlignment: .center, verticalAlignment: .center, border: .thin,
                                   textWrap: true, backgroundColor: 0xDDEBF7)
-    static let text = CellStyle(numberFormat: "@")
+    static let text = CellStyle(verticalAlignment: .top, numberFormat: "@")
     /// Long texts (code labels, project names, 备注) wrap in their column instead of running over
     /// the next one: what let the printed 支出明细 shrink to about 5 pt.
     static let wrappedText = CellStyle(verticalAlignment: .top, textWrap: true, numberFormat: "@")
     /// 元 with two decimals and no thousands separators, as the instructions ask amounts to be typed.
-    static let money = CellStyle(numberFormat: "0.00")
+    static let money = CellStyle(verticalAlignment: .top, numberFormat: "0.00")
 
     static func build(_ budget: Budget, into wb: XLSXWorkbook) throws {
         let codes = budget.codes
@@ -141,6 +141,7 @@ public enum InputTemplate {
         // 项目
         try headerRow(projectSheet, .projects, widths: [12, 30, 36, 14], wrapped: [2], rows: projects.count)
         for (r, p) in projects.enumerated() {
+            try wrapHeight(projectSheet, r + 1, [(p.name, 36)])
             try projectSheet.writeString(r + 1, 0, p.code, style: text)
             try projectSheet.writeString(r + 1, 1, labelled(p.unit, unitNames[p.unit]), style: text)
             try projectSheet.writeString(r + 1, 2, p.name, style: wrappedText)
@@ -150,25 +151,30 @@ public enum InputTemplate {
         try dropDown(projectSheet, 3, "项目类别", "项目类别")
 
         // 支出明细
-        // Printed landscape one page wide at about 88% (Excel): long labels wrap in narrower columns
+        // Printed landscape one page wide at about 87% (Excel): long labels wrap in narrower columns
         // (the widths once added to 220 characters, and 备注 ran over further, so a page printed at
         // about 5 pt).
-        try headerRow(itemSheet, .items, widths: [22, 22, 18, 14, 8, 8, 20, 13, 15, 22], wrapped: [0, 1, 2, 3, 6, 8, 9],
-                      rows: budget.items.count)
+        let itemWidths: [Double] = [24, 22, 18, 14, 8, 8, 20, 13, 15, 22]
+        try headerRow(itemSheet, .items, widths: itemWidths, wrapped: [0, 1, 2, 3, 6, 8, 9], rows: budget.items.count)
         for (r, i) in WorkbookFolder.canonicallySorted(budget.items).enumerated() {
             let row = r + 1
-            try itemSheet.writeString(row, 0, labelled(i.unit, unitNames[i.unit]), style: wrappedText)
-            try itemSheet.writeString(row, 1, labelled(i.function, codes.name(.function, i.function)), style: wrappedText)
-            try itemSheet.writeString(row, 2, labelled(i.economic, codes.name(.economic, i.economic)), style: wrappedText)
+            let unit = labelled(i.unit, unitNames[i.unit]), function = labelled(i.function, codes.name(.function, i.function))
+            let economic = labelled(i.economic, codes.name(.economic, i.economic))
+            let project = i.project.map { labelled($0, projectNames["\(i.unit)/\($0)"]) } ?? ""
+            let government = i.governmentEconomic.map { labelled($0, codes.name(.governmentEconomic, $0)) } ?? ""
+            try wrapHeight(itemSheet, row, [(unit, itemWidths[0]), (function, itemWidths[1]), (economic, itemWidths[2]),
+                                            (i.source.name, itemWidths[3]), (project, itemWidths[6]),
+                                            (government, itemWidths[8]), (i.memo, itemWidths[9])])
+            try itemSheet.writeString(row, 0, unit, style: wrappedText)
+            try itemSheet.writeString(row, 1, function, style: wrappedText)
+            try itemSheet.writeString(row, 2, economic, style: wrappedText)
             try itemSheet.writeString(row, 3, i.source.name, style: wrappedText)
             try itemSheet.writeString(row, 4, i.carryover.name, style: text)
             try itemSheet.writeString(row, 5, i.kind.name, style: text)
-            if let p = i.project { try itemSheet.writeString(row, 6, labelled(p, projectNames["\(i.unit)/\(p)"]), style: wrappedText) }
+            if !project.isEmpty { try itemSheet.writeString(row, 6, project, style: wrappedText) }
             // 分 → 元: the cell holds the nearest double; import reads it back to the exact 分.
             try itemSheet.writeNumber(row, 7, Double(i.amount.fen) / 100, style: money)
-            if let g = i.governmentEconomic {
-                try itemSheet.writeString(row, 8, labelled(g, codes.name(.governmentEconomic, g)), style: wrappedText)
-            }
+            if !government.isEmpty { try itemSheet.writeString(row, 8, government, style: wrappedText) }
             if !i.memo.isEmpty { try itemSheet.writeString(row, 9, i.memo, style: wrappedText) }
         }
         for (col, list) in [(0, "单位"), (1, "功能科目"), (2, "经济科目"), (3, "资金来源"), (4, "上年结转"), (5, "支出类型"),
@@ -180,8 +186,10 @@ public enum InputTemplate {
         // 收入
         try headerRow(revenueSheet, .revenue, widths: [18, 40, 18], wrapped: [1], rows: budget.revenue.count)
         for (r, line) in budget.revenue.sorted(by: RevenueLine.canonicalOrder).enumerated() {
+            let code = labelled(line.code, codes.name(.revenue, line.code))
+            try wrapHeight(revenueSheet, r + 1, [(code, 40)])
             try revenueSheet.writeString(r + 1, 0, line.source.name, style: text)
-            try revenueSheet.writeString(r + 1, 1, labelled(line.code, codes.name(.revenue, line.code)), style: wrappedText)
+            try revenueSheet.writeString(r + 1, 1, code, style: wrappedText)
             try revenueSheet.writeNumber(r + 1, 2, Double(line.amount.fen) / 100, style: money)
         }
         try dropDown(revenueSheet, 0, "收入来源", "收入来源")
@@ -198,6 +206,20 @@ public enum InputTemplate {
         try sheet.fitToPages(width: 1, height: 0)
         try sheet.setMargins(left: 0.4, right: 0.4, top: 0.5, bottom: 0.6)
         try sheet.setFooter(XLSXWorksheet.pageNumberFooter)
+    }
+
+    /// Wrapped text does not grow its row by itself (libxlsxwriter writes no heights, and neither
+    /// LibreOffice nor Excel measures rows on opening): a row whose texts need more than one line in
+    /// their columns gets the height of its longest, 15 points a line. Set before the row's cells,
+    /// as constant-memory mode requires.
+    static func wrapHeight(_ sheet: XLSXWorksheet, _ row: Int, _ texts: [(text: String, width: Double)]) throws {
+        let lines = texts.map { t in
+            // A column of the width is a digit (7 px at 11 pt); a Chinese character in 宋体 11 pt
+            // is 14.7 px, 2.1 columns.
+            let columns = t.text.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 2.1 : 1) }
+            return Int((columns / max(t.width, 1)).rounded(.up))
+        }.max() ?? 1
+        if lines > 1 { try sheet.setRowHeight(row, Double(min(lines, 10)) * 15) }
     }
 
     /// `2080501` of `2080501 行政单位离退休`.
