@@ -72,7 +72,10 @@ let package = Package(
             "BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetExport", "BudgetXLSX",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "BudgetChecksTests", dependencies: ["BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX"]),
+        .testTarget(name: "BudgetChecksTests", dependencies: [
+            "BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetChecks", "BudgetXLSX",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "BudgetImportTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetImport", "BudgetXLSX",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -81,6 +84,11 @@ let package = Package(
             "BudgetCore", "BudgetWorkbook", "BudgetDisclosure", "BudgetDocx", "BudgetPublish", "BudgetXLSX",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
+        // The command line: help and error texts as snapshots, through ArgumentParser's parseAsRoot.
+        .testTarget(name: "BudgetCLITests", dependencies: [
+            "budget", "BudgetCore", "BudgetWorkbook", "BudgetStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Snapshots"]),
         .testTarget(name: "BudgetServerTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetServer", "BudgetXLSX",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -3,7 +3,9 @@ import BudgetCore
 /// The explanation (情况说明, the seed's 第三部分 sections 一 to 九) generated from the data,
 /// in the seed's phrasing, including its formatting per sentence: some figures with thousands
 /// separators (`13,487.42`), some without (`16703.12`), some without trailing zeros (`3950.4`).
-/// Shares and rates are computed from exact amounts, two decimals, half up.
+/// Every figure is the printed one (万元 rounded once, half up, from exact 分); 增减额, 增减率 and shares
+/// are computed from those printed figures (`PriorChange`, `Percent.share`), so a reader who checks
+/// 13,487.42 − 30,190.54 finds the −16,703.12 the sentence prints.
 public struct Narrative: Sendable {
     public struct Section: Sendable {
         public var title: String
@@ -128,11 +130,12 @@ public struct Narrative: Sendable {
         let organChange: String
         if organPrior == .zero {
             organChange = "\(py)年无机关运行经费预算"
-        } else if organ == organPrior {
+        } else if PriorChange(prior: organPrior, current: organ).change == 0 {
             organChange = "与\(py)年预算安排持平"
         } else {
-            let up = organ > organPrior
-            organChange = "较\(py)年预算安排\(up ? "增加" : "减少")\(Narrative.plain(Money(fen: Int64((organ - organPrior).fen.magnitude))))万元,\(up ? "增长" : "下降")\(Percent.text(Percent.change(prior: organPrior, current: organ).map { abs($0) }))%"
+            let c = PriorChange(prior: organPrior, current: organ)
+            let up = c.change > 0
+            organChange = "较\(py)年预算安排\(up ? "增加" : "减少")\(Money.hundredthsText(c.change.magnitudeInt64))万元,\(up ? "增长" : "下降")\(Percent.text(c.rate.map { $0.magnitudeInt64 }))%"
         }
         sections.append(Section(title: "八、机关运行经费增减变动原因说明", paragraphs: [
             "本单位机关运行经费财政拨款\(Narrative.grouped(organ))万元,\(organChange),原因是\(blank)。",
@@ -165,20 +168,21 @@ public struct Narrative: Sendable {
         return s
     }
 
-    /// `40.79`, `5.80`; a zero share (or a zero total) prints `0`.
+    /// `40.79`, `5.80`, of the printed figures; a zero share (or a zero total) prints `0`.
     public static func share(_ part: Money, _ whole: Money) -> String {
         guard let h = Percent.share(part, of: whole), h != 0 else { return "0" }
         return Money.hundredthsText(h)
     }
 
-    /// `比上年减少16703.12万元，下降55.33%`.
+    /// `比上年减少16703.12万元，下降55.33%`: from the printed figures (`PriorChange`), so the printed
+    /// 本年 − printed 上年 is the printed 增减额; equal printed figures are 持平.
     public static func change(prior: Money, current: Money, comma: String) -> String {
-        if prior == .zero { return current == .zero ? "与上年持平" : "上年无此项预算" }
-        if prior == current { return "与上年持平" }
-        let up = current > prior
-        let amount = Money(fen: Int64((current - prior).fen.magnitude))
-        let rate = Percent.change(prior: prior, current: current).map { abs($0) }
-        return "比上年\(up ? "增加" : "减少")\(plain(amount))万元\(comma)\(up ? "增长" : "下降")\(Percent.text(rate))%"
+        let c = PriorChange(prior: prior, current: current)
+        if c.priorIsZero { return c.current == 0 ? "与上年持平" : "上年无此项预算" }
+        if c.change == 0 { return "与上年持平" }
+        let up = c.change > 0
+        let rate = c.rate.map { $0.magnitudeInt64 }
+        return "比上年\(up ? "增加" : "减少")\(Money.hundredthsText(c.change.magnitudeInt64))万元\(comma)\(up ? "增长" : "下降")\(Percent.text(rate))%"
     }
 
     // MARK: - Rendering
@@ -210,4 +214,9 @@ public struct Narrative: Sendable {
         }
         return out
     }
+}
+
+extension Int64 {
+    /// |self| as Int64; the printed figures here are at most Int64.max / 10^4, so it cannot trap.
+    var magnitudeInt64: Int64 { Int64(clamping: magnitude) }
 }

@@ -55,12 +55,14 @@ extension PriorComparison {
             for row in rows where row.section == sec {
                 try ws.writeString(r, 0, row.code, style: text)
                 try ws.writeString(r, 1, String(repeating: "  ", count: row.level) + row.name, style: text)
-                // The exact 万元 value; the cell shows it with two decimals, rounded once.
-                for (c, m) in [(2, row.prior), (3, row.current), (4, row.change)] {
-                    try ws.writeNumber(r, c, m.wanExact, style: amount)
+                // The printed figures (a cell holds what it shows): 上年数, 本年数, and 增减额 and 增减率
+                // computed from them (`PriorChange`), so 本年数 − 上年数 in Excel gives the 增减额 cell.
+                let p = row.printed
+                for (c, h) in [(2, p.prior), (3, p.current), (4, p.change)] {
+                    try ws.writeNumber(r, c, Money.hundredthsValue(h), style: amount)
                 }
-                if let rate = row.rate {
-                    try ws.writeNumber(r, 5, Double(rate) / 100, style: amount)
+                if let rate = p.rate {
+                    try ws.writeNumber(r, 5, Money.hundredthsValue(rate), style: amount)
                 } else {
                     try ws.writeString(r, 5, "—", style: dash)
                 }
@@ -82,6 +84,7 @@ extension PriorComparison {
         try ws.setOrientation(.portrait)
         try ws.fitToPages(width: 1, height: 0)
         try ws.setMargins(left: 0.5, right: 0.5, top: 0.6, bottom: 0.6)
+        try ws.setFooter(XLSXWorksheet.pageNumberFooter)
         try ws.centerHorizontally()
     }
 }

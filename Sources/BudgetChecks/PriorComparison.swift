@@ -1,16 +1,15 @@
 import BudgetCore
 
-/// 增减率 and 占比 in hundredths of a percent, computed from exact amounts and rounded once, half up.
+/// 增减率 and 占比 in hundredths of a percent, from printed figures (see `PriorChange`).
 public enum Percent {
-    /// (current − prior) / prior × 100, in hundredths of a percent; nil when the prior year is zero.
-    public static func change(prior: Money, current: Money) -> Int64? {
-        ratio(current.fen - prior.fen, prior.fen)
+    /// part / whole × 100 of the printed figures (万元 to 0.01, as `Money.wanHundredths` rounds them),
+    /// in hundredths of a percent, rounded once, half up; nil when the printed whole is 0.00.
+    /// A reader checks `占40.79%` against the printed 5,500.87 and 13,487.42, so the share is theirs.
+    public static func share(_ part: Money, of whole: Money) -> Int64? {
+        ratio(part.wanHundredths, whole.wanHundredths)
     }
 
-    /// part / whole × 100, in hundredths of a percent; nil when the whole is zero.
-    public static func share(_ part: Money, of whole: Money) -> Int64? { ratio(part.fen, whole.fen) }
-
-    /// n / d × 10000 rounded half away from zero, without overflow for any 64-bit amounts.
+    /// n / d × 10000 rounded half away from zero (四舍五入), without overflow for any 64-bit values.
     static func ratio(_ n: Int64, _ d: Int64) -> Int64? {
         guard d != 0 else { return nil }
         let negative = (n < 0) != (d < 0)
@@ -31,6 +30,92 @@ public enum Percent {
     }
 }
 
+/// 增减额 and 增减率 of one figure against the prior year, as printed: the one place the comparison,
+/// the narrative and the browser workbench (through the server) take them from.
+///
+/// The rule: readers and the disclosure checkers check printed figures against each other (the seed's
+/// narrative: 13,487.42 − 30,190.54 = −16,703.12, and −16,703.12 / 30,190.54 = −55.33%), so
+/// - 上年数 and 本年数 are the printed 万元 figures: exact 分 rounded once, half up, to 0.01 万元
+///   (`Money.wanHundredths`);
+/// - 增减额 = printed 本年数 − printed 上年数, exactly (no second rounding);
+/// - 增减率 = 增减额 / printed 上年数 × 100, rounded once, half up (away from zero), to two decimals;
+///   none ("—") when the printed 上年数 is 0.00.
+public struct PriorChange: Sendable, Hashable {
+    /// Printed 上年数 and 本年数, in hundredths of a 万元.
+    public var prior: Int64
+    public var current: Int64
+    /// 增减额 in hundredths of a 万元.
+    public var change: Int64 { current - prior }
+    /// 增减率 in hundredths of a percent; nil where the printed prior year is 0.00.
+    public var rate: Int64? { Percent.ratio(change, prior) }
+
+    public init(prior: Money, current: Money) {
+        self.prior = prior.wanHundredths
+        self.current = current.wanHundredths
+    }
+
+    /// From figures already printed in hundredths of their unit (the workbench also prints in 元,
+    /// where the printed figure is the exact 分): the same 增减额 and 增减率 rule on those figures.
+    public init(printedPrior: Int64, printedCurrent: Int64) {
+        self.prior = printedPrior
+        self.current = printedCurrent
+    }
+
+    /// The printed prior year's figure is 0.00 (a rate has no meaning then).
+    public var priorIsZero: Bool { prior == 0 }
+
+    /// `-16703.12`: 增减额 as the comparison prints it.
+    public var changeText: String { Money.hundredthsText(change) }
+}
+
+/// Whether a budget may serve as the prior year of another: "上年" is year − 1 of the same department.
+///
+/// A comparison with the same or a later year, or with another department, prints figures that
+/// mean nothing ("2025 年与 2025 年对比", "比上年增加" with the years swapped, every 上年数 0.00), so it
+/// is refused. An older year of the same department (a year skipped) or a renamed department may be
+/// compared on purpose with `force`; a later or the same year never.
+public enum PriorYearRule {
+    /// Who and when a budget is: enough to check without reading its lines.
+    public struct Identity: Sendable, Hashable {
+        public var department: String
+        public var departmentCode: String
+        public var year: Int
+        public init(department: String, departmentCode: String = "", year: Int) {
+            self.department = department; self.departmentCode = departmentCode; self.year = year
+        }
+        public init(_ b: Budget) { self.init(department: b.department, departmentCode: b.departmentCode, year: b.year) }
+    }
+
+    /// Why a prior year was refused; the message names both budgets and what `--force` would allow.
+    public struct Mismatch: Error, Sendable, CustomStringConvertible, Equatable {
+        public var reasons: [String]
+        /// True when `--force` may override every reason (an older year, another department).
+        public var forceable: Bool
+        public var description: String {
+            "上年预算不对：" + reasons.joined(separator: "；") + (forceable ? "。确需这样对比时加 --force" : "")
+        }
+    }
+
+    /// Nil when `prior` is the prior year of `current`; otherwise why not. With `force`, only a same or
+    /// later year is refused.
+    public static func check(current: Identity, prior: Identity, force: Bool = false) -> Mismatch? {
+        var always: [String] = [], unlessForced: [String] = []
+        if prior.year >= current.year {
+            always.append("本年是 \(current.year) 年，--prior 给的是 \(prior.year) 年：上年预算应是 \(current.year - 1) 年的，不能是同一年或以后的年度（加 --force 也不行）")
+        } else if prior.year != current.year - 1 {
+            unlessForced.append("本年是 \(current.year) 年，--prior 给的是 \(prior.year) 年，不是上一年（\(current.year - 1) 年）")
+        }
+        let sameDepartment = !current.departmentCode.isEmpty && !prior.departmentCode.isEmpty
+            ? current.departmentCode == prior.departmentCode : current.department == prior.department
+        if !sameDepartment {
+            func who(_ i: Identity) -> String { i.departmentCode.isEmpty ? "“\(i.department)”" : "“\(i.department)”（编码 \(i.departmentCode)）" }
+            unlessForced.append("本年的部门是\(who(current))，--prior 的部门是\(who(prior))，不是同一部门")
+        }
+        let reasons = always + (force ? [] : unlessForced)
+        return reasons.isEmpty ? nil : Mismatch(reasons: reasons, forceable: always.isEmpty)
+    }
+}
+
 /// The budget against the prior year (上年数, 本年数, 增减额, 增减率) by total, source, kind,
 /// function 类/款/项, economic 类 of basic expenditure, each "三公" item and 机关运行经费.
 public struct PriorComparison: Sendable {
@@ -40,11 +125,15 @@ public struct PriorComparison: Sendable {
         public var name: String
         /// 0 for a 类 or a top-level item, 1 for a 款, 2 for a 项.
         public var level: Int
+        /// Exact amounts, in 分.
         public var prior: Money
         public var current: Money
-        public var change: Money { current - prior }
-        /// 增减率 in hundredths of a percent; nil where the prior year is zero.
-        public var rate: Int64? { Percent.change(prior: prior, current: current) }
+        /// The figures as printed, with 增减额 and 增减率 computed from them (`PriorChange`).
+        public var printed: PriorChange { PriorChange(prior: prior, current: current) }
+        /// 增减额 in hundredths of a 万元: printed 本年数 − printed 上年数.
+        public var change: Int64 { printed.change }
+        /// 增减率 in hundredths of a percent; nil where the printed prior year is 0.00.
+        public var rate: Int64? { printed.rate }
     }
 
     public var department: String
@@ -138,16 +227,21 @@ public struct PriorComparison: Sendable {
         self.sections = sections
 
         var warnings: [String] = []
+        // From the printed figures, as the warning quotes them.
         for r in rows where r.section == "按支出功能分类" && r.level == 0 {
-            let moved = r.change.fen.magnitude
-            if r.prior == .zero {
+            let p = r.printed
+            if p.priorIsZero {
                 warnings.append("功能分类 \(r.code) \(r.name) 上年无预算，本年新增 \(r.current.wanText) 万元")
-            } else if PriorComparison.exceeds(moved, r.prior.fen.magnitude, percent: thresholdPercent) {
-                warnings.append("功能分类 \(r.code) \(r.name) 变动 \(Percent.text(r.rate))%，超过 ±\(thresholdPercent)%（上年 \(Money.hundredthsText(r.prior.wanHundredths)) 万元，本年 \(Money.hundredthsText(r.current.wanHundredths)) 万元）")
+            } else if PriorComparison.exceeds(p.change.magnitude, p.prior.magnitude, percent: thresholdPercent) {
+                warnings.append("功能分类 \(r.code) \(r.name) 变动 \(Percent.text(r.rate))%，超过 ±\(thresholdPercent)%（上年 \(Money.hundredthsText(p.prior)) 万元，本年 \(Money.hundredthsText(p.current)) 万元）")
             }
         }
+        // Any rise counts ("三公" must not rise), even one the 万元 figures do not show: then in 元.
         if let t = rows.last(where: { $0.section.hasPrefix("“三公”") && $0.name == "合计" }), t.current > t.prior {
-            warnings.append("“三公”经费高于上年：本年 \(Money.hundredthsText(t.current.wanHundredths)) 万元，上年 \(Money.hundredthsText(t.prior.wanHundredths)) 万元")
+            let p = t.printed
+            warnings.append(p.change > 0
+                ? "“三公”经费高于上年：本年 \(Money.hundredthsText(p.current)) 万元，上年 \(Money.hundredthsText(p.prior)) 万元"
+                : "“三公”经费高于上年：本年 \(t.current.yuanText) 元，上年 \(t.prior.yuanText) 元（万元印刷数相同）")
         }
         self.warnings = warnings
     }
@@ -163,8 +257,6 @@ public struct PriorComparison: Sendable {
         rows.first { $0.section == section && ($0.name == nameOrCode || (!$0.code.isEmpty && $0.code == nameOrCode)) }
     }
 
-    static func wan(_ m: Money) -> String { Money.hundredthsText(m.wanHundredths) }
-
     /// The comparison as aligned text in 万元.
     public func renderText() -> String {
         var out = "\(department) \(year) 年预算与 \(priorYear) 年对比（单位：万元）\n"
@@ -172,8 +264,9 @@ public struct PriorComparison: Sendable {
             out += "\n\(sec)\n"
             var table = [["编码", "项目", "上年数", "本年数", "增减额", "增减率（%）"]]
             for r in rows where r.section == sec {
-                table.append([r.code, String(repeating: "  ", count: r.level) + r.name, PriorComparison.wan(r.prior),
-                              PriorComparison.wan(r.current), PriorComparison.wan(r.change), Percent.text(r.rate)])
+                let p = r.printed
+                table.append([r.code, String(repeating: "  ", count: r.level) + r.name, Money.hundredthsText(p.prior),
+                              Money.hundredthsText(p.current), p.changeText, Percent.text(p.rate)])
             }
             out += TextTable.render(table, rightAligned: [2, 3, 4, 5])
         }

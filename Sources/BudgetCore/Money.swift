@@ -31,8 +31,9 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Money.hundredthsText(h)
     }
 
-    /// The exact 万元 value (分 / 10^6) for a spreadsheet cell; the cell's format shows two decimals.
-    public var wanExact: Double { Double(fen) / 1_000_000 }
+    /// The printed 万元 figure as a spreadsheet number (13487.42, never the exact 13487.4178): a cell
+    /// holds exactly the figure it prints, so copying or summing cells gives the published figures.
+    public var wanPrinted: Double { Money.hundredthsValue(wanHundredths) }
 
     public var description: String { yuanText }
 
@@ -43,6 +44,10 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         if r * 2 <= -divisor { return q - 1 }
         return q
     }
+
+    /// `1234567` hundredths → the double nearest 12345.67. Exact in, correctly rounded out (|h| < 2^53):
+    /// Excel, LibreOffice and our reader parse the cell's text back to this same double.
+    public static func hundredthsValue(_ h: Int64) -> Double { Double(h) / 100 }
 
     /// `1234567` hundredths → `12345.67`; with `grouped`, `12,345.67`.
     public static func hundredthsText(_ h: Int64, grouped: Bool = false) -> String {

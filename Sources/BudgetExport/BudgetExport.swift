@@ -18,8 +18,16 @@ public enum TableExporter {
         }
     }
 
-    /// Writes `tables` into one workbook at `url`.
+    /// Writes `tables` into one workbook at `url`, every sheet printed at one scale (`PrintLayout`).
     public static func write(_ tables: [DisclosureTable], to url: URL, options: Options = Options()) throws(ExportError) {
+        let layout = PrintLayout(tables)
+        try write(tables, widths: layout.widths, to: url, options: options)
+    }
+
+    /// Writes `tables` with the given column widths (a split file keeps the widths of the whole
+    /// set, so a table prints at the same size in both).
+    static func write(_ tables: [DisclosureTable], widths: [[Double]], to url: URL,
+                      options: Options) throws(ExportError) {
         guard !tables.isEmpty else { throw .nothingToWrite }
         let dir = url.deletingLastPathComponent()
         var isDir: ObjCBool = false
@@ -35,7 +43,7 @@ public enum TableExporter {
         do {
             try XLSXWorkbook.writeAtomically(to: url, options: .init(constantMemory: options.constantMemory),
                                              properties: options.properties) { wb in
-                for t in tables { try SheetWriter(table: t).write(into: wb) }
+                for (t, w) in zip(tables, widths) { try SheetWriter(table: t, widths: w).write(into: wb) }
             }
         } catch .build(let e as XLSXError) {
             throw .xlsx(url.path, e)
@@ -44,17 +52,18 @@ public enum TableExporter {
         }
     }
 
-    /// Writes each table to its own file in `folder` (created if missing), named after its sheet.
-    /// Returns the files written.
+    /// Writes each table to its own file in `folder` (created if missing), named after its sheet,
+    /// laid out as in the whole set, so each prints at the set's one scale. Returns the files written.
     @discardableResult
     public static func writeSplit(_ tables: [DisclosureTable], to folder: URL, options: Options = Options()) throws(ExportError) -> [URL] {
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw .cannotWrite(folder.path, error.localizedDescription)
         }
+        let layout = PrintLayout(tables)
         var out: [URL] = []
-        for t in tables {
+        for (t, w) in zip(tables, layout.widths) {
             let u = folder.appendingPathComponent("\(t.sheetName).xlsx")
-            try write([t], to: u, options: options)
+            try write([t], widths: [w], to: u, options: options)
             out.append(u)
         }
         return out

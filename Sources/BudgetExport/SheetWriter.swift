@@ -12,6 +12,8 @@ import BudgetXLSX
 /// the merge's style, so multi-row header merges keep their borders.
 struct SheetWriter {
     let table: DisclosureTable
+    /// Column widths, from the layout of the whole set (`PrintLayout`).
+    let widths: [Double]
 
     static let font = "宋体"
     static let labelStyle = CellStyle(fontSize: 10, fontName: font)
@@ -22,18 +24,21 @@ struct SheetWriter {
                                        verticalAlignment: .center, border: .thin, textWrap: true)
     static let noteStyle = CellStyle(fontSize: 10, fontName: font, horizontalAlignment: .left)
 
+    /// 合计 rows and 类 rows (a table's first level: function 类, economic 类, a unit above its
+    /// projects) print bold, to set them apart from the 款 and 项 below as the published tables do.
+    static func isBold(_ row: DisclosureTable.Row.Style) -> Bool { row == .total || row == .level1 }
+
+    /// A text cell: codes and 合计 centred; names left, 款 and 项 indented under their 类.
     static func textStyle(_ row: DisclosureTable.Row.Style, code: Bool) -> CellStyle {
-        CellStyle(bold: row == .total, fontSize: 10, fontName: font, horizontalAlignment: code || row == .total ? .center : .left,
-                  verticalAlignment: .center, border: .thin, numberFormat: "@", indent: code || row == .total ? 0 : 1)
+        CellStyle(bold: isBold(row), fontSize: 10, fontName: font, horizontalAlignment: code || row == .total ? .center : .left,
+                  verticalAlignment: .center, border: .thin, numberFormat: "@",
+                  indent: code || row == .total ? 0 : PrintLayout.indent(row))
     }
 
     static func amountStyle(_ row: DisclosureTable.Row.Style) -> CellStyle {
-        CellStyle(bold: row == .total, fontSize: 10, fontName: font, horizontalAlignment: .right,
+        CellStyle(bold: isBold(row), fontSize: 10, fontName: font, horizontalAlignment: .right,
                   verticalAlignment: .center, border: .thin, numberFormat: "0.00", indent: 1)
     }
-
-    /// Tables up to this many rows (header included) are fitted on one printed page.
-    static let onePageRows = 48
 
     /// First row of the header (after label, title and the department line).
     static let headerTop = 3
@@ -41,7 +46,7 @@ struct SheetWriter {
     func write(into wb: XLSXWorkbook) throws(XLSXError) {
         let ws = try wb.addSheet(name: table.sheetName)
         let n = max(table.columns.count, 1)
-        try layoutColumns(ws, n)
+        for (c, w) in widths.enumerated() { try ws.setColumnWidth(c, w) }
 
         // Label, title, department line.
         try ws.writeString(0, 0, table.label, style: Self.labelStyle)
@@ -88,10 +93,12 @@ struct SheetWriter {
 
         // Body.
         let kinds = table.columns.map(\.kind)
+        let twoSided = PrintLayout.isTwoSided(table)
         for (i, row) in table.rows.enumerated() {
             let r = bodyTop + i
-            let text = Self.textStyle(row.style, code: false), code = Self.textStyle(row.style, code: true)
-            let amount = Self.amountStyle(row.style)
+            let printed = PrintLayout.printedStyle(row, twoSided: twoSided)
+            let text = Self.textStyle(printed, code: false), code = Self.textStyle(printed, code: true)
+            let amount = Self.amountStyle(printed)
             for c in 0..<n {
                 let cell = c < row.cells.count ? row.cells[c] : .blank
                 let isAmount = c < kinds.count && kinds[c] == .amount
@@ -102,8 +109,10 @@ struct SheetWriter {
                 case .text(let s):
                     try ws.writeString(r, c, s, style: style)
                 case .amount(let m):
-                    // Zero prints as an empty cell; others as the exact 万元 value, shown with two decimals.
-                    if m == .zero { try ws.writeBlank(r, c, style: style) } else { try ws.writeNumber(r, c, m.wanExact, style: style) }
+                    // Zero prints as an empty cell; others as the printed figure itself (万元 rounded once,
+                    // half up, to 0.01): a cell holds exactly what it shows, so a copy or an Excel sum
+                    // works on the published figures.
+                    if m == .zero { try ws.writeBlank(r, c, style: style) } else { try ws.writeNumber(r, c, m.wanPrinted, style: style) }
                 }
             }
         }
@@ -112,45 +121,19 @@ struct SheetWriter {
             try ws.writeString(end + 1, 0, note, style: Self.noteStyle)
         }
 
-        // View and print setup.
+        // View and print setup: A4, one page wide (every table is equally wide relative to its
+        // paper, so this is one scale for all: `PrintLayout`), the header rows repeated on every
+        // page and the page numbers in the footer.
         if table.header.count > 0 {
             try ws.freezePanes(row: bodyTop, col: 0)
             try ws.repeatRows(first: top, last: bodyTop - 1)
         }
         try ws.setPaper(.a4)
         try ws.setOrientation(table.landscape ? .landscape : .portrait)
-        // One page wide always; a table short enough to read on one page (tables 1 and 4 have ~40
-        // rows) is fitted on one page, longer ones run down with the header repeated.
-        try ws.fitToPages(width: 1, height: table.rows.count + table.header.count <= Self.onePageRows ? 1 : 0)
-        try ws.setMargins(left: 0.4, right: 0.4, top: 0.6, bottom: 0.6)
+        try ws.fitToPages(width: 1, height: 0)
+        let m = PrintLayout.margins
+        try ws.setMargins(left: m.left, right: m.right, top: m.top, bottom: m.bottom)
+        try ws.setFooter(XLSXWorksheet.pageNumberFooter)
         try ws.centerHorizontally()
-    }
-
-    /// Column widths: the template's width, widened to fit the longest text written in the column
-    /// (a CJK character is two units wide), so no name is cut or wrapped.
-    func layoutColumns(_ ws: XLSXWorksheet, _ n: Int) throws(XLSXError) {
-        var widths = (0..<n).map { $0 < table.columns.count ? table.columns[$0].width : 10 }
-        func fit(_ c: Int, _ s: String, bold: Bool = false) {
-            guard c < n else { return }
-            let w = Double(TextTable.width(s)) * (bold ? 1.1 : 1.0) + 3
-            widths[c] = max(widths[c], min(w, 80))
-        }
-        var merged: Set<Int> = []
-        for m in table.headerMerges where m.firstColumn != m.lastColumn {
-            merged.insert(m.firstRow * 4096 + m.firstColumn)
-        }
-        for (r, cells) in table.header.enumerated() {
-            for (c, s) in cells.enumerated() where !merged.contains(r * 4096 + c) { fit(c, s, bold: true) }
-        }
-        for row in table.rows {
-            for (c, cell) in row.cells.enumerated() {
-                switch cell {
-                case .text(let s): fit(c, s, bold: row.style == .total)
-                case .amount(let m): if m != .zero { fit(c, Money.hundredthsText(m.wanHundredths)) }
-                case .blank: break
-                }
-            }
-        }
-        for (c, w) in widths.enumerated() { try ws.setColumnWidth(c, w) }
     }
 }

@@ -38,8 +38,12 @@ public enum InputTemplate {
 
     static let header = CellStyle(bold: true, horizontalAlignment: .center, verticalAlignment: .center, border: .thin,
                                   textWrap: true, backgroundColor: 0xDDEBF7)
-    static let text = CellStyle(numberFormat: "@")
-    static let money = CellStyle(numberFormat: "#,##0.00")
+    static let text = CellStyle(verticalAlignment: .top, numberFormat: "@")
+    /// Long texts (code labels, project names, 备注) wrap in their column instead of running over
+    /// the next one: what let the printed 支出明细 shrink to about 5 pt.
+    static let wrappedText = CellStyle(verticalAlignment: .top, textWrap: true, numberFormat: "@")
+    /// 元 with two decimals and no thousands separators, as the instructions ask amounts to be typed.
+    static let money = CellStyle(verticalAlignment: .top, numberFormat: "0.00")
 
     static func build(_ budget: Budget, into wb: XLSXWorkbook) throws {
         let codes = budget.codes
@@ -89,35 +93,45 @@ public enum InputTemplate {
         }
         try lists.hide()
 
-        func headerRow(_ sheet: XLSXWorksheet, _ schema: TableSchema, widths: [Double]) throws {
+        /// The header row, column widths and formats, print setup, and an autofilter over the header
+        /// and the `rows` lines below it (Excel widens it as lines are added below).
+        func headerRow(_ sheet: XLSXWorksheet, _ schema: TableSchema, widths: [Double], wrapped: Set<Int> = [],
+                       rows: Int) throws {
             for (c, column) in schema.columns.enumerated() {
                 try sheet.writeString(0, c, column.chinese, style: header)
-                let style = column.kind == .amount ? money : text
+                let style = column.kind == .amount ? money : wrapped.contains(c) ? wrappedText : text
                 try sheet.setColumnWidth(c, widths[c], style: style)
             }
             try sheet.freezePanes(row: 1, col: 0)
+            try sheet.autofilter(firstRow: 0, firstCol: 0, lastRow: max(rows, 1), lastCol: schema.columns.count - 1)
             try printSetup(sheet, landscape: widths.reduce(0, +) > 90)
             try sheet.repeatRows(first: 0, last: 0)
         }
         // Code columns list `2080501 行政单位离退休`, and a clerk may type the bare code: Excel then
         // asks (warning style) and keeps it on 是; the import checks every cell anyway. Fixed
         // vocabularies (资金来源, 支出类型, …) refuse anything else (stop style).
-        let codeLists: Set<String> = ["单位", "项目", "功能科目", "经济科目", "政府经济科目", "收入科目"]
+        // Each code list's own example: its first code, or a typical one when the list is empty.
+        let codeExamples: [String: String] = [
+            "单位": units.first?.code ?? "080001", "项目": projects.first?.code ?? "P01",
+            "功能科目": leaves(.function, length: 7).first.map(codePart) ?? "2080501",
+            "经济科目": leaves(.economic, length: 5).first.map(codePart) ?? "30101",
+            "政府经济科目": leaves(.governmentEconomic, length: 5).first.map(codePart) ?? "50101",
+            "收入科目": listColumns.first { $0.0 == "收入科目" }?.1.first.map(codePart) ?? "1030148",
+        ]
         func dropDown(_ sheet: XLSXWorksheet, _ schema: TableSchema, _ key: String, _ list: String) throws {
             guard let range = listRange[list], let col = schema.index(key) else { return }
-            let column = schema.columns[col], what = column.chinese
-            let isCode = codeLists.contains(list)
-            let example = column.example.map { "（如 \($0)）" } ?? ""
+            let what = schema.columns[col].chinese
+            let example = codeExamples[list]
             try sheet.addListValidation(
                 firstRow: 1, firstCol: col, lastRow: lastRow, lastCol: col, source: .range(range),
                 messages: .init(errorTitle: "\(what)不在列表中",
-                                errorMessage: isCode ? "不在下拉列表中。只填编码\(example)也可以：点“是”保留，导入时会逐格校验。"
-                                                     : "请从下拉列表中选择\(what)。",
-                                onOther: isCode ? .warning : .stop))
+                                errorMessage: example.map { "不在下拉列表中。只填\(what)编码（如 \($0)）也可以：点“是”保留，导入时会逐格校验。" }
+                                    ?? "请从下拉列表中选择\(what)。",
+                                onOther: example != nil ? .warning : .stop))
         }
 
         // 单位
-        try headerRow(unitSheet, .units, widths: [12, 30, 14])
+        try headerRow(unitSheet, .units, widths: [12, 30, 14], rows: units.count)
         for (r, u) in units.enumerated() {
             try unitSheet.writeString(r + 1, 0, u.code, style: text)
             try unitSheet.writeString(r + 1, 1, u.name, style: text)
@@ -126,33 +140,43 @@ public enum InputTemplate {
         try dropDown(unitSheet, .units, "type", "单位类型")
 
         // 项目
-        try headerRow(projectSheet, .projects, widths: [12, 30, 36, 14])
+        try headerRow(projectSheet, .projects, widths: [12, 30, 36, 14], wrapped: [2], rows: projects.count)
         for (r, p) in projects.enumerated() {
+            try wrapHeight(projectSheet, r + 1, [(p.name, 36)])
             try projectSheet.writeString(r + 1, 0, p.code, style: text)
             try projectSheet.writeString(r + 1, 1, labelled(p.unit, unitNames[p.unit]), style: text)
-            try projectSheet.writeString(r + 1, 2, p.name, style: text)
+            try projectSheet.writeString(r + 1, 2, p.name, style: wrappedText)
             if !p.category.name.isEmpty { try projectSheet.writeString(r + 1, 3, p.category.name, style: text) }
         }
         try dropDown(projectSheet, .projects, "unit", "单位")
         try dropDown(projectSheet, .projects, "category", "项目类别")
 
         // 支出明细
-        try headerRow(itemSheet, .items, widths: [26, 34, 28, 18, 10, 10, 32, 16, 26, 20])
+        // Printed landscape one page wide at about 87% (Excel): long labels wrap in narrower columns
+        // (the widths once added to 220 characters, and 备注 ran over further, so a page printed at
+        // about 5 pt).
+        let itemWidths: [Double] = [24, 22, 18, 14, 8, 8, 20, 13, 15, 22]
+        try headerRow(itemSheet, .items, widths: itemWidths, wrapped: [0, 1, 2, 3, 6, 8, 9], rows: budget.items.count)
         for (r, i) in WorkbookFolder.canonicallySorted(budget.items).enumerated() {
             let row = r + 1
-            try itemSheet.writeString(row, 0, labelled(i.unit, unitNames[i.unit]), style: text)
-            try itemSheet.writeString(row, 1, labelled(i.function, codes.name(.function, i.function)), style: text)
-            try itemSheet.writeString(row, 2, labelled(i.economic, codes.name(.economic, i.economic)), style: text)
-            try itemSheet.writeString(row, 3, i.source.name, style: text)
+            let unit = labelled(i.unit, unitNames[i.unit]), function = labelled(i.function, codes.name(.function, i.function))
+            let economic = labelled(i.economic, codes.name(.economic, i.economic))
+            let project = i.project.map { labelled($0, projectNames["\(i.unit)/\($0)"]) } ?? ""
+            let government = i.governmentEconomic.map { labelled($0, codes.name(.governmentEconomic, $0)) } ?? ""
+            try wrapHeight(itemSheet, row, [(unit, itemWidths[0]), (function, itemWidths[1]), (economic, itemWidths[2]),
+                                            (i.source.name, itemWidths[3]), (project, itemWidths[6]),
+                                            (government, itemWidths[8]), (i.memo, itemWidths[9])])
+            try itemSheet.writeString(row, 0, unit, style: wrappedText)
+            try itemSheet.writeString(row, 1, function, style: wrappedText)
+            try itemSheet.writeString(row, 2, economic, style: wrappedText)
+            try itemSheet.writeString(row, 3, i.source.name, style: wrappedText)
             try itemSheet.writeString(row, 4, i.carryover.name, style: text)
             try itemSheet.writeString(row, 5, i.kind.name, style: text)
-            if let p = i.project { try itemSheet.writeString(row, 6, labelled(p, projectNames["\(i.unit)/\(p)"]), style: text) }
+            if !project.isEmpty { try itemSheet.writeString(row, 6, project, style: wrappedText) }
             // 分 → 元: the cell holds the nearest double; import reads it back to the exact 分.
             try itemSheet.writeNumber(row, 7, Double(i.amount.fen) / 100, style: money)
-            if let g = i.governmentEconomic {
-                try itemSheet.writeString(row, 8, labelled(g, codes.name(.governmentEconomic, g)), style: text)
-            }
-            if !i.memo.isEmpty { try itemSheet.writeString(row, 9, i.memo, style: text) }
+            if !government.isEmpty { try itemSheet.writeString(row, 8, government, style: wrappedText) }
+            if !i.memo.isEmpty { try itemSheet.writeString(row, 9, i.memo, style: wrappedText) }
         }
         for (key, list) in [("unit", "单位"), ("function", "功能科目"), ("economic", "经济科目"), ("source", "资金来源"),
                             ("carryover", "上年结转"), ("kind", "支出类型"), ("project", "项目"), ("gov_economic", "政府经济科目")] {
@@ -161,10 +185,12 @@ public enum InputTemplate {
         try itemSheet.activate()
 
         // 收入
-        try headerRow(revenueSheet, .revenue, widths: [18, 40, 18])
+        try headerRow(revenueSheet, .revenue, widths: [18, 40, 18], wrapped: [1], rows: budget.revenue.count)
         for (r, line) in budget.revenue.sorted(by: RevenueLine.canonicalOrder).enumerated() {
+            let code = labelled(line.code, codes.name(.revenue, line.code))
+            try wrapHeight(revenueSheet, r + 1, [(code, 40)])
             try revenueSheet.writeString(r + 1, 0, line.source.name, style: text)
-            try revenueSheet.writeString(r + 1, 1, labelled(line.code, codes.name(.revenue, line.code)), style: text)
+            try revenueSheet.writeString(r + 1, 1, code, style: wrappedText)
             try revenueSheet.writeNumber(r + 1, 2, Double(line.amount.fen) / 100, style: money)
         }
         try dropDown(revenueSheet, .revenue, "source", "收入来源")
@@ -173,12 +199,32 @@ public enum InputTemplate {
         try writeInstructions(info, budget)
     }
 
-    /// A4, every column on one page width: a clerk who prints a sheet gets whole rows.
+    /// A4, every column on one page width: a clerk who prints a sheet gets whole rows, with page
+    /// numbers in the footer.
     static func printSetup(_ sheet: XLSXWorksheet, landscape: Bool) throws {
         try sheet.setPaper(.a4)
         try sheet.setOrientation(landscape ? .landscape : .portrait)
         try sheet.fitToPages(width: 1, height: 0)
+        try sheet.setMargins(left: 0.4, right: 0.4, top: 0.5, bottom: 0.6)
+        try sheet.setFooter(XLSXWorksheet.pageNumberFooter)
     }
+
+    /// Wrapped text does not grow its row by itself (libxlsxwriter writes no heights, and neither
+    /// LibreOffice nor Excel measures rows on opening): a row whose texts need more than one line in
+    /// their columns gets the height of its longest, 15 points a line. Set before the row's cells,
+    /// as constant-memory mode requires.
+    static func wrapHeight(_ sheet: XLSXWorksheet, _ row: Int, _ texts: [(text: String, width: Double)]) throws {
+        let lines = texts.map { t in
+            // A column of the width is a digit (7 px at 11 pt); a Chinese character in 宋体 11 pt
+            // is 14.7 px, 2.1 columns.
+            let columns = t.text.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 2.1 : 1) }
+            return Int((columns / max(t.width, 1)).rounded(.up))
+        }.max() ?? 1
+        if lines > 1 { try sheet.setRowHeight(row, Double(min(lines, 10)) * 15) }
+    }
+
+    /// `2080501` of `2080501 行政单位离退休`.
+    static func codePart(_ label: String) -> String { String(label.prefix { $0 != " " }) }
 
     static func writeInstructions(_ sheet: XLSXWorksheet, _ budget: Budget) throws {
         let title = CellStyle(bold: true, fontSize: 14)
@@ -205,8 +251,8 @@ public enum InputTemplate {
         r += 1
         try line("怎样填写")
         try line("支出明细", "每行一条支出明细。单位、功能科目、经济科目、资金来源、上年结转、支出类型、金额必填；项目支出必须填项目，基本支出不填项目。")
-        try line("编码", "功能科目为 7 位项级科目，经济科目和政府经济科目为 5 位款级科目。可从下拉列表选择（如“2080501 行政单位离退休”），也可只填编码数字（如 2080501）。请勿让 Excel 把编码显示成 2.08E+06 这样的科学计数法。")
-        try line("金额", "以元为单位，最多两位小数，不能为负数，一条最多 \(BudgetLimits.text(BudgetLimits.lineAmount))。可以填数字，也可以填文字形式的数字；全角数字可以；千分位逗号只能从个位起每三位一个（如 1,234,567.89）。")
+        try line("编码", "功能科目为 7 位项级科目（如 2080501），经济科目为 5 位款级科目（如 30101），政府经济科目为 5 位款级科目（如 50101）。可从下拉列表选择（如“2080501 行政单位离退休”），也可只填编码数字。请勿让 Excel 把编码显示成 2.08E+06 这样的科学计数法。")
+        try line("金额", "以元为单位，最多两位小数，不能为负数，如 1044950.00，一条最多 \(BudgetLimits.text(BudgetLimits.lineAmount))。可以填数字，也可以填文字形式的数字；全角数字可以；千分位逗号只能从个位起每三位一个（如 1,234,567.89）。金额列按两位小数显示，不加千分位。")
         try line("上年结转", "填“当年”或“上年结转”。")
         try line("政府经济科目", "一般不填，按单位类型由经济科目对照得出；只有需要改变对照时才填写。")
         try line("单位、项目、收入", "这三张表列出工作区中的单位、项目和收入，供选择和核对。导入到空工作区时，按这三张表建立单位、项目和收入。导入到已有单位的工作区时，表中新增的单位和项目随明细一并加入；已有的单位、项目若与工作区不同，导入会报错（请在工作簿文件夹中修改）；用 --replace 导入时，收入表替换工作区中的收入，否则收入表必须与工作区一致。")

@@ -48,19 +48,14 @@ enum MoneyUnit: String, Sendable, CaseIterable {
     }
 }
 
-/// 增减额 and 增减率 as printed: from the printed 本年 and 上年 figures (issue 10: readers and the
-/// disclosure checkers compare printed figures, so 增减额 is printed 本年 − printed 上年).
-///
-/// For the lead: a library function for this is being added to BudgetChecks/PriorComparison by
-/// another engineer; when it lands, this helper should call it (it is the only place the page's
-/// 增减 figures are computed).
+/// 增减额 and 增减率 as the page prints them: `PriorChange` (the one rule, in BudgetChecks) on the
+/// printed 本年 and 上年 figures of the page's unit.
 enum PrintedChange {
     /// (增减额 text, 增减率 text); the rate is blank when the printed prior year is zero.
     static func of(current: Int64, prior: Int64, in unit: MoneyUnit) -> (amount: String, rate: String) {
-        let c = unit.printed(current), p = unit.printed(prior)
-        let d = c - p
-        let amount = d == 0 ? "" : Money.hundredthsText(d, grouped: true)
-        guard let r = Percent.change(prior: Money(fen: p), current: Money(fen: c)) else { return (amount, "") }
+        let change = PriorChange(printedPrior: unit.printed(prior), printedCurrent: unit.printed(current))
+        let amount = change.change == 0 ? "" : Money.hundredthsText(change.change, grouped: true)
+        guard let r = change.rate else { return (amount, "") }
         return (amount, Percent.text(r) + "%")
     }
 }

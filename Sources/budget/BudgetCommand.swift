@@ -1,4 +1,5 @@
 import ArgumentParser
+import BudgetChecks
 import BudgetCore
 import BudgetStore
 import BudgetWorkbook
@@ -28,8 +29,35 @@ struct WorkspaceArgument: ParsableArguments {
 /// The prior year's budget (`--prior`), for the comparison and the narrative.
 struct PriorArgument: ParsableArguments {
     @Option(help: "上年预算：工作区文件，或工作簿文件夹") var prior: String
+    @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
 
-    func load() throws -> Budget { try loadBudget(prior) }
+    /// The prior year of `current`, refused when it is not year − 1 of the same department
+    /// (`PriorYearRule`) unless `--force` allows it.
+    func load(for current: Budget) throws -> Budget {
+        let p = try loadBudget(prior)
+        try checkPriorYear(current: .init(current), prior: .init(p), force: force)
+        return p
+    }
+}
+
+let forcePriorHelp = "--prior 不是上一年（更早的年度）或不是同一部门时仍然对比（同年或以后的年度不行）"
+
+/// Refuses a prior year that is not year − 1 of the same department (`PriorYearRule`); with
+/// `--force`, an older year or another department passes with a note on standard error.
+func checkPriorYear(current: PriorYearRule.Identity, prior: PriorYearRule.Identity, force: Bool) throws {
+    if let m = PriorYearRule.check(current: current, prior: prior, force: force) { throw ValidationError(m.description) }
+    if force, let m = PriorYearRule.check(current: current, prior: prior) {
+        var stderr = StandardError()
+        print("注意：" + m.reasons.joined(separator: "；") + "（已按 --force 对比）", to: &stderr)
+    }
+}
+
+/// An output file that is an Excel workbook must be named `.xlsx`: a `.txt` name would hold an XLSX
+/// that no editor opens as text and Excel does not recognise.
+func requireXLSX(_ path: String, option: String) throws {
+    if !path.lowercased().hasSuffix(".xlsx") {
+        throw ValidationError("\(option) 应为 .xlsx 文件（写出的是 Excel 工作簿），例如 公开表.xlsx：\(path)")
+    }
 }
 
 /// Who a change is logged under when `--author` is not given: the login name.

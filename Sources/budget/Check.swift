@@ -14,6 +14,7 @@ extension BudgetCommand {
 
         @OptionGroup var ws: WorkspaceArgument
         @Option(help: "上年预算：工作区文件，或工作簿文件夹（用于“三公”经费不高于上年等规则）") var prior: String?
+        @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
         @Flag(help: "以 JSON 输出，供其他程序使用") var json = false
         @Option(help: "规则文件（默认为所选模板集的规则，见 --tables）") var rules: String?
         @OptionGroup var tableSet: TableSetOptions
@@ -23,6 +24,7 @@ extension BudgetCommand {
             try runReporting {
                 let (budget, stored) = try ws.open().budgetWithItems()
                 let priorBudget = try prior.map(loadBudget)
+                if let priorBudget { try checkPriorYear(current: .init(budget), prior: .init(priorBudget), force: force) }
                 let templates = try tableSet.load(for: budget)
                 let ruleSet = try TableSetOptions.rules(for: templates, file: rules)
                 let rollup = Rollup(budget: budget)

@@ -5,8 +5,6 @@ import BudgetStore
 import BudgetWorkbook
 import Foundation
 
-extension CodeSet: ExpressibleByArgument {}
-
 extension BudgetCommand {
     struct Codes: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "科目：导入财政部门下发的完整科目表。", subcommands: [Import.self])
@@ -17,7 +15,7 @@ extension BudgetCommand {
                 discussion: "全部通过校验才写入（一个事务）；有错误则列出全部错误，工作区不变。")
             @OptionGroup var ws: WorkspaceArgument
             @Argument(help: "科目表文件（.csv 或 .xlsx）") var file: String
-            @Option(help: "function、economic、government-economic 或 revenue") var set: CodeSet
+            @Option(help: CodeSet.optionHelp("科目表的种类")) var set: CodeSet
 
             func run() throws {
                 try runReporting {

@@ -25,18 +25,18 @@ extension BudgetCommand {
         @OptionGroup var ws: WorkspaceArgument
         @OptionGroup var prior: PriorArgument
         @Option(help: "另存为 XLSX 文件") var out: String?
-        @Option(help: "功能分类类增减超过这个百分比时警告") var threshold = 50
+        @Option(parsing: .unconditional, help: "功能分类类增减超过这个百分比时警告") var threshold = 50
         @OptionGroup var tableSet: TableSetOptions
 
         func validate() throws {
-            if threshold < 0 { throw ValidationError("--threshold 不能为负数") }
-            if let o = out, !o.lowercased().hasSuffix(".xlsx") { throw ValidationError("--out 应为 .xlsx 文件：\(o)") }
+            if threshold < 0 { throw ValidationError("--threshold 不能为负数：\(threshold)") }
+            if let out { try requireXLSX(out, option: "--out") }
         }
 
         func run() throws {
             try runReporting {
                 let current = try ws.open().budget()
-                let priorBudget = try prior.load()
+                let priorBudget = try prior.load(for: current)
                 let set = try tableSet.load(for: current)
                 let cmp = PriorComparison(current: current, prior: priorBudget, thresholdPercent: threshold)
                 print(cmp.renderText(), terminator: "")

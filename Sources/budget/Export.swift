@@ -25,6 +25,8 @@ extension BudgetCommand {
         @Flag(help: "舍位平衡：把最少的印刷数各调 0.01 万元，使每列每行印刷数都能加平（合计不变），并列出调整了哪些格")
         var balanceRounding = false
 
+        func validate() throws { try requireXLSX(out, option: "--out") }
+
         func run() throws {
             try runReporting {
                 let (budget, stored) = try ws.open().budgetWithItems()

@@ -3,16 +3,6 @@ import BudgetCore
 import BudgetStore
 import Foundation
 
-extension Source: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-}
-extension Carryover: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-}
-extension ExpenditureKind: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-}
-
 extension BudgetCommand {
     struct Items: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "列出支出明细。")
@@ -21,15 +11,24 @@ extension BudgetCommand {
         @Option(help: "单位编码") var unit: String?
         @Option(help: "功能分类编码（前缀）") var function: String?
         @Option(help: "经济分类编码（前缀）") var economic: String?
-        @Option(help: "资金来源") var source: Source?
-        @Option(help: "当年 或 上年结转") var carryover: Carryover?
-        @Option(help: "基本支出 或 项目支出") var kind: ExpenditureKind?
+        @Option(help: Source.optionHelp("资金来源")) var source: Source?
+        @Option(help: Carryover.optionHelp("当年或上年结转")) var carryover: Carryover?
+        @Option(help: ExpenditureKind.optionHelp("支出类型")) var kind: ExpenditureKind?
         @Option(help: "项目编码") var project: String?
-        @Option(help: "最多显示多少行") var limit: Int?
+        @Option(parsing: .unconditional, help: "最多显示多少行") var limit: Int?
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit 应为正整数：\(limit)") }
+        }
 
         func run() throws {
             try runReporting {
-                let rows = try ws.open().items(ItemFilter(unit: unit, functionPrefix: function, economicPrefix: economic, source: source,
+                let w = try ws.open()
+                if let unit {
+                    let units = try w.budgetWithoutItems().budget.units
+                    if !units.contains(where: { $0.code == unit }) { throw unknownUnit(unit, in: units) }
+                }
+                let rows = try w.items(ItemFilter(unit: unit, functionPrefix: function, economicPrefix: economic, source: source,
                                                           carryover: carryover, kind: kind, project: project, limit: limit))
                 var table = [["#", "单位", "功能", "经济", "资金来源", "年度", "类型", "项目", "金额（元）", "备注"]]
                 var total = Money.zero
@@ -53,11 +52,13 @@ extension BudgetCommand {
             @Option(help: "单位编码") var unit: String?
             @Option(help: "功能分类项级编码（7 位）") var function: String?
             @Option(help: "经济分类款级编码（5 位）") var economic: String?
-            @Option(help: "资金来源：一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金、单位资金") var source: Source?
-            @Option(help: "当年 或 上年结转") var carryover: Carryover?
-            @Option(help: "基本支出 或 项目支出") var kind: ExpenditureKind?
+            @Option(help: Source.optionHelp("资金来源")) var source: Source?
+            @Option(help: Carryover.optionHelp("当年或上年结转")) var carryover: Carryover?
+            @Option(help: ExpenditureKind.optionHelp("支出类型")) var kind: ExpenditureKind?
             @Option(help: "项目编码（项目支出必填）") var project: String?
-            @Option(help: "金额（元，最多两位小数）") var amount: String?
+            // Unconditional: `--amount -100` is a value (refused by the amount rule, with its reason),
+            // not a missing value followed by an option named -100.
+            @Option(parsing: .unconditional, help: "金额（元，最多两位小数，不能为负数）") var amount: String?
             @Option(help: "政府预算经济分类（覆盖对照表）") var govEconomic: String?
             @Option(help: "备注") var memo: String?
             @Option(help: "修改人") var author: String = defaultAuthor

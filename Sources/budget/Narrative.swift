@@ -24,7 +24,7 @@ extension BudgetCommand {
                 let current = try ws.open().budget()
                 // The 数字来源 lines cite the chosen set's tables.
                 let citations = try tableSet.load(for: current).citations
-                let n = BudgetChecks.Narrative(current: current, prior: try prior.load(), citations: citations)
+                let n = BudgetChecks.Narrative(current: current, prior: try prior.load(for: current), citations: citations)
                 let text = markdown ? n.renderMarkdown(withSources: !noSources) : n.renderText(withSources: !noSources)
                 if let out {
                     let url = URL(fileURLWithPath: out)

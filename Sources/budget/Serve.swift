@@ -1,4 +1,5 @@
 import ArgumentParser
+import BudgetChecks
 import BudgetCore
 import BudgetServer
 import BudgetStore
@@ -16,6 +17,7 @@ extension BudgetCommand {
 
         @OptionGroup var ws: WorkspaceArgument
         @Option(help: "上年的工作区，显示上年数、增减额、增减率") var prior: String?
+        @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
         @Option(help: "端口（0 表示自动选一个空闲端口）") var port = 8080
         @Option(help: "监听地址；不是本机地址时需要访问口令") var host = "127.0.0.1"
         @Option(help: "访问口令（除网页本身外，每个请求都要带上）") var token: String?
@@ -34,6 +36,10 @@ extension BudgetCommand {
             do {
                 workspace = try ws.open()
                 priorWorkspace = try prior.map { try Workspace.open($0) }
+                if let priorWorkspace {
+                    try checkPriorYear(current: .init(try workspace.budgetWithoutItems().budget),
+                                       prior: .init(try priorWorkspace.budgetWithoutItems().budget), force: force)
+                }
                 workbench = try Workbench(workspace: workspace, prior: priorWorkspace)
                 // The set is chosen and checked once, at start: a wrong name or template fails here.
                 tablesFolder = try tableSet.folder(for: try workspace.budgetWithoutItems().budget)

@@ -13,6 +13,8 @@ extension BudgetCommand {
         @OptionGroup var ws: WorkspaceArgument
         @Option(help: "输出的 .xlsx 文件") var out: String
 
+        func validate() throws { try requireXLSX(out, option: "--out") }
+
         func run() throws {
             try runReporting {
                 let budget = try ws.open().budget()

@@ -3,6 +3,7 @@ import BudgetCore
 import BudgetXLSX
 import Foundation
 import Testing
+import ZIPFoundation
 
 @Suite("上年对比：演示 2025 对 2024")
 struct ComparisonTests {
@@ -16,7 +17,7 @@ struct ComparisonTests {
         let total = try #require(c.row("收支总计", "收入总计（支出总计）"))
         #expect(Money.hundredthsText(total.prior.wanHundredths) == "30190.54")
         #expect(Money.hundredthsText(total.current.wanHundredths) == "13487.42")
-        #expect(Money.hundredthsText(total.change.wanHundredths) == "-16703.12")
+        #expect(Money.hundredthsText(total.change) == "-16703.12")
         #expect(Percent.text(total.rate) == "-55.33")
         let gp = try #require(c.row("收支总计", "一般公共预算当年支出"))
         #expect(Money.hundredthsText(gp.prior.wanHundredths) == "19690.54")
@@ -85,5 +86,83 @@ struct ComparisonTests {
     func failedWrite() throws {
         let c = try comparison()
         #expect(throws: (any Error).self) { try c.writeXLSX(to: "/nonexistent-dir-\(UUID().uuidString)/x.xlsx") }
+    }
+    /// `-16703.12` → -1670312 hundredths.
+    static func hundredths(_ s: String) -> Int64? {
+        let neg = s.hasPrefix("-"), body = neg ? String(s.dropFirst()) : s
+        let parts = body.split(separator: ".")
+        guard parts.count == 2, parts[1].count == 2, let w = Int64(parts[0]), let f = Int64(parts[1]) else { return nil }
+        return (neg ? -1 : 1) * (w * 100 + f)
+    }
+
+    @Test("增减额 = 印刷的本年数 − 印刷的上年数，增减率由印刷数计算：每一行（含 208、303、基本支出、220）")
+    func printedArithmetic() throws {
+        let c = try comparison()
+        var checked = 0
+        for line in c.renderText().split(separator: "\n") {
+            let cols = line.split(separator: " ").map(String.init)
+            guard cols.count >= 4, let p = Self.hundredths(cols[cols.count - 4]), let n = Self.hundredths(cols[cols.count - 3]),
+                  let d = Self.hundredths(cols[cols.count - 2]) else { continue }
+            #expect(d == n - p, "\(line)")
+            if let r = Self.hundredths(cols[cols.count - 1]) {
+                // half up of the printed figures: |d| / p × 10000, rounded
+                let exact = Double(d) / Double(p) * 10000
+                #expect(r == Int64(exact.magnitude.rounded(.toNearestOrAwayFromZero)) * (exact < 0 ? -1 : 1), "\(line)")
+            }
+            checked += 1
+        }
+        #expect(checked > 40)
+        let r208 = try #require(c.row("按支出功能分类", "208"))
+        #expect(r208.printed.prior == 65703 && r208.printed.current == 66792 && r208.change == 1089)   // printed 10.90 before
+        for (section, key) in [("基本支出按经济分类（类）", "303"), ("基本支出与项目支出", "基本支出"), ("按支出功能分类", "220")] {
+            let r = try #require(c.row(section, key))
+            #expect(r.change == r.printed.current - r.printed.prior, "\(key)")
+        }
+    }
+
+    @Test("XLSX：每格是印刷数，增减额格 = 本年数格 − 上年数格")
+    func xlsxPrintedFigures() throws {
+        let c = try comparison()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cmp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.xlsx")
+        try c.writeXLSX(to: a.path)
+        let sheet = try XLSXReader(url: a).read(sheet: "上年对比")
+        var rows = 0
+        for row in sheet.rows {
+            guard let p = row.value(at: 2).doubleValue, let n = row.value(at: 3).doubleValue, let d = row.value(at: 4).doubleValue else { continue }
+            for v in [p, n, d] { #expect((v * 100).rounded() / 100 == v, "row \(row.number): \(v) is not a printed 0.01 figure") }
+            #expect(((n - p) * 100).rounded() == (d * 100).rounded(), "row \(row.number)")
+            rows += 1
+        }
+        #expect(rows == c.rows.count)
+        let archive = try Archive(url: a, accessMode: .read)
+        var xml = Data()
+        _ = try archive.extract(try #require(archive["xl/worksheets/sheet1.xml"])) { xml.append($0) }
+        #expect(String(decoding: xml, as: UTF8.self).contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"))
+    }
+
+    @Test("上年预算必须是同一部门的上一年：同年、以后年度、其他部门拒绝；更早年度加 --force 可用")
+    func priorYearRule() {
+        let cur = PriorYearRule.Identity(department: "泽州县自然资源局", departmentCode: "080", year: 2025)
+        func prior(_ y: Int, _ d: String = "泽州县自然资源局", code: String = "080") -> PriorYearRule.Identity {
+            .init(department: d, departmentCode: code, year: y)
+        }
+        #expect(PriorYearRule.check(current: cur, prior: prior(2024)) == nil)
+        let same = PriorYearRule.check(current: cur, prior: prior(2025))
+        #expect(same?.forceable == false && same?.description.contains("2025") == true)
+        #expect(PriorYearRule.check(current: cur, prior: prior(2025), force: true) != nil, "--force never allows the same year")
+        #expect(PriorYearRule.check(current: cur, prior: prior(2026), force: true)?.description.contains("以后") == true)
+        let older = PriorYearRule.check(current: cur, prior: prior(2023))
+        #expect(older?.forceable == true && older?.description.contains("--force") == true)
+        #expect(PriorYearRule.check(current: cur, prior: prior(2023), force: true) == nil)
+        let other = PriorYearRule.check(current: cur, prior: prior(2024, "泽州县教育局", code: "081"))
+        #expect(other?.description.contains("泽州县教育局") == true && other?.forceable == true)
+        // Without codes the names decide; with both codes the codes (a renamed department is the same one).
+        #expect(PriorYearRule.check(current: .init(department: "甲", year: 2025), prior: .init(department: "乙", year: 2024)) != nil)
+        #expect(PriorYearRule.check(current: cur, prior: prior(2024, "泽州县国土资源局")) == nil)
+        // The demo's two years pass.
+        #expect(PriorYearRule.check(current: .init(try! Fixtures.demo()), prior: .init(try! Fixtures.demoPrior())) == nil)
     }
 }

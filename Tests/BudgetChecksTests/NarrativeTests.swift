@@ -62,15 +62,36 @@ struct NarrativeTests {
         #expect(t.contains("2025年“三公”经费财政拨款预算2.00万元，上年无此项预算。其中：因公出国（境）费0万元，公务接待费2.00万元"))
     }
 
-    @Test("百分比：由精确金额计算，两位小数四舍五入")
+    @Test("比上年增减：印刷的本年数 − 印刷的上年数（657.03 → 667.92 增加 10.89，不是精确差 10.88）")
+    func changeFromPrintedFigures() {
+        #expect(Narrative.change(prior: Money(fen: 6_570_349_00), current: Money(fen: 6_679_151_00), comma: "，")
+                == "比上年增加10.89万元，增长1.66%")
+        #expect(Narrative.change(prior: Money(fen: 30_190_540_000), current: Money(fen: 13_487_417_800), comma: "，")
+                == "比上年减少16703.12万元，下降55.33%")
+    }
+
+    @Test("百分比与增减：由印刷数（万元两位小数）计算，两位小数四舍五入")
     func percent() {
-        #expect(Percent.share(Money(fen: 1), of: Money(fen: 8)) == 1250)          // 12.5%
-        #expect(Percent.share(Money(fen: 1), of: Money(fen: 3)) == 3333)          // 33.333…%
-        #expect(Percent.share(Money(fen: 2), of: Money(fen: 3)) == 6667)          // 66.666…% half up
-        #expect(Percent.change(prior: Money(fen: 200_000), current: Money(fen: 100_001)) == -5000)  // -49.9995% → -50.00
-        #expect(Percent.change(prior: .zero, current: Money(fen: 5)) == nil)
+        #expect(Percent.share(Money(fen: 1_000_000), of: Money(fen: 8_000_000)) == 1250)   // 1.00 / 8.00 = 12.5%
+        #expect(Percent.share(Money(fen: 1_000_000), of: Money(fen: 3_000_000)) == 3333)   // 33.333…%
+        #expect(Percent.share(Money(fen: 2_000_000), of: Money(fen: 3_000_000)) == 6667)   // 66.666…% half up
+        // 0.0049 万元 prints 0.00: its share of the printed figures is 0, whatever the exact amount.
+        #expect(Percent.share(Money(fen: 4_900), of: Money(fen: 8_000_000)) == 0)
+        #expect(Percent.share(Money(fen: 1), of: Money(fen: 4_999)) == nil)              // the whole prints 0.00
+        // 0.20 → 0.10 万元 (exact 0.100001): 增减额 −0.10, 增减率 −50.00 (exact −49.9995%).
+        let half = PriorChange(prior: Money(fen: 200_000), current: Money(fen: 100_001))
+        #expect(half.change == -10 && half.rate == -5000)
+        // The printed figures decide: 657.0349 → 667.9151 prints 657.03 → 667.92, 增减额 10.89 (exact 10.8802
+        // would print 10.88; the old code printed 10.90 from other exact amounts).
+        let c = PriorChange(prior: Money(fen: 6_570_349_00), current: Money(fen: 6_679_151_00))
+        #expect(c.prior == 65703 && c.current == 66792 && c.change == 1089)
+        #expect(c.rate == 166)                                                           // 10.89 / 657.03 = 1.657…%
+        #expect(PriorChange(prior: .zero, current: Money(fen: 5)).rate == nil)
+        #expect(PriorChange(prior: Money(fen: 4_999), current: Money(fen: 10_000)).rate == nil)  // prior prints 0.00
         #expect(Percent.text(nil) == "—")
-        #expect(Percent.change(prior: Money(fen: Int64.max / 2), current: Money(fen: Int64.max)) == 10000)
+        #expect(PriorChange(prior: Money(fen: Int64.max / 2), current: Money(fen: Int64.max)).rate == 10000)
+        #expect(PriorChange(prior: Money(fen: Int64.max), current: .zero).rate == -10000)
+        #expect(Narrative.change(prior: Money(fen: 4_999_999), current: Money(fen: 5_000_001), comma: "，") == "与上年持平")
         #expect(Narrative.trimmed(Money(fen: 39_504_000_00)) == "3950.4")
         #expect(Narrative.trimmed(Money(fen: 75_000_000_00)) == "7500")
         #expect(Narrative.grouped(.zero) == "0")

@@ -4,6 +4,7 @@ import BudgetTables
 import BudgetWorkbook
 import BudgetXLSX
 import Foundation
+import ZIPFoundation
 
 /// The project checkout (three levels above this file) and the reference document it carries (Tests/Reference).
 enum Fixtures {
@@ -72,5 +73,41 @@ struct PrintedSheet {
     /// 1-based row and column, as Excel numbers them.
     func text(row: Int, column: Int) -> String? {
         rows.indices.contains(row - 1) ? rows[row - 1].first { $0.column == column - 1 }?.text : nil
+    }
+}
+
+/// The XML parts of a written workbook, for what the reader does not report (print setup, styles).
+struct XLSXParts {
+    let archive: Archive
+
+    init(_ url: URL) throws { archive = try Archive(url: url, accessMode: .read) }
+
+    func text(_ path: String) throws -> String {
+        guard let entry = archive[path] else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+        var data = Data()
+        _ = try archive.extract(entry) { data.append($0) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Each cellXfs entry (a cell's `s` index): whether its font is bold and its indent level.
+    func cellFormats() throws -> [(bold: Bool, indent: Int)] {
+        let styles = try text("xl/styles.xml")
+        let fontsXML = styles.firstMatch(of: /<fonts[^>]*>(.*?)<\/fonts>/)?.1 ?? ""
+        let bold = fontsXML.matches(of: /<font>(.*?)<\/font>/).map { $0.1.contains("<b/>") }
+        let xfsXML = styles.firstMatch(of: /<cellXfs[^>]*>(.*?)<\/cellXfs>/)?.1 ?? ""
+        return xfsXML.matches(of: /<xf ([^>]*?)(\/>|>(.*?)<\/xf>)/).map { m in
+            let font = Int(m.1.firstMatch(of: /fontId="(\d+)"/)?.1 ?? "0") ?? 0
+            let indent = Int(m.3.flatMap { $0.firstMatch(of: /indent="(\d+)"/)?.1 } ?? "0") ?? 0
+            return (font < bold.count && bold[font], indent)
+        }
+    }
+
+    /// Column widths of a sheet part as written (`<col min max width>`), by zero-based column.
+    func columnWidths(_ sheetPart: String) throws -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        for m in try text(sheetPart).matches(of: /<col min="(\d+)" max="(\d+)" width="([\d.]+)"/) {
+            for c in Int(m.1)!...Int(m.2)! { out[c - 1] = Double(m.3)! }
+        }
+        return out
     }
 }

@@ -235,12 +235,26 @@ public final class XLSXWorksheet {
         try XLSXError.check(worksheet_set_header(sheet, text), ctx())
     }
 
-    /// Page footer, e.g. "&C第 &P 页，共 &N 页" for printed budget tables.
+    /// The footer of every printed budget page: `第 3 页 共 6 页`, centred.
+    public static let pageNumberFooter = "&C第 &P 页 共 &N 页"
+
+    /// Page footer, e.g. `XLSXWorksheet.pageNumberFooter`.
     public func setFooter(_ text: String) throws(XLSXError) {
         let ctx = { [name] in "sheet \"\(name)\" setFooter" }
         try ensureOpen(ctx())
         try noNul(text, ctx())
         try XLSXError.check(worksheet_set_footer(sheet, text), ctx())
+    }
+
+    /// An autofilter (the drop-down arrows of Excel's 筛选) on a header row and the rows below it.
+    public func autofilter(firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) throws(XLSXError) {
+        let ctx = { [name] in
+            "sheet \"\(name)\" autofilter \(cellName(firstRow, firstCol)):\(cellName(lastRow, lastCol))"
+        }
+        let (r1, c1) = try cell(firstRow, firstCol, ctx())
+        let (r2, c2) = try cell(lastRow, lastCol, ctx())
+        guard r1 <= r2, c1 <= c2 else { throw XLSXError(LXW_ERROR_PARAMETER_VALIDATION, ctx()) }
+        try XLSXError.check(worksheet_autofilter(sheet, r1, c1, r2, c2), ctx())
     }
 
     /// Hides gridlines on screen and in print: bordered tables read better without them.
