@@ -38,6 +38,19 @@ struct BasisEngineTests {
         #expect(e.basisLineCount == 8)
     }
 
+    @Test("the full evaluation of a built engine changes nothing, and repairs a wrong kept amount")
+    func recalculate() throws {
+        var e = try engine()
+        let before = e.amounts
+        #expect(e.recalculate().differences.isEmpty)
+        #expect(e.amounts == before)
+        // A kept amount gone wrong (as a verification would find it): put back, with its readers.
+        e.amount[Int(e.rows[0]!)] = 1
+        let r = e.recalculate()
+        #expect(r.differences == [AmountChange(id: 0, old: Money(fen: 1), new: Money(fen: 14_280_000))])
+        #expect(e.amounts == before)
+    }
+
     @Test("a parameter edit recomputes exactly its unit's lines that read it")
     func parameter() throws {
         var e = try engine()
