@@ -266,7 +266,9 @@ struct BasisProblemTests {
     @Test("every problem of a build at once, dependents of a broken line not repeated")
     func allAtOnce() {
         let items = [BasisFixture.line("001", "30101", basis: "在职人数 × 月工资"), BasisFixture.line("001", "30108", basis: "经济(30101) × 16%"),
-                     BasisFixture.line("001", "30201", basis: "1/0"), BasisFixture.line("001", "30211", basis: "1+")]
+                     BasisFixture.line("001", "30201", basis: "1/0"), BasisFixture.line("001", "30211", basis: "1+"),
+                     // Reads the line whose basis does not parse: no second, made-up problem (a negative value).
+                     BasisFixture.line("001", "30299", basis: "经济(30211) - 5")]
         do { _ = try BasisFixture.engine(items); Issue.record("no problem") } catch {
             #expect(error.problems.map(\.location.item) .sorted { ($0 ?? 0) < ($1 ?? 0) } == [0, 2, 3])
         }

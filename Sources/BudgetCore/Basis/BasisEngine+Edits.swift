@@ -436,17 +436,19 @@ extension BasisEngine {
         return (differences, out.problems)
     }
 
-    /// Evaluates every basis line, each after the basis lines it reads: a depth-first search over
+    /// Evaluates every basis line, each after the basis lines it reads (`brokenGroups` hold a line
+    /// whose basis could not be compiled: their readers are not evaluated): a depth-first search over
     /// lines and groups (a line reads groups, a group holds basis lines), each visited once, so
     /// the cost is linear in lines and edges; a line is evaluated in postorder and its level is
     /// one more than the highest level of the groups it reads. A cycle is reported once per back
     /// edge; a line in a cycle, or reading a line with a problem, is not evaluated (its problem
     /// would only repeat the first).
-    mutating func evaluateAll(locate: (Int64) -> Location, into out: inout ProblemCollector) {
+    mutating func evaluateAll(locate: (Int64) -> Location, brokenGroups: Set<Int32> = [], into out: inout ProblemCollector) {
         let n = lineIDs.count
         // 0 new, 1 on the stack, 2 done; for lines and for groups.
         var color = [UInt8](repeating: 0, count: n), groupColor = [UInt8](repeating: 0, count: groupKey.count)
         var poisoned = [Bool](repeating: false, count: n), groupPoisoned = [Bool](repeating: false, count: groupKey.count)
+        for g in brokenGroups { groupPoisoned[Int(g)] = true }
         var groupLevel = [Int32](repeating: 0, count: groupKey.count)
         var stack: [SearchFrame] = []
 
@@ -497,7 +499,7 @@ extension BasisEngine {
                         switch groupColor[g] {
                         case 0:
                             groupColor[g] = 1
-                            stack.append(SearchFrame(node: Int32(g), isGroup: true))
+                            stack.append(SearchFrame(node: Int32(g), isGroup: true, poisoned: groupPoisoned[g]))
                             descended = true
                         case 1:
                             stack[top].poisoned = true

@@ -173,6 +173,7 @@ public struct BasisEngine: Sendable {
         allocateRows(items.count)
         if ids == nil { rows.setPositions(items.count) }
         var stated: [(row: Int32, fen: Int64)] = []
+        var broken: Set<Int32> = []
         for k in items.indices {
             if out.isFull || isFull { freeRows.append(Int32(k)); continue }
             let id = ids?[k] ?? Int64(k)
@@ -200,12 +201,17 @@ public struct BasisEngine: Sendable {
             let slot = lineSlot(unit: items[k].unit, economic: items[k].economic, skc: skc)
             link(row: k, slot: slot, skc: skc, program: program, amount: program >= 0 ? 0 : fen)
             if program >= 0 { stated.append((Int32(k), fen)) }
+            if basis != nil && program < 0 {
+                // Its basis has a problem already reported: what reads its groups is not evaluated.
+                broken.insert(slot.kuan)
+                if slot.lei >= 0 { broken.insert(slot.lei) }
+            }
         }
         if isFull {
             out.add(Problem(rule: BasisIssue.Kind.limit.rawValue, location: Location(),
                             message: "名称、单位过多（上限 \(BasisLimits.symbols) 个名称、\(BasisLimits.units) 个单位）"))
         }
-        evaluateAll(locate: locate, into: &out)
+        evaluateAll(locate: locate, brokenGroups: broken, into: &out)
         seeding = true
         if out.isFull { out.markTruncated() }
         try out.throwIfErrors()
