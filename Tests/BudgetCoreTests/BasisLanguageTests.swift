@@ -274,3 +274,137 @@ struct BasisProblemTests {
         }
     }
 }
+
+@Suite("Basis: fuzzed expressions")
+struct BasisFuzzTests {
+    static let pieces = ["1", "0", "16", ".5", "3.25", "１２", "．", "+", "-", "−", "*", "×", "/", "÷", "%", "％", "(", ")",
+                         "（", "）", "=", "＝", ",", "，", "、", " ", "　", "\"", "“", "”", "在职人数", "公用经费定额", "零",
+                         "人数", "工资", "经济", "岗位工资", "在职", "退休", "30101", "301", "30108", "39999", "。", "#",
+                         "é", "\u{0301}", "😀", "\n", "1000000000000000000", "99999999999999999999", "月工资"]
+
+    @Test("random texts never crash; each is a value or a problem at a place inside the text")
+    func fuzz() throws {
+        var rng = SyntheticBudget.RNG(seed: 20_250_612)
+        var engine = try BasisFixture.engine([BasisFixture.line("001", "30101", fen: 100_000), BasisFixture.line("001", "30201", basis: "1")])
+        var accepted = 0, refused = 0
+        let cases = 20_000
+        for _ in 0..<cases {
+            var text = ""
+            for _ in 0..<Int(rng.next() % 24) { text += BasisFuzzTests.pieces[Int(rng.next() % UInt64(BasisFuzzTests.pieces.count))] }
+            let scalars = text.unicodeScalars.count
+            do {
+                _ = try BasisParser.parse(text)
+            } catch {
+                #expect(error.offset >= 0 && error.offset <= scalars && error.offset + error.length <= scalars, "\(text): \(error)")
+            }
+            do {
+                let u = try engine.apply(.setLine(id: 1, BasisFixture.line("001", "30201", basis: text)))
+                #expect(u.edited!.amount.fen >= 0)
+                accepted += 1
+            } catch {
+                refused += 1
+                #expect(error.problems.count == 1 && error.problems[0].rule.hasPrefix("basis-") && error.problems[0].value == text)
+                #expect(engine.basis(of: 1) != text)
+            }
+        }
+        print("basis fuzz: \(cases) expressions, \(accepted) accepted, \(refused) refused")
+        #expect(accepted > 100 && refused > 100)
+    }
+}
+
+@Suite("Basis: random expression trees")
+struct BasisTreeTests {
+    indirect enum Tree {
+        case leaf(String, Rational)
+        case op(Character, Tree, Tree)
+
+        var precedence: Int { if case .op(let o, _, _) = self { return o == "+" || o == "-" ? 1 : 2 } else { return 3 } }
+
+        /// The exact value, computed directly (not through the parser).
+        func value() throws(Rational.Failure) -> Rational {
+            switch self {
+            case .leaf(_, let v): return v
+            case .op(let o, let a, let b):
+                let x = try a.value(), y = try b.value()
+                switch o {
+                case "+": return try x.adding(y)
+                case "-": return try x.subtracting(y)
+                case "*": return try x.multiplied(by: y)
+                default: return try x.divided(by: y)
+                }
+            }
+        }
+    }
+
+    static let leaves: [(String, Rational)] = [
+        ("在职人数", Rational(unchecked: 23, 1)), ("公用经费定额", Rational(unchecked: 8000, 1)), ("零", .zero),
+        ("人数(在职)", Rational(unchecked: 4, 1)), ("16%", Rational(unchecked: 4, 25)), ("经济(30101)", Rational(unchecked: 1000, 1)),
+        ("工资(岗位工资, 在职)", Rational(unchecked: 11900, 1)), ("0.005", Rational(unchecked: 1, 200)), ("3", Rational(unchecked: 3, 1)),
+        ("7", Rational(unchecked: 7, 1)), ("12.5", Rational(unchecked: 25, 2)), ("1000000", Rational(unchecked: 1_000_000, 1)),
+    ]
+
+    static func tree(_ depth: Int, _ rng: inout SyntheticBudget.RNG) -> Tree {
+        if depth == 0 || rng.next() % 3 == 0 {
+            let (t, v) = leaves[Int(rng.next() % UInt64(leaves.count))]
+            return .leaf(t, v)
+        }
+        let op: Character = ["+", "-", "*", "/"][Int(rng.next() % 4)]
+        return .op(op, tree(depth - 1, &rng), tree(depth - 1, &rng))
+    }
+
+    /// The text with as few brackets as precedence allows, in ASCII or as an input method types it.
+    static func text(_ t: Tree, fullWidth: Bool) -> String {
+        switch t {
+        case .leaf(let s, _):
+            guard fullWidth else { return s }
+            return String(s.map { c -> Character in
+                if let d = c.wholeNumberValue, c.isASCII { return Character(Unicode.Scalar(0xFF10 + UInt32(d))!) }
+                return c == "." ? "．" : c == "%" ? "％" : c == "(" ? "（" : c == ")" ? "）" : c == "," ? "，" : c
+            })
+        case .op(let o, let a, let b):
+            let sym = fullWidth ? ["+": "＋", "-": "－", "*": "×", "/": "÷"][o]! : String(o)
+            var left = text(a, fullWidth: fullWidth), right = text(b, fullWidth: fullWidth)
+            if a.precedence < t.precedence { left = fullWidth ? "（\(left)）" : "(\(left))" }
+            if b.precedence < t.precedence || (b.precedence == t.precedence && (o == "-" || o == "/")) {
+                right = fullWidth ? "（\(right)）" : "(\(right))"
+            }
+            return left + " " + sym + " " + right
+        }
+    }
+
+    @Test("the parser's precedence and the full-width forms give the directly computed value")
+    func trees() throws {
+        var rng = SyntheticBudget.RNG(seed: 612)
+        var engine = try BasisFixture.engine([BasisFixture.line("001", "30101", fen: 100_000), BasisFixture.line("001", "30201", basis: "1")])
+        var counts = (ok: 0, negative: 0, zero: 0, large: 0)
+        for _ in 0..<3_000 {
+            let t = BasisTreeTests.tree(4, &rng)
+            for full in [false, true] {
+                let text = (rng.next() % 2 == 0 ? "=" : "") + BasisTreeTests.text(t, fullWidth: full)
+                let result = Result { () throws(ProblemsError) in try engine.apply(.setLine(id: 1, BasisFixture.line("001", "30201", basis: text))) }
+                do throws(Rational.Failure) {
+                    let v = try t.value()
+                    if v.isNegative {
+                        #expect(result.failureRule == "basis-negative", "\(text)"); counts.negative += 1
+                    } else if let fen = try? v.roundedToFen(), fen <= BasisLimits.amountFen {
+                        #expect((try? result.get())?.edited?.amount.fen == fen, "\(text)"); counts.ok += 1
+                    } else {
+                        #expect(result.failureRule == "basis-too-large", "\(text)"); counts.large += 1
+                    }
+                } catch {
+                    if error == .divisionByZero {
+                        #expect(result.failureRule == "basis-division-by-zero", "\(text)"); counts.zero += 1
+                    } else {
+                        #expect(result.failureRule == "basis-too-large", "\(text)"); counts.large += 1
+                    }
+                }
+            }
+        }
+        print("basis trees: \(counts.ok) values, \(counts.negative) negative, \(counts.zero) divisions by zero, \(counts.large) too large")
+        #expect(counts.ok > 1_000 && counts.negative > 100 && counts.zero > 100)
+    }
+}
+
+extension Result where Failure == ProblemsError {
+    var failureRule: String? { if case .failure(let e) = self { return e.problems.first?.rule } else { return nil } }
+}
