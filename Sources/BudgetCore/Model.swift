@@ -36,13 +36,15 @@ public struct LineItem: Hashable, Sendable, Codable {
     /// 政府预算支出经济分类 款 overriding the map, or nil to use the map by unit type.
     public var governmentEconomic: String?
     public var memo: String
+    /// 测算依据: the expression the amount is computed from (docs/basis.md), or nil for a typed amount.
+    public var basis: String?
 
     public init(unit: String, function: String, economic: String, source: Source = .generalPublic,
                 carryover: Carryover = .currentYear, kind: ExpenditureKind = .basic, project: String? = nil,
-                amount: Money, governmentEconomic: String? = nil, memo: String = "") {
+                amount: Money, governmentEconomic: String? = nil, memo: String = "", basis: String? = nil) {
         self.unit = unit; self.function = function; self.economic = economic; self.source = source
         self.carryover = carryover; self.kind = kind; self.project = project; self.amount = amount
-        self.governmentEconomic = governmentEconomic; self.memo = memo
+        self.governmentEconomic = governmentEconomic; self.memo = memo; self.basis = basis
     }
 
     /// The order the workbook folder writes items in, so load → save is byte-stable.
