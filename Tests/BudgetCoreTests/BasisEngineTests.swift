@@ -141,7 +141,7 @@ struct BasisEngineTests {
         #expect(throws: ProblemsError.self) { try e.apply(.setLine(id: 0, wage)) }
         do { _ = try e.apply(.setLine(id: 0, wage)) } catch {
             #expect(error.problems.count == 1)
-            #expect(error.problems[0].rule == "basis-cycle")
+            #expect(error.problems[0].rule.rawValue == "basis-cycle")
             #expect(error.problems[0].message.contains("明细 #0 → 明细 #3 → 明细 #1 → 明细 #0"), "\(error.problems[0].message)")
         }
         #expect(e.amounts == before)
@@ -170,7 +170,7 @@ struct BasisEngineTests {
                 _ = try e.apply(edit)
                 Issue.record("accepted: \(edit)")
             } catch {
-                #expect(Set(error.problems.map(\.rule)) == [rule], "\(error)")
+                #expect(Set(error.problems.map(\.rule.rawValue)) == [rule], "\(error)")
                 #expect(error.problems.first?.location.item == line)
             }
             #expect(e.amounts == before)
@@ -194,7 +194,7 @@ struct BasisEngineTests {
         var line = BasisEngineTests.items[4]
         line.basis = "在职人数 × "
         do { _ = try e.apply(.setLine(id: 4, line)); Issue.record("accepted") } catch {
-            #expect(error.problems.map(\.rule) == ["basis-syntax"])
+            #expect(error.problems.map(\.rule.rawValue) == ["basis-syntax"])
             #expect(error.problems[0].location == Location(column: "basis", item: 4))
         }
         #expect(e.basis(of: 4) == "在职人数 × 公用经费定额")

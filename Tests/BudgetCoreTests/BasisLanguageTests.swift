@@ -202,7 +202,7 @@ struct BasisProblemTests {
     ])
     func problems(basis: String, rule: String, place: String) throws {
         let p = try #require(BasisFixture.problem(basis), "\(basis)")
-        #expect(p.rule == rule, "\(basis): \(p.message)")
+        #expect(p.rule.rawValue == rule, "\(basis): \(p.message)")
         #expect(p.message.contains(place), "\(basis): \(p.message)")
         #expect(p.value == basis)
         #expect(p.location == Location(column: "basis", item: 2))
@@ -218,20 +218,20 @@ struct BasisProblemTests {
     func limits() throws {
         let long = String(repeating: "1+", count: 1000) + "1"
         var p = try #require(BasisFixture.problem(long))
-        #expect(p.rule == "basis-limit" && p.message.contains("过长"))
+        #expect(p.rule.rawValue == "basis-limit" && p.message.contains("过长"))
         let deep = String(repeating: "(", count: 33) + "1" + String(repeating: ")", count: 33)
         p = try #require(BasisFixture.problem(deep))
-        #expect(p.rule == "basis-limit" && p.message.contains("第 33 个字符"), "\(p.message)")
+        #expect(p.rule.rawValue == "basis-limit" && p.message.contains("第 33 个字符"), "\(p.message)")
         #expect(BasisFixture.amount(String(repeating: "(", count: 32) + "1" + String(repeating: ")", count: 32))?.fen == 100)
         #expect(BasisFixture.amount(String(repeating: "-", count: 32) + "1")?.fen == 100)
         p = try #require(BasisFixture.problem(String(repeating: "-", count: 33) + "1"))
-        #expect(p.rule == "basis-limit" && p.message.contains("第 33 个字符"), "\(p.message)")
+        #expect(p.rule.rawValue == "basis-limit" && p.message.contains("第 33 个字符"), "\(p.message)")
         p = try #require(BasisFixture.problem(String(repeating: "1+", count: 200) + "1"))
-        #expect(p.rule == "basis-limit" && p.message.contains("第 401 个字符"), "\(p.message)")
+        #expect(p.rule.rawValue == "basis-limit" && p.message.contains("第 401 个字符"), "\(p.message)")
         #expect(BasisFixture.amount(String(repeating: "1+", count: 199) + "1")?.fen == 20_000)
         let codes = (1...51).map { _ in "30101" }.joined(separator: ",")
         p = try #require(BasisFixture.problem("经济(\(codes))"))
-        #expect(p.rule == "basis-limit")
+        #expect(p.rule.rawValue == "basis-limit")
     }
 
     @Test("a line whose 经济() includes itself is a cycle, at the code that selects it")
@@ -240,12 +240,12 @@ struct BasisProblemTests {
         #expect(throws: ProblemsError.self) { try BasisFixture.engine(items) }
         do { _ = try BasisFixture.engine(items) } catch {
             // 30101 and 301 overlap: a syntax problem first.
-            #expect(error.problems.first?.rule == "basis-syntax")
+            #expect(error.problems.first?.rule.rawValue == "basis-syntax")
         }
         let cyclic = [BasisFixture.line("001", "30101", fen: 100_000), BasisFixture.line("001", "30108", basis: "经济(301) × 16%")]
         do { _ = try BasisFixture.engine(cyclic); Issue.record("no cycle reported") } catch {
             let p = error.problems[0]
-            #expect(p.rule == "basis-cycle")
+            #expect(p.rule.rawValue == "basis-cycle")
             #expect(p.location.item == 1)
             #expect(p.message.contains("第 4 个字符 `301`") && p.message.contains("30108"), "\(p.message)")
         }
@@ -258,7 +258,7 @@ struct BasisProblemTests {
         do { _ = try BasisFixture.engine(items); Issue.record("no cycle reported") } catch {
             #expect(error.problems.count == 1, "\(error)")
             let p = error.problems[0]
-            #expect(p.rule == "basis-cycle")
+            #expect(p.rule.rawValue == "basis-cycle")
             #expect(p.message.contains("明细 #0 → 明细 #1 → 明细 #0"), "\(p.message)")
         }
     }
@@ -303,7 +303,7 @@ struct BasisFuzzTests {
                 accepted += 1
             } catch {
                 refused += 1
-                #expect(error.problems.count == 1 && error.problems[0].rule.hasPrefix("basis-") && error.problems[0].value == text)
+                #expect(error.problems.count == 1 && error.problems[0].rule.rawValue.hasPrefix("basis-") && error.problems[0].value == text)
                 #expect(engine.basis(of: 1) != text)
             }
         }
@@ -406,5 +406,5 @@ struct BasisTreeTests {
 }
 
 extension Result where Failure == ProblemsError {
-    var failureRule: String? { if case .failure(let e) = self { return e.problems.first?.rule } else { return nil } }
+    var failureRule: String? { if case .failure(let e) = self { return e.problems.first?.rule.rawValue } else { return nil } }
 }

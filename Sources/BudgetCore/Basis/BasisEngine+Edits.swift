@@ -56,7 +56,7 @@ extension BasisEngine {
         return updates
     }
 
-    private func refusal(_ rule: String, _ value: String?, _ message: String) -> ProblemsError {
+    private func refusal(_ rule: RuleID, _ value: String?, _ message: String) -> ProblemsError {
         ProblemsError([Problem(rule: rule, location: Location(), value: value, message: message)])
     }
 
@@ -64,7 +64,7 @@ extension BasisEngine {
     /// Throws before changing anything when the edit itself is wrong or would make a cycle.
     private mutating func applyStructure(_ edit: BasisEdit, locate: (Int64) -> Location) throws(ProblemsError) -> BasisUndo {
         if isFull {
-            throw refusal(BasisIssue.Kind.limit.rawValue, nil, "名称、单位过多（上限 \(BasisLimits.symbols) 个名称、\(BasisLimits.units) 个单位）")
+            throw refusal(.basisLimit, nil, "名称、单位过多（上限 \(BasisLimits.symbols) 个名称、\(BasisLimits.units) 个单位）")
         }
         switch edit {
         case .setLine(let id, let item):

@@ -138,13 +138,13 @@ public struct BasisEngine: Sendable {
                 locate: (Int64) -> Location = BasisEngine.itemLocation) throws(ProblemsError) {
         self.codes = codes
         var out = ProblemCollector(limit: BasisLimits.problems)
-        if let ids, ids.count != items.count { throw ProblemsError([Problem(rule: "basis-ids", location: Location(), message: "明细编号的个数与明细不符")]) }
-        if let staffIDs, staffIDs.count != staff.count { throw ProblemsError([Problem(rule: "basis-ids", location: Location(), message: "人员信息编号的个数与人员信息不符")]) }
+        if let ids, ids.count != items.count { throw ProblemsError([Problem(rule: .basisIDs, location: Location(), message: "明细编号的个数与明细不符")]) }
+        if let staffIDs, staffIDs.count != staff.count { throw ProblemsError([Problem(rule: .basisIDs, location: Location(), message: "人员信息编号的个数与人员信息不符")]) }
         for s in standards {
             if let p = checkStandard(s) { out.add(p); continue }
             let sym = symbol(s.name)
             if standardValues[sym] != nil {
-                out.add(Problem(rule: "basis-duplicate-standard", location: Location(), value: s.name,
+                out.add(Problem(rule: .basisDuplicateStandard, location: Location(), value: s.name,
                                 message: "标准 `\(s.name)` 重复"))
             }
             standardValues[sym] = s.value.value
@@ -154,7 +154,7 @@ public struct BasisEngine: Sendable {
             if let problem = checkParameter(p) { out.add(problem); continue }
             let key = parameterKey(unitID(p.unit), symbol(p.name))
             if parameterValues[key] != nil {
-                out.add(Problem(rule: "basis-duplicate-parameter", location: Location(), value: p.name,
+                out.add(Problem(rule: .basisDuplicateParameter, location: Location(), value: p.name,
                                 message: "单位 `\(p.unit)` 的参数 `\(p.name)` 重复"))
             }
             parameterValues[key] = p.value.value
@@ -164,7 +164,7 @@ public struct BasisEngine: Sendable {
             let id = staffIDs?[k] ?? Int64(k)
             if let p = checkStaffRow(row) { out.add(p); continue }
             if staffRecords[id] != nil {
-                out.add(Problem(rule: "basis-duplicate-staff-row", location: Location(), value: String(id),
+                out.add(Problem(rule: .basisDuplicateStaffRow, location: Location(), value: String(id),
                                 message: "人员信息第 \(id) 行重复"))
                 continue
             }
@@ -179,7 +179,7 @@ public struct BasisEngine: Sendable {
             let id = ids?[k] ?? Int64(k)
             if ids != nil {
                 guard rows[id] == nil else {
-                    out.add(Problem(rule: "basis-duplicate-line", location: locate(id), message: "明细编号重复"))
+                    out.add(Problem(rule: .basisDuplicateLine, location: locate(id), message: "明细编号重复"))
                     freeRows.append(Int32(k))
                     continue
                 }
@@ -208,7 +208,7 @@ public struct BasisEngine: Sendable {
             }
         }
         if isFull {
-            out.add(Problem(rule: BasisIssue.Kind.limit.rawValue, location: Location(),
+            out.add(Problem(rule: .basisLimit, location: Location(),
                             message: "名称、单位过多（上限 \(BasisLimits.symbols) 个名称、\(BasisLimits.units) 个单位）"))
         }
         evaluateAll(locate: locate, brokenGroups: broken, into: &out)
@@ -287,35 +287,35 @@ public struct BasisEngine: Sendable {
 
     func checkStandard(_ s: Standard) -> Problem? {
         if let why = BasisName.problem(s.name) {
-            return Problem(rule: "basis-bad-name", location: Location(), value: s.name, message: "标准：\(why)")
+            return Problem(rule: .basisBadName, location: Location(), value: s.name, message: "标准：\(why)")
         }
         if s.value.value.isNegative {
-            return Problem(rule: "basis-negative-value", location: Location(), value: s.value.text, message: "标准 `\(s.name)` 的数值不得为负数")
+            return Problem(rule: .basisNegativeValue, location: Location(), value: s.value.text, message: "标准 `\(s.name)` 的数值不得为负数")
         }
         return nil
     }
 
     func checkParameter(_ p: Parameter) -> Problem? {
         if let why = BasisName.problem(p.name) {
-            return Problem(rule: "basis-bad-name", location: Location(), value: p.name, message: "参数：\(why)")
+            return Problem(rule: .basisBadName, location: Location(), value: p.name, message: "参数：\(why)")
         }
         if p.value.value.isNegative {
-            return Problem(rule: "basis-negative-value", location: Location(), value: p.value.text, message: "参数 `\(p.name)` 的数值不得为负数")
+            return Problem(rule: .basisNegativeValue, location: Location(), value: p.value.text, message: "参数 `\(p.name)` 的数值不得为负数")
         }
         return nil
     }
 
     func checkStaffRow(_ r: StaffRow) -> Problem? {
         guard (0...BasisLimits.staffCount).contains(r.count) else {
-            return Problem(rule: "basis-staff-count", location: Location(), value: String(r.count),
+            return Problem(rule: .basisStaffCount, location: Location(), value: String(r.count),
                            message: "人员 `\(r.name)` 的人数 \(r.count) 超出范围（0 至 \(BasisLimits.staffCount)）")
         }
         for (field, money) in r.amounts.sorted(by: { $0.key < $1.key }) {
             if let why = BasisName.problem(field) {
-                return Problem(rule: "basis-bad-name", location: Location(), value: field, message: "人员信息的字段：\(why)")
+                return Problem(rule: .basisBadName, location: Location(), value: field, message: "人员信息的字段：\(why)")
             }
             if money.fen < 0 || money.fen > BasisLimits.amountFen {
-                return Problem(rule: "basis-staff-amount", location: Location(), value: money.yuanText,
+                return Problem(rule: .basisStaffAmount, location: Location(), value: money.yuanText,
                                message: "人员 `\(r.name)` 的 \(field) \(money.yuanText) 超出范围")
             }
         }

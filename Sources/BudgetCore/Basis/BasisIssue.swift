@@ -13,6 +13,22 @@ public struct BasisIssue: Error, Hashable, Sendable, CustomStringConvertible {
         case tooLarge = "basis-too-large"
         case limit = "basis-limit"
         case cycle = "basis-cycle"
+
+        /// The typed rule id a problem of this kind carries.
+        public var rule: RuleID {
+            switch self {
+            case .syntax: return .basisSyntax
+            case .unknownName: return .basisUnknownName
+            case .unknownFunction: return .basisUnknownFunction
+            case .unknownField: return .basisUnknownField
+            case .unknownEconomicCode: return .basisUnknownEconomicCode
+            case .negative: return .basisNegative
+            case .divisionByZero: return .basisDivisionByZero
+            case .tooLarge: return .basisTooLarge
+            case .limit: return .basisLimit
+            case .cycle: return .basisCycle
+            }
+        }
     }
 
     public var kind: Kind
@@ -46,7 +62,7 @@ public struct BasisIssue: Error, Hashable, Sendable, CustomStringConvertible {
             s.append(contentsOf: scalars[start..<end])
             place = " 第 \(start + 1) 个字符" + (s.isEmpty ? "" : " `\(String(s))`")
         }
-        return Problem(rule: kind.rawValue, location: location, value: text,
+        return Problem(rule: kind.rule, location: location, value: text,
                        message: "测算依据 `\(BasisIssue.shown(text))`\(place)：\(detail)")
     }
 
