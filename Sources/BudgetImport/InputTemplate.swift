@@ -120,8 +120,10 @@ public enum InputTemplate {
         ]
         func dropDown(_ sheet: XLSXWorksheet, _ schema: TableSchema, _ key: String, _ list: String) throws {
             guard let range = listRange[list], let col = schema.index(key) else { return }
-            let what = schema.columns[col].chinese
-            let example = codeExamples[list]
+            let column = schema.columns[col], what = column.chinese
+            // The schema's example when the list holds it (the instructions cite it), else the list's first code.
+            let listed = listColumns.first { $0.0 == list }?.1.map(codePart) ?? []
+            let example = column.example.flatMap { listed.contains($0) ? $0 : nil } ?? codeExamples[list]
             try sheet.addListValidation(
                 firstRow: 1, firstCol: col, lastRow: lastRow, lastCol: col, source: .range(range),
                 messages: .init(errorTitle: "\(what)不在列表中",

@@ -12,7 +12,7 @@ import Foundation
 /// and without that the program's default, shanxi-2025.
 struct TableSetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("公开表模板集：已安装的名称（如 shanxi-2025、mof-9），或模板集文件夹；默认为工作区记录的模板集（workbook.json 的 tables），否则 \(TableSetCatalog.defaultName)",
-                               valueName: "名称或文件夹"))
+                               valueName: "set"))
     var tables: String?
 
     /// The option's old spelling (a folder path only), kept so existing scripts still run.
