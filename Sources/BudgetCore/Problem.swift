@@ -48,6 +48,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, CustomStringConvert
     // One field.
     case emptyValue = "empty-value"
     case controlCharacter = "control-character"
+    case textTooLong = "text-too-long"
     case amount = "amount"
     case source = "source"
     case carryover = "carryover"

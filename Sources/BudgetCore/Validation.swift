@@ -177,6 +177,9 @@ public enum LineValueRules {
             if let refused = TextRule.firstRefused(in: text) {
                 out.add(Problem(rule: .controlCharacter, location: at(column), value: text, message: TextRule.message(refused)))
             }
+            if let why = TextRule.lengthProblem(text) {
+                out.add(Problem(rule: .textTooLong, location: at(column), value: String(text.prefix(40)) + "……", message: why))
+            }
         }
     }
 
@@ -220,6 +223,21 @@ public enum LineValueRules {
 /// most of them, and none shows on a printed table — except tab, line feed and carriage return,
 /// which an Excel cell (Alt+Enter) and a memo may hold.
 public enum TextRule {
+    /// The most characters one text (a name, a code, a memo) may hold: far above any real name or
+    /// memo, and far below the 32,767 characters an Excel cell holds, so every text the workbench
+    /// keeps can also be exported (a department name of 10^5 characters once loaded and then failed
+    /// in export).
+    public static let maxCharacters = 2_000
+
+    /// Why a text is refused for its length, or nil: `共 100000 个字符，超过上限……`.
+    public static func lengthProblem(_ text: some StringProtocol) -> String? {
+        // Fast path: fewer bytes than the limit means fewer characters too.
+        guard text.utf8.count > maxCharacters else { return nil }
+        let n = text.count
+        guard n > maxCharacters else { return nil }
+        return "文字过长：共 \(n) 个字符，一项文字最多 \(maxCharacters) 个字符"
+    }
+
     /// True for a character a text may hold.
     public static func allows(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value

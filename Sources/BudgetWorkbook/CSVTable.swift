@@ -124,12 +124,18 @@ struct CSVRecord: InputRecord {
 
     mutating func name(_ c: Int) throws(FieldRefusal) -> String {
         guard let f = field(c) else { return "" }
-        return reader.trimmed(f)
+        let s = reader.trimmed(f)
+        if f.end - f.start > TextRule.maxCharacters, let why = TextRule.lengthProblem(s) { throw FieldRefusal(rule: .textTooLong, message: why) }
+        return s
     }
 
     mutating func text(_ c: Int) throws(FieldRefusal) -> String {
         guard let f = field(c) else { return "" }
-        return reader.internedRaw(f, &interners[c])
+        let s = reader.internedRaw(f, &interners[c])
+        // Control characters were refused by the byte scan (TextScan); the length is checked here,
+        // only for a field with more bytes than the limit has characters.
+        if f.end - f.start > TextRule.maxCharacters, let why = TextRule.lengthProblem(s) { throw FieldRefusal(rule: .textTooLong, message: why) }
+        return s
     }
 
     mutating func amount(_ c: Int, unit: AmountUnit) throws(FieldRefusal) -> Money {

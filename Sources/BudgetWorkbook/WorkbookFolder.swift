@@ -80,6 +80,10 @@ public enum WorkbookFolder {
                 problems.add(Problem(rule: .controlCharacter, location: Location(file: "workbook.json", column: key),
                                      value: s, message: TextRule.message(refused)))
             }
+            if let s = obj[key] as? String, let why = TextRule.lengthProblem(s) {
+                problems.add(Problem(rule: .textTooLong, location: Location(file: "workbook.json", column: key),
+                                     value: String(s.prefix(40)) + "……", message: why))
+            }
         }
         if let d = obj["department"] as? String, !d.trimmingSpaces.isEmpty { meta.department = d.trimmingSpaces } else {
             problems.add(Problem(rule: .workbookJSON, location: Location(file: "workbook.json", column: "department"),

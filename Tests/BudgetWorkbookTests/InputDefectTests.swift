@@ -91,6 +91,24 @@ struct InputDefectTests {
         #expect(try WorkbookFolder.read(tab, defaults: try defaults()).items[0].memo == "a\tb")
     }
 
+    @Test("a text longer than the limit is refused where it is read (a 10^5-character department name once loaded, then failed in export)")
+    func textTooLong() throws {
+        let memo = try demoWithItemLine(2, "memo") { $0 + String(repeating: "备", count: TextRule.maxCharacters + 1) }
+        let found = problems { _ = try WorkbookFolder.read(memo, defaults: try defaults()) }
+        #expect(found.map { "\($0.location.line ?? 0):\($0.location.column ?? ""):\($0.rule)" } == ["2:memo:text-too-long"], "\(found)")
+        #expect(found.first?.message.contains("\(TextRule.maxCharacters)") == true)
+        let exact = try demoWithItemLine(2, "exact") { $0 + String(repeating: "备", count: TextRule.maxCharacters) }
+        #expect(try WorkbookFolder.read(exact, defaults: try defaults()).items.contains { $0.memo.count == TextRule.maxCharacters })
+
+        let dept = try demoCopy("department")
+        let json = dept.appendingPathComponent("workbook.json")
+        var obj = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        obj["department"] = String(repeating: "局", count: 100_000)
+        try JSONSerialization.data(withJSONObject: obj).write(to: json)
+        let refused = problems { _ = try WorkbookFolder.read(dept, defaults: try defaults()) }
+        #expect(refused.map { "\($0.location.file ?? ""):\($0.location.column ?? ""):\($0.rule)" } == ["workbook.json:department:text-too-long"], "\(refused)")
+    }
+
     @Test("full-width digits and point, as a Chinese input method types them, are the same amount")
     func fullWidth() throws {
         let dir = try demoWithItemLine(2) { $0.replacingOccurrences(of: "1044950.00", with: "１０４４９５０．００") }

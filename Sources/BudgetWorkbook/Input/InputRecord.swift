@@ -51,6 +51,7 @@ public enum FieldRules {
     /// Refuses text that `TextRule` does not allow.
     public static func checkText(_ s: String) throws(FieldRefusal) {
         if let refused = TextRule.firstRefused(in: s) { throw FieldRefusal(rule: .controlCharacter, message: TextRule.message(refused)) }
+        if let why = TextRule.lengthProblem(s) { throw FieldRefusal(rule: .textTooLong, message: why) }
     }
 
     /// A code typed as text. `2080501 行政单位离退休` (how the template's drop-downs show codes)
