@@ -123,4 +123,34 @@ struct PrintLayout: Sendable {
         }
         return widths
     }
+
+    /// The height of each header row (points), or nil for the default: a header cell wraps, and
+    /// neither LibreOffice nor Excel grows a row for wrapped text on opening, so a header that needs
+    /// three lines (`国有资本经营预算拨款收入` in a 12-wide column) would print over the row above.
+    /// Lines are estimated as `columnWidths` measures text (a CJK character two units, bold a tenth
+    /// wider) against the cell's width (a merge across columns has their sum); a merge down several
+    /// rows shares its lines among them.
+    static func headerRowHeights(_ table: DisclosureTable, widths: [Double]) -> [Double?] {
+        var lines = Array(repeating: 1, count: table.header.count)
+        var mergeAt: [Int: DisclosureTable.CellRange] = [:]
+        var covered: Set<Int> = []
+        for m in table.headerMerges {
+            mergeAt[m.firstRow * 4096 + m.firstColumn] = m
+            for r in m.firstRow...m.lastRow { for c in m.firstColumn...m.lastColumn { covered.insert(r * 4096 + c) } }
+        }
+        for (r, cells) in table.header.enumerated() {
+            for (c, text) in cells.enumerated() where !text.isEmpty {
+                let key = r * 4096 + c
+                var width = c < widths.count ? widths[c] : 10, rows = 1
+                if let m = mergeAt[key] {
+                    width = (m.firstColumn...m.lastColumn).reduce(0) { $0 + ($1 < widths.count ? widths[$1] : 10) }
+                    rows = m.lastRow - m.firstRow + 1
+                } else if covered.contains(key) { continue }
+                let needed = Int((Double(TextTable.width(text)) * 1.1 / max(width - 1, 1)).rounded(.up))
+                let perRow = (needed + rows - 1) / rows
+                lines[r] = max(lines[r], min(perRow, 6))
+            }
+        }
+        return lines.map { $0 > 1 ? Double($0) * 13.5 + 3 : nil }
+    }
 }

@@ -71,7 +71,10 @@ struct SheetWriter {
             firstOfMerge[m.firstRow, default: [:]][m.firstColumn] = m
             for r in m.firstRow...m.lastRow { for c in m.firstColumn...m.lastColumn { covered.insert(r * 4096 + c) } }
         }
+        // A height is set before the row's first cell (constant-memory sheets write rows in order).
+        let heights = PrintLayout.headerRowHeights(table, widths: widths)
         for (r, cells) in table.header.enumerated() {
+            if let height = heights[r] { try ws.setRowHeight(top + r, height) }
             for c in 0..<n {
                 let text = c < cells.count ? cells[c] : ""
                 if covered.contains(r * 4096 + c) && firstOfMerge[r]?[c] == nil {

@@ -36,6 +36,22 @@ struct PrintLayoutTests {
         #expect(lo <= 1.0)
     }
 
+    @Test("a header row is tall enough for its wrapped cells (mof-9 表2 printed 国有资本经营预算拨款收入 over 本年收入)")
+    func headerRowsFitTheirText() throws {
+        let dir = try Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("nine.xlsx")
+        let mof = Fixtures.root.appendingPathComponent("Templates/tables/mof-9")
+        _ = try DisclosureExport.run(budget: try Fixtures.demoBudget(), templates: try TableTemplateSet.load(mof), out: out)
+        let parts = try XLSXParts(out)
+        // 表2's second header row (row 5): amount columns narrower than texts of 10–12 characters: two lines.
+        let sheet2 = try parts.text("xl/worksheets/sheet2.xml")
+        let row5 = try #require(sheet2.firstMatch(of: /<row r="5"[^>]*ht="([\d.]+)"[^>]*customHeight="1"/), "row 5 has a set height")
+        #expect(Double(row5.1)! >= 2 * 13.5, "row 5 height \(row5.1)")
+        // A body row keeps the default height.
+        #expect(sheet2.firstMatch(of: /<row r="7"[^>]*customHeight/) == nil)
+    }
+
     @Test("page numbers in the footer and the header rows repeated on every sheet")
     func footerAndTitles() throws {
         let dir = try Fixtures.tempDir()
