@@ -73,6 +73,14 @@ def digest(path):
     return h.hexdigest()
 
 
+def files_in(folder):
+    """Every file under `folder` (the disclosure texts sit in a subfolder), as relative paths."""
+    out = []
+    for root, _, names in os.walk(folder):
+        out.extend(os.path.relpath(os.path.join(root, n), folder) for n in names)
+    return sorted(out)
+
+
 def siblings(folder, keep):
     return sorted(n for n in os.listdir(folder) if n not in keep)
 
@@ -165,7 +173,7 @@ def mutate_json(data, rng):
 
 
 def mutate_folder(folder, rng):
-    names = sorted(os.listdir(folder))
+    names = files_in(folder)
     made = []
     for _ in range(rng.randint(1, 3)):
         name = rng.choice(names)
@@ -303,10 +311,11 @@ def main():
                         break
                 if ok:
                     replaced = b'\xef\xbf\xbd'  # U+FFFD: a character replaced instead of refused
-                    given = any(replaced in open(os.path.join(folder, n), 'rb').read() for n in os.listdir(folder))
-                    for n in sorted(os.listdir(a)):
+                    given = any(replaced in open(os.path.join(folder, n), 'rb').read() for n in files_in(folder))
+                    for n in files_in(a):
                         saved = open(os.path.join(a, n), 'rb').read()
-                        if saved != open(os.path.join(b, n), 'rb').read():
+                        other = os.path.join(b, n)
+                        if not os.path.exists(other) or saved != open(other, 'rb').read():
                             fail('load', case, f'save → load → save changed {n}; {made}', folder)
                             break
                         if replaced in saved and not given:

@@ -197,12 +197,6 @@ extension API.Item {
 }
 
 extension API.ItemInput {
-    /// The grid's column titles, for the locations of problems.
-    static let columnTitles: [TableSchema.ItemColumn: String] = [
-        .unit: "预算单位", .function: "功能分类", .economic: "经济分类", .source: "资金来源", .carryover: "年度",
-        .kind: "支出类型", .project: "项目", .amount: "金额", .governmentEconomic: "政府经济分类", .memo: "备注",
-    ]
-
     /// The line item, or every field problem at once, by the rules every reader uses (`RowRules.item`).
     func lineItem(row: Int? = nil) throws(ProblemsError) -> LineItem {
         var out = ProblemCollector()
@@ -267,7 +261,7 @@ extension API.ItemInput {
         func shown(_ c: Int) -> String { raw(c).trimmingSpaces }
 
         func location(_ c: Int) -> Location {
-            let title = TableSchema.ItemColumn(rawValue: c).flatMap { API.ItemInput.columnTitles[$0] }
+            let title = TableSchema.ItemColumn(rawValue: c).map { GridColumns.title(TableSchema.items.columns[$0.rawValue].key) }
             return Location(file: place, line: row, column: title)
         }
     }

@@ -1137,8 +1137,15 @@ export function scheduleHistory() {
   if (!$('tab-history').classList.contains('on') || document.body.classList.contains('side-folded')) return;
   historyTimer = setTimeout(loadHistory, 150);
 }
-const FIELD_NAMES = { unit: '单位', function: '功能分类', economic: '经济分类', source: '资金来源', carryover: '年度', kind: '支出类型',
-  project: '项目', amountText: '金额', memo: '备注' };
+/** A history entry's field names: the grid's column titles from the server (`amountText` is the amount as typed). */
+function fieldNames() {
+  const out = {};
+  for (const c of S.meta.gridColumns) {
+    if (c.kind === 'id') continue;
+    out[c.key === 'amount' ? 'amountText' : c.key] = c.title.replace(/（[^）]*）$/, '');
+  }
+  return out;
+}
 async function loadHistory() {
   const box = $('tab-history');
   const item = itemAt(S.sel.r);
@@ -1151,6 +1158,7 @@ async function loadHistory() {
       const d = el('div', 'change');
       d.appendChild(el('div', 'when', `${c.at.replace('T', ' ').slice(0, 19)}　${c.author}　${{ add: '新增', set: '修改', rm: '删除' }[c.action] || c.action}`));
       const ul = el('ul');
+      const FIELD_NAMES = fieldNames();
       for (const k of Object.keys(FIELD_NAMES)) {
         const a = c.before ? c.before[k] : undefined, b = c.after ? c.after[k] : undefined;
         if ((a || '') === (b || '')) continue;

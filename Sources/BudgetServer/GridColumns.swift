@@ -1,4 +1,5 @@
 import BudgetCore
+import BudgetWorkbook
 
 /// The columns of the line-item grid, in order: what the page draws (it gets them in `/api/meta`),
 /// where a pasted block lands, and the names a problem gives a column.
@@ -33,17 +34,20 @@ enum GridColumns {
         Location(file: "粘贴的内容", line: index + 1, column: title(column))
     }
 
-    /// Header texts that name each column, for recognising a header row copied with a block
-    /// (the grid's titles, and the input template's and the workbook folder's names).
-    static let headerNames: [String: Set<String>] = [
-        "unit": ["预算单位", "单位", "unit", "单位编码", "单位代码"],
-        "function": ["功能分类（项）", "功能分类", "功能科目", "function", "支出功能分类"],
-        "economic": ["经济分类（款）", "经济分类", "经济科目", "economic", "部门预算支出经济分类"],
-        "source": ["资金来源", "source"],
-        "carryover": ["年度", "上年结转", "carryover"],
-        "kind": ["支出类型", "kind"],
-        "project": ["项目", "project", "项目编码"],
-        "amount": ["金额", "金额（元）", "金额（万元）", "amount"],
-        "memo": ["备注", "memo"],
-    ]
+    /// Header texts that name each column, for recognising a header row copied with a block: the
+    /// grid's title (with and without its level), the column key, and the input rules' Chinese name
+    /// and aliases (`TableSchema.items`, the one list the template and the readers use).
+    static let headerNames: [String: Set<String>] = {
+        var out: [String: Set<String>] = [:]
+        for c in all where c.kind != "id" {
+            var names: Set<String> = [c.title, title(c.key), c.key]
+            if let s = TableSchema.items.columns.first(where: { $0.key == c.key }) {
+                names.insert(s.chinese)
+                names.formUnion(s.aliases)
+            }
+            out[c.key] = names
+        }
+        out["amount"]?.formUnion(["金额（元）", "金额（万元）"])
+        return out
+    }()
 }

@@ -103,7 +103,7 @@ extension TableSchema {
 
         var column: TableColumn {
             switch self {
-            case .unit: return TableColumn("unit", "单位", aliases: ["预算单位", "单位编码", "预算单位编码"], required: true,
+            case .unit: return TableColumn("unit", "单位", aliases: ["预算单位", "单位编码", "单位代码", "预算单位编码"], required: true,
                                            kind: .code, example: "080001")
             case .function: return TableColumn("function", "功能科目", aliases: ["功能分类", "功能分类科目", "支出功能分类", "支出功能分类科目", "功能科目编码"],
                                                required: true, kind: .code, example: "2080501")
