@@ -70,7 +70,7 @@ public struct Narrative: Sendable {
         let fiscal = Measure(sources: Measure.fiscalSources)
         let fiscalTotal = d(fiscal)
         var classes: [String] = []
-        for c in cr.functionCodes where c.count == 3 {
+        for c in cr.functionCodes where CodeSet.function.isClass(c) {
             let v = cr.total(.function(c), fiscal)
             if v == .zero { continue }
             classes.append("\(current.codes.name(.function, c) ?? c)\(Narrative.grouped(v))万元")
@@ -83,7 +83,7 @@ public struct Narrative: Sendable {
         let gp = Measure(sources: [.generalPublic], carryover: [.currentYear])
         let gpTotal = d(gp), gpPrior = p(gp)
         var structure: [String] = []
-        for c in cr.functionCodes where c.count == 3 {
+        for c in cr.functionCodes where CodeSet.function.isClass(c) {
             let v = cr.total(.function(c), gp)
             if v == .zero { continue }
             structure.append("\(current.codes.name(.function, c) ?? c)\(Narrative.grouped(v))万元,占\(Narrative.share(v, gpTotal))%")
@@ -100,7 +100,7 @@ public struct Narrative: Sendable {
         let personnel = gpBasic.intersection(Measure(natures: [.personnel]))
         let publicUse = gpBasic.intersection(Measure(natures: [.publicUse]))
         func itemNames(_ m: Measure) -> String {
-            let list = cr.economicCodes.filter { $0.count == 5 && cr.total(.economic($0), m) != .zero }
+            let list = cr.economicCodes.filter { $0.utf8.count == CodeSet.economic.lineLevel && cr.total(.economic($0), m) != .zero }
                 .map { current.codes.name(.economic, $0) ?? $0 }
             return list.isEmpty ? "无" : list.joined(separator: "、") + "等"
         }

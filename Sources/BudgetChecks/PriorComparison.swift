@@ -211,7 +211,7 @@ public struct PriorComparison: Sendable {
         }
         s = "基本支出按经济分类（类）"
         let basic = Measure(kinds: [.basic])
-        for code in Set(cr.economicCodes).union(pr.economicCodes).sorted() where code.count == 3 {
+        for code in Set(cr.economicCodes).union(pr.economicCodes).sorted() where CodeSet.economic.isClass(code) {
             let (p, c) = node(.economic(code), basic)
             if p == .zero && c == .zero { continue }
             add(s, code, current.codes.name(.economic, code) ?? prior.codes.name(.economic, code) ?? "（未知科目）", 0, p, c)

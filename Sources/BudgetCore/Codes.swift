@@ -18,6 +18,9 @@ public enum CodeSet: String, CaseIterable, Sendable, Hashable, Codable {
         }
     }
 
+    /// True for a code of the top level (类) of this tree.
+    public func isClass(_ code: some StringProtocol) -> Bool { code.utf8.count == levels[0] }
+
     /// The length a line item's code must have (项 for function, 款 for economic).
     public var lineLevel: Int {
         switch self {

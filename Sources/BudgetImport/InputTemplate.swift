@@ -70,9 +70,9 @@ public enum InputTemplate {
             ("支出类型", ExpenditureKind.allCases.map(\.name)),
             ("单位", units.map { labelled($0.code, $0.name) }),
             ("项目", projects.map { labelled($0.code, $0.name) }),
-            ("功能科目", leaves(.function, length: 7)),
-            ("经济科目", leaves(.economic, length: 5)),
-            ("政府经济科目", leaves(.governmentEconomic, length: 5)),
+            ("功能科目", leaves(.function, length: CodeSet.function.lineLevel)),
+            ("经济科目", leaves(.economic, length: CodeSet.economic.lineLevel)),
+            ("政府经济科目", leaves(.governmentEconomic, length: CodeSet.governmentEconomic.lineLevel)),
             ("单位类型", UnitType.allCases.map(\.name)),
             ("项目类别", ProjectCategory.allCases.map(\.name).filter { !$0.isEmpty }),
             ("收入来源", [Source.governmentFund.name, Source.stateCapital.name]),
@@ -113,9 +113,9 @@ public enum InputTemplate {
         // Each code list's own example: its first code, or a typical one when the list is empty.
         let codeExamples: [String: String] = [
             "单位": units.first?.code ?? "080001", "项目": projects.first?.code ?? "P01",
-            "功能科目": leaves(.function, length: 7).first.map(codePart) ?? "2080501",
-            "经济科目": leaves(.economic, length: 5).first.map(codePart) ?? "30101",
-            "政府经济科目": leaves(.governmentEconomic, length: 5).first.map(codePart) ?? "50101",
+            "功能科目": leaves(.function, length: CodeSet.function.lineLevel).first.map(codePart) ?? "2080501",
+            "经济科目": leaves(.economic, length: CodeSet.economic.lineLevel).first.map(codePart) ?? "30101",
+            "政府经济科目": leaves(.governmentEconomic, length: CodeSet.governmentEconomic.lineLevel).first.map(codePart) ?? "50101",
             "收入科目": listColumns.first { $0.0 == "收入科目" }?.1.first.map(codePart) ?? "1030148",
         ]
         func dropDown(_ sheet: XLSXWorksheet, _ schema: TableSchema, _ key: String, _ list: String) throws {

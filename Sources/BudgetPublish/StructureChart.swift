@@ -26,7 +26,7 @@ public struct StructureChart: Sendable, Equatable {
         let gp = Measure(sources: [.generalPublic], carryover: [.currentYear])
         total = r.total(.department, gp)
         var out: [Slice] = []
-        for c in r.functionCodes where c.count == 3 {
+        for c in r.functionCodes where CodeSet.function.isClass(c) {
             let v = r.total(.function(c), gp)
             if v == .zero { continue }
             out.append(Slice(code: c, name: budget.codes.name(.function, c) ?? c, amount: v,

@@ -110,6 +110,8 @@ enum API {
         /// The code list the picker searches (`/api/codes?set=`), for `code` columns.
         var pick: String?
         var options: [String]?
+        /// The length a line's code has in this column (功能 项 7, 经济 款 5: `CodeSet.lineLevel`).
+        var codeLength: Int? = nil
         /// Width on screen in CSS pixels.
         var width: Int
     }

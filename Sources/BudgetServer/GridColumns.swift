@@ -7,8 +7,8 @@ enum GridColumns {
     static let all: [API.GridColumn] = [
         .init(key: "id", title: "#", kind: "id", width: 56),
         .init(key: "unit", title: "预算单位", kind: "code", pick: "unit", width: 168),
-        .init(key: "function", title: "功能分类（项）", kind: "code", pick: "function", width: 220),
-        .init(key: "economic", title: "经济分类（款）", kind: "code", pick: "economic", width: 176),
+        .init(key: "function", title: "功能分类（项）", kind: "code", pick: "function", codeLength: CodeSet.function.lineLevel, width: 220),
+        .init(key: "economic", title: "经济分类（款）", kind: "code", pick: "economic", codeLength: CodeSet.economic.lineLevel, width: 176),
         .init(key: "source", title: "资金来源", kind: "choice", options: Source.allCases.map(\.name), width: 112),
         .init(key: "carryover", title: "年度", kind: "choice", options: Carryover.allCases.map(\.name), width: 80),
         .init(key: "kind", title: "支出类型", kind: "choice", options: ExpenditureKind.allCases.map(\.name), width: 84),

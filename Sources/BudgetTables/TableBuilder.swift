@@ -162,7 +162,7 @@ public struct TableBuilder: Sendable {
             case .economicPairs(let total):
                 body.append(totalRow(total, [.department]))
                 let pairs = rollup.economicPairs
-                for cls in rollup.economicCodes where cls.count == 3 {
+                for cls in rollup.economicCodes where CodeSet.economic.isClass(cls) {
                     let v = amounts([.economic(cls)])
                     guard nonZero(v) else { continue }
                     body.append(row("economic:\(cls)", Texts(code: cls, name: budget.codes.name(.economic, cls) ?? "（未知科目 \(cls)）"),
@@ -182,7 +182,7 @@ public struct TableBuilder: Sendable {
                     masks.map { sources in
                         var t: Int64 = 0
                         if let code { if let v = revenue[code] { for s in sources { t += v[s.rawValue] } } }
-                        else { for (c, v) in revenue where c.count == 3 { for s in sources { t += v[s.rawValue] } } }
+                        else { for (c, v) in revenue where CodeSet.revenue.isClass(c) { for s in sources { t += v[s.rawValue] } } }
                         return Money(fen: t)
                     }
                 }

@@ -340,7 +340,7 @@ struct Parser {
             unknownKeys(obj, allowed: ["source", "classes", "numbering"], at: path)
             needs([.name])
             let codes = strings(obj, "classes", at: path) ?? []
-            for c in codes where !(c.count == 3 && CodeSet.function.isWellFormed(c)) { fail(join(path, "classes"), "`\(c)` 不是功能分类的类（3 位数字）") }
+            for c in codes where !(CodeSet.function.isClass(c) && CodeSet.function.isWellFormed(c)) { fail(join(path, "classes"), "`\(c)` 不是功能分类的类（3 位数字）") }
             let numbering = string(obj, "numbering", at: path, required: false) ?? "{n}、"
             if !numbering.isEmpty && !numbering.contains("{n}") { fail(join(path, "numbering"), "须含 {n}（一、二、三…），例如 `{n}、` 或 `（{n}）`；不编号写 \"\"") }
             return .functionClasses(codes, numbering: numbering)

@@ -20,10 +20,11 @@ function leftOf(c) { let x = 0; for (let i = 0; i < c; i++) x += cols()[i].width
 export function resetDraft() {
   const f = S.filter, units = S.meta.units, m = S.meta.gridColumns;
   const opt = (key) => (m.find(c => c.key === key).options || [])[0] || '';
+  const lineCode = (key) => f[key] && f[key].length === m.find(c => c.key === key).codeLength ? f[key] : '';
   S.draft = {
     unit: f.unit || (units[0] ? units[0].code : ''),
-    function: f.function && f.function.length === 7 ? f.function : '',
-    economic: f.economic && f.economic.length === 5 ? f.economic : '',
+    function: lineCode('function'),
+    economic: lineCode('economic'),
     source: f.source || opt('source'), carryover: f.carryover || opt('carryover'),
     kind: f.kind || (f.project ? '项目支出' : opt('kind')),
     project: f.project || '', amount: '', memo: '',

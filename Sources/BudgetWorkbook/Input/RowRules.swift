@@ -127,7 +127,7 @@ public enum RowRules {
         var codes: [String] = []
         for (c, set) in [(0, CodeSet.economic), (1, .governmentEconomic), (2, .governmentEconomic)] {
             guard let v = r.code(c, &problems) else { return nil }
-            guard v.utf8.count == 5, set.isWellFormed(v) else {
+            guard v.utf8.count == set.lineLevel, set.isWellFormed(v) else {
                 problems.add(Problem(rule: .malformedCode, location: r.location(c), value: v, message: "`\(v)` 不是 5 位的款级经济分类编码"))
                 return nil
             }
