@@ -13,11 +13,13 @@ public struct RoundingMove: Sendable, Hashable {
     /// Printed 万元 in hundredths, before and after (they differ by exactly 1, i.e. 0.01 万元).
     public var before: Int64
     public var after: Int64
-    /// Which sums the move makes foot.
+    /// Which sums the move makes foot, in the table's words.
     public var reason: String
+    /// The cell in the table's words: `「30302 退休费」行「合计」列`.
+    public var place: String
 
     public var description: String {
-        "表格行 \(rowKey) 列 \(columnKey)：\(Money.hundredthsText(before)) → \(Money.hundredthsText(after))（精确值 \(exact.yuanText) 元；\(reason)）"
+        "\(place)：\(Money.hundredthsText(before)) → \(Money.hundredthsText(after))（精确值 \(exact.yuanText) 元；\(reason)）"
     }
 }
 
@@ -153,7 +155,8 @@ public enum RoundingBalance {
                 let fixedSums = (byCell[cell] ?? []).filter { gap($0) == 0 }.map { sums[$0].label }
                 moves.append(RoundingMove(row: cell.r, column: cell.c, rowKey: rowKey(table, cell.r),
                                           columnKey: table.columns[cell.c].key, exact: exact(cell), before: value(cell) - b.delta,
-                                          after: value(cell), reason: "使 " + fixedSums.joined(separator: "、") + " 平衡"))
+                                          after: value(cell), reason: "使" + fixedSums.joined(separator: "、") + "平衡",
+                                          place: "\(rowWords(table, cell.r))行\(columnWords(table, cell.c))列"))
             }
         }
         let unresolved = sums.indices.filter { gap($0) != 0 }.map {
@@ -164,6 +167,30 @@ public enum RoundingBalance {
 
     static func rowKey(_ t: DisclosureTable, _ r: Int) -> String {
         t.rows[r].keys.first ?? "#\(r + 1)"
+    }
+
+    /// A row as the table prints it: `「208 社会保障和就业支出」`, `「合计」` (the texts before its
+    /// first amount: the code and the name of the first side).
+    static func rowWords(_ t: DisclosureTable, _ r: Int) -> String {
+        var texts: [String] = []
+        for cell in t.rows[r].cells {
+            if cell.money != nil { break }
+            if case .text(let s) = cell, !s.isEmpty { texts.append(s) }
+        }
+        return "「" + (texts.isEmpty ? "第 \(r + 1) 行" : texts.joined(separator: " ")) + "」"
+    }
+
+    /// A column as its header prints it: the lowest header text over it (a merge's text for every
+    /// column it spans), `「一般公共预算拨款收入」`.
+    static func columnWords(_ t: DisclosureTable, _ c: Int) -> String {
+        for r in t.header.indices.reversed() {
+            if c < t.header[r].count, !t.header[r][c].isEmpty { return "「\(t.header[r][c])」" }
+            if let m = t.headerMerges.first(where: { $0.firstRow <= r && r <= $0.lastRow && $0.firstColumn <= c && c <= $0.lastColumn }),
+               m.firstRow < t.header.count, m.firstColumn < t.header[m.firstRow].count, !t.header[m.firstRow][m.firstColumn].isEmpty {
+                return "「\(t.header[m.firstRow][m.firstColumn])」"
+            }
+        }
+        return "「第 \(c + 1) 列」"
     }
 
     /// The sums the footing rules state, as cells.
@@ -180,7 +207,7 @@ public enum RoundingBalance {
                 let pcs = parts.compactMap { col[$0] }
                 for r in table.rows.indices where isAmount(r, tc) {
                     out.append(Sum(total: Cell(r: r, c: tc), parts: pcs.filter { isAmount(r, $0) }.map { Cell(r: r, c: $0) },
-                                   label: "行 \(rowKey(table, r)) 合计列", down: false))
+                                   label: "\(rowWords(table, r))行横向合计（\(columnWords(table, tc))列）", down: false))
                 }
             }
             var groups: [(String, [String], [String]?)] = f.groups
@@ -191,7 +218,7 @@ public enum RoundingBalance {
                 for (c, column) in table.columns.enumerated() where column.kind == .amount && (only?.contains(column.key) ?? true) {
                     guard isAmount(tr, c) else { continue }
                     out.append(Sum(total: Cell(r: tr, c: c), parts: prs.filter { isAmount($0, c) }.map { Cell(r: $0, c: c) },
-                                   label: "列 \(column.key) 行 \(t)", down: true))
+                                   label: "\(columnWords(table, c))列纵向合计（\(rowWords(table, tr))行）", down: true))
                 }
             }
         }

@@ -36,6 +36,12 @@ struct RoundingBalanceTests {
         #expect(b.printed[totalRow][totalCol] == 395_040, "总计 3950.40 不应改动")
         // The seed prints 3950.40 beside 3865.32 + 85.07: one of the two parts must move.
         #expect(b.moves.filter { $0.row == totalRow }.count == 1)
+        // Said in the table's words: the printed code and name, the printed heading (not `economic:303`, `personnel`).
+        for m in b.moves {
+            #expect(m.place.hasPrefix("「") && !m.description.contains("economic:") && !m.description.contains("personnel"), "\(m.description)")
+        }
+        #expect(b.moves.contains { $0.description.contains("「合计」行「人员经费」列") || $0.description.contains("「合计」行「公用经费」列") },
+                "\(b.moves.map(\.description))")
         print("舍位平衡 表6：移动 \(b.moves.count) 个数")
         for m in b.moves { print("  " + m.description) }
         #expect(foots(t6, b, total: "total", parts: ["personnel", "public-use"]))
