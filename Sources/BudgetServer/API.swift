@@ -95,7 +95,12 @@ enum API {
         /// The most lines one paste may hold; the undo steps kept per browser tab.
         var pasteLimit: Int
         var undoLimit: Int
+        /// The disclosure table set the server was started with (`--tables`): its title and how many
+        /// tables it has, so the page names them (`9 张公开表`) instead of assuming thirteen.
+        var tableSet: TableSetInfo?
     }
+
+    struct TableSetInfo: Encodable, Sendable { var id: String; var title: String; var count: Int }
 
     struct Unit: Encodable, Sendable { var code: String; var name: String; var type: String }
 

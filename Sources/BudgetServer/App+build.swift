@@ -77,7 +77,8 @@ struct WorkbenchController: Sendable {
             sources: Source.allCases.map(\.name),
             gridColumns: GridColumns.all,
             exportAvailable: Integrations.exportAvailable, narrativeAvailable: Integrations.narrativeAvailable,
-            checksModule: Integrations.checksAvailable, pasteLimit: UserModel.pasteLimit, undoLimit: UserModel.stepLimit)
+            checksModule: Integrations.checksAvailable, pasteLimit: UserModel.pasteLimit, undoLimit: UserModel.stepLimit,
+            tableSet: (try? Integrations.templates(tableSet)).map { API.TableSetInfo(id: $0.id, title: $0.title, count: $0.tables.count) })
         return try json(m)
     }
 

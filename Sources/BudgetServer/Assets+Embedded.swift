@@ -823,9 +823,9 @@ export { loadTree };
   <div class="spacer"></div>
   <button id="btn-checks" title="运行审核">审核</button>
   <button id="btn-narrative" title="预算说明（与上年比较）">说明</button>
-  <button id="btn-tables" title="十三张公开表，点格子看它由哪些明细组成">公开表</button>
+  <button id="btn-tables" title="公开表：点格子看它由哪些明细组成">公开表</button>
   <button id="btn-print" title="打印汇总表和公开表">打印</button>
-  <a id="btn-export" class="button" href="/api/export" download title="导出十三张公开表（XLSX）">导出 XLSX</a>
+  <a id="btn-export" class="button" href="/api/export" download title="导出公开表（XLSX）">导出 XLSX</a>
   <button id="btn-author" class="author" title="修改署名">署名：<span id="author-name">—</span></button>
   <button id="side-open" title="展开侧栏：审核、修改记录、说明" hidden>◂ 侧栏</button>
 </header>
@@ -914,7 +914,7 @@ import { $, status, errorText } from './ui.js';
 import { loadTree, renderTree, renderTreeHead, wireTree, setPickHandler, pickTreeRow } from './tree.js';
 import { reloadGrid, renderGrid, renderGridHead, setFilter, wireGrid, resetDraft, updateUndoButtons, itemAt } from './grid.js';
 import { wirePanels, scheduleHistory, foldPanel } from './panels.js';
-import { wireTables } from './tables.js';
+import { wireTables, tableSetName } from './tables.js';
 
 // ---------- live changes from others ----------
 let pollFailures = 0;
@@ -1018,6 +1018,10 @@ async function start() {
   document.title = `${S.meta.department} ${S.meta.year} 年预算 — 编制工作台`;
   const exp = $('btn-export');
   if (S.token) exp.href = '/api/export?token=' + encodeURIComponent(S.token);
+  if (S.meta.tableSet) {
+    exp.title = `导出${tableSetName()}（XLSX）：${S.meta.tableSet.title}`;
+    $('btn-tables').title = `${tableSetName()}（${S.meta.tableSet.title}）：点格子看它由哪些明细组成`;
+  }
   if (!S.meta.exportAvailable) { exp.classList.add('disabled'); exp.title = '导出模块尚未接入'; }
   $('unit-yuan').classList.toggle('on', S.money === 'yuan');
   $('unit-wan').classList.toggle('on', S.money === 'wan');
@@ -1460,11 +1464,17 @@ async function treeForPrint() {
 /** The printable width of an A4 landscape page in CSS pixels (96 per inch), less 10 mm margins. */
 const PAGE_W = Math.floor((297 - 20) / 25.4 * 96);
 
+/** `13 张公开表`: how many tables the server's set has (its title in the tooltip). */
+export function tableSetName() {
+  const t = S.meta.tableSet;
+  return t ? `${t.count} 张公开表` : '公开表';
+}
+
 async function showPrint(what) {
   const box = $('print-view');
   const bar = el('div', 'print-bar');
   const b1 = el('button', what === 'tree' ? 'on' : '', '汇总表（当前视图）');
-  const b2 = el('button', what === 'tables' ? 'on' : '', '十三张公开表');
+  const b2 = el('button', what === 'tables' ? 'on' : '', tableSetName());
   const go = el('button', 'primary', '打印');
   const close = el('button', '', '关闭');
   b1.onclick = () => showPrint('tree');

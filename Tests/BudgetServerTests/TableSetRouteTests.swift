@@ -23,6 +23,13 @@ struct TableSetRouteTests {
         let (ws, dir) = try demoWorkspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         try await Self.app(ws, set: set).test(.router) { client in
+            // The page names the set's tables from the meta (the export button once said 十三张 for every set).
+            try await client.execute(uri: "/api/meta", method: .get) { r in
+                let meta = try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any]
+                let info = meta?["tableSet"] as? [String: Any]
+                #expect(info?["count"] as? Int == (set == nil ? 13 : 9), "\(String(describing: info))")
+                #expect(info?["id"] as? String == (set ?? "shanxi-2025"))
+            }
             try await client.execute(uri: "/api/checks", method: .get) { r in
                 #expect(r.status == .ok)
                 let c = try decode(ChecksJSON.self, r)

@@ -8,7 +8,7 @@ import { $, status, errorText } from './ui.js';
 import { loadTree, renderTree, renderTreeHead, wireTree, setPickHandler, pickTreeRow } from './tree.js';
 import { reloadGrid, renderGrid, renderGridHead, setFilter, wireGrid, resetDraft, updateUndoButtons, itemAt } from './grid.js';
 import { wirePanels, scheduleHistory, foldPanel } from './panels.js';
-import { wireTables } from './tables.js';
+import { wireTables, tableSetName } from './tables.js';
 
 // ---------- live changes from others ----------
 let pollFailures = 0;
@@ -112,6 +112,10 @@ async function start() {
   document.title = `${S.meta.department} ${S.meta.year} 年预算 — 编制工作台`;
   const exp = $('btn-export');
   if (S.token) exp.href = '/api/export?token=' + encodeURIComponent(S.token);
+  if (S.meta.tableSet) {
+    exp.title = `导出${tableSetName()}（XLSX）：${S.meta.tableSet.title}`;
+    $('btn-tables').title = `${tableSetName()}（${S.meta.tableSet.title}）：点格子看它由哪些明细组成`;
+  }
   if (!S.meta.exportAvailable) { exp.classList.add('disabled'); exp.title = '导出模块尚未接入'; }
   $('unit-yuan').classList.toggle('on', S.money === 'yuan');
   $('unit-wan').classList.toggle('on', S.money === 'wan');

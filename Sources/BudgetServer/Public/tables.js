@@ -145,11 +145,17 @@ async function treeForPrint() {
 /** The printable width of an A4 landscape page in CSS pixels (96 per inch), less 10 mm margins. */
 const PAGE_W = Math.floor((297 - 20) / 25.4 * 96);
 
+/** `13 张公开表`: how many tables the server's set has (its title in the tooltip). */
+export function tableSetName() {
+  const t = S.meta.tableSet;
+  return t ? `${t.count} 张公开表` : '公开表';
+}
+
 async function showPrint(what) {
   const box = $('print-view');
   const bar = el('div', 'print-bar');
   const b1 = el('button', what === 'tree' ? 'on' : '', '汇总表（当前视图）');
-  const b2 = el('button', what === 'tables' ? 'on' : '', '十三张公开表');
+  const b2 = el('button', what === 'tables' ? 'on' : '', tableSetName());
   const go = el('button', 'primary', '打印');
   const close = el('button', '', '关闭');
   b1.onclick = () => showPrint('tree');
