@@ -164,7 +164,9 @@ public struct Checker: Sendable {
             for (c, col) in columns {
                 let t = cell(table, s.key, c) ?? .zero
                 let ps = s.children.map { cell(table, $0, c) ?? .zero }
-                let label = s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + s.children.joined(separator: "、")
+                // The children by their printed codes (`2200101`), not their row keys (`function:2200101`).
+                let codes = s.children.map { k in k.split(separator: ":").last.map(String.init) ?? k }
+                let label = s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + codes.joined(separator: "、")
                 foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label,
                      cells: refs(table, [s.key] + s.children, col.key), &sink)
             }

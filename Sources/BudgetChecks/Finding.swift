@@ -74,7 +74,9 @@ public struct CheckReport: Sendable {
     }
 
     /// The report as staff read it in the terminal, grouped by severity.
-    public func renderText() -> String {
+    /// With `words`, every table place is said in the tables' words (`表3 预算支出总表「208 …」行「合计」列`).
+    public func renderText(words: TableWords? = nil) -> String {
+        func say(_ s: String) -> String { words?.place(s) ?? s }
         var out = "勾稽审核：\(department) \(year) 年；规则集 \(ruleSet)（\(ruleSetTitle)），执行 \(rulesEvaluated) 条规则\n"
         out += "错误 \(count(.error)) 条 · 警告 \(count(.warning)) 条 · 提示 \(count(.info)) 条"
         out += skipped.isEmpty ? "\n" : " · 未执行 \(skipped.count) 条\n"
@@ -88,11 +90,11 @@ public struct CheckReport: Sendable {
             for f in list {
                 if f.printed, let e = f.expected, let fd = f.found {
                     // A rounding difference in print: one line is enough.
-                    out += "  [\(f.rule)] \(f.places.joined(separator: "；"))：印刷 \(Money.hundredthsText(fd.wanHundredths, grouped: true))，"
+                    out += "  [\(f.rule)] \(say(f.places.joined(separator: "；")))：印刷 \(Money.hundredthsText(fd.wanHundredths, grouped: true))，"
                         + "各部分印刷数之和 \(Money.hundredthsText(e.wanHundredths, grouped: true))（精确金额相符）\n"
                     continue
                 }
-                out += "  [\(f.rule)] \(f.message)\n"
+                out += "  [\(f.rule)] \(say(f.message))\n"
                 if let e = f.expected, let fd = f.found, let d = f.difference {
                     let what = f.printed ? "（印刷数）" : ""
                     out += "    应为\(what)：\(CheckReport.figureText(e))\n"
@@ -101,7 +103,7 @@ public struct CheckReport: Sendable {
                 } else if let fd = f.found {
                     out += "    金额：\(CheckReport.figureText(fd))\n"
                 }
-                for p in f.places { out += "    位置：\(p)\n" }
+                for p in f.places { out += "    位置：\(say(p))\n" }
                 if !f.items.isEmpty {
                     out += "    明细：" + f.items.map { "#\($0)" }.joined(separator: "、") + "\n"
                 }

@@ -169,29 +169,10 @@ public enum RoundingBalance {
         t.rows[r].keys.first ?? "#\(r + 1)"
     }
 
-    /// A row as the table prints it: `「208 社会保障和就业支出」`, `「合计」` (the texts before its
-    /// first amount: the code and the name of the first side).
-    static func rowWords(_ t: DisclosureTable, _ r: Int) -> String {
-        var texts: [String] = []
-        for cell in t.rows[r].cells {
-            if cell.money != nil { break }
-            if case .text(let s) = cell, !s.isEmpty { texts.append(s) }
-        }
-        return "「" + (texts.isEmpty ? "第 \(r + 1) 行" : texts.joined(separator: " ")) + "」"
-    }
-
-    /// A column as its header prints it: the lowest header text over it (a merge's text for every
-    /// column it spans), `「一般公共预算拨款收入」`.
-    static func columnWords(_ t: DisclosureTable, _ c: Int) -> String {
-        for r in t.header.indices.reversed() {
-            if c < t.header[r].count, !t.header[r][c].isEmpty { return "「\(t.header[r][c])」" }
-            if let m = t.headerMerges.first(where: { $0.firstRow <= r && r <= $0.lastRow && $0.firstColumn <= c && c <= $0.lastColumn }),
-               m.firstRow < t.header.count, m.firstColumn < t.header[m.firstRow].count, !t.header[m.firstRow][m.firstColumn].isEmpty {
-                return "「\(t.header[m.firstRow][m.firstColumn])」"
-            }
-        }
-        return "「第 \(c + 1) 列」"
-    }
+    /// A row as the table prints it (`「208 社会保障和就业支出」`, `「合计」`) and a column as its
+    /// header prints it (`「一般公共预算拨款收入」`), by `TableWords`.
+    static func rowWords(_ t: DisclosureTable, _ r: Int) -> String { "「\(TableWords.rowName(t, r, column: nil))」" }
+    static func columnWords(_ t: DisclosureTable, _ c: Int) -> String { "「\(TableWords.columnName(t, c))」" }
 
     /// The sums the footing rules state, as cells.
     static func constraints(_ table: DisclosureTable, _ footings: [Footing]) -> [Sum] {

@@ -146,28 +146,7 @@ struct FindingView {
     /// A place in the tables' words: `表 T3 行 function:208 列 total` → `表3 预算支出总表「208 …」行「合计」列`;
     /// a line's `（列 economic）` → `（经济分类）`.
     func words(_ place: String) -> String {
-        var out = place
-        // 表 KEY 行 ROW 列 COLUMN (ROW may hold spaces only in a fixed row's text; keys do not).
-        let pattern = #"表 (\S+) 行 (.+?) 列 (\S+)"#
-        if let re = try? NSRegularExpression(pattern: pattern) {
-            let ns = out as NSString
-            var result = ""
-            var last = 0
-            for m in re.matches(in: out, range: NSRange(location: 0, length: ns.length)) {
-                result += ns.substring(with: NSRange(location: last, length: m.range.location - last))
-                let t = ns.substring(with: m.range(at: 1)), r = ns.substring(with: m.range(at: 2)), c = ns.substring(with: m.range(at: 3))
-                if let table = cells.table(t), let i = table.rows.firstIndex(where: { $0.keys.contains(r) }) {
-                    result += cells.words(Finding.CellRef(table: t, row: i, column: c))
-                } else if let table = cells.table(t) {
-                    result += "\(cells.tableName(table))「\(r)」行（本表未列示，按 0 计）"
-                } else {
-                    result += ns.substring(with: m.range)
-                }
-                last = m.range.location + m.range.length
-            }
-            result += ns.substring(from: last)
-            out = result
-        }
+        var out = cells.words.place(place)
         for key in GridColumns.editable + ["gov_economic"] {
             out = out.replacing("（列 \(key)）", with: "（\(GridColumns.title(key))）")
         }

@@ -17,12 +17,7 @@ struct TableCells {
     func table(_ key: String) -> DisclosureTable? { tables.first { $0.key == key } }
     func template(_ key: String) -> TableTemplate? { templates.tables.first { $0.key == key } }
 
-    // MARK: - Words
-
-    /// `表3 预算支出总表`.
-    func tableName(_ t: DisclosureTable) -> String { t.sheetName }
-
-    /// The side (0 or 1) a column belongs to, and the columns of that side.
+    /// The template side (0 or 1) a column belongs to.
     private func side(of column: Int, in t: TableTemplate) -> (index: Int, range: Range<Int>) {
         var start = 0
         for (i, s) in t.sides.enumerated() {
@@ -32,55 +27,15 @@ struct TableCells {
         return (0, 0..<t.columns.count)
     }
 
-    /// A row's name as printed on the side of a column: its code and name cells (`208 社会保障和就业支出`).
-    func rowName(_ t: DisclosureTable, _ row: Int, column: Int?) -> String {
-        guard row < t.rows.count else { return "第 \(row + 1) 行" }
-        let r = t.rows[row]
-        var range = 0..<r.cells.count
-        if let c = column, let tpl = template(t.key) { range = side(of: c, in: tpl).range }
-        var texts: [String] = []
-        for i in range where i < r.cells.count {
-            if case .text(let s) = r.cells[i], t.columns[i].kind != .amount { texts.append(s) }
-        }
-        if texts.isEmpty { return r.style == .total ? "合计" : "第 \(row + 1) 行" }
-        return texts.joined(separator: " ")
-    }
+    // MARK: - Words (the one place is `TableWords`, in BudgetChecks)
 
-    /// A column's heading as printed: the lowest non-empty header text above it.
-    func columnName(_ t: DisclosureTable, _ column: Int) -> String {
-        for h in t.header.reversed() where column < h.count {
-            let s = h[column].trimmingSpaces
-            if !s.isEmpty { return s.replacing("\n", with: "") }
-        }
-        // Under a merge: the merged cell's text.
-        for m in t.headerMerges where m.firstColumn <= column && column <= m.lastColumn && m.firstRow < t.header.count {
-            let s = t.header[m.firstRow][m.firstColumn].trimmingSpaces
-            if !s.isEmpty { return s }
-        }
-        return t.columns[column].key
-    }
-
-    /// `表3 预算支出总表「208 社会保障和就业支出」行「合计」列`; without a column: the row.
-    func words(_ c: Finding.CellRef) -> String {
-        guard let t = table(c.table) else { return "表 \(c.table)" }
-        guard let col = c.column, let ci = t.columns.firstIndex(where: { $0.key == col }) else {
-            return "\(tableName(t))「\(rowName(t, c.row, column: nil))」行"
-        }
-        return "\(tableName(t))「\(rowName(t, c.row, column: ci))」行「\(columnName(t, ci))」列"
-    }
-
-    /// The short form for a part of a sum in the same table and column: `「20801 人力资源和社会保障管理事务」`.
-    func rowWords(_ c: Finding.CellRef) -> String {
-        guard let t = table(c.table) else { return "表 \(c.table)" }
-        let ci = c.column.flatMap { col in t.columns.firstIndex { $0.key == col } }
-        return "「\(rowName(t, c.row, column: ci))」"
-    }
-
-    /// `表3「合计」列`.
-    func columnWords(_ c: Finding.CellRef) -> String {
-        guard let t = table(c.table), let col = c.column, let ci = t.columns.firstIndex(where: { $0.key == col }) else { return "" }
-        return "「\(columnName(t, ci))」列"
-    }
+    var words: TableWords { TableWords(tables: tables) }
+    func tableName(_ t: DisclosureTable) -> String { words.tableName(t) }
+    func rowName(_ t: DisclosureTable, _ row: Int, column: Int?) -> String { TableWords.rowName(t, row, column: column) }
+    func columnName(_ t: DisclosureTable, _ column: Int) -> String { TableWords.columnName(t, column) }
+    func words(_ c: Finding.CellRef) -> String { words.words(c) }
+    func rowWords(_ c: Finding.CellRef) -> String { words.rowWords(c) }
+    func columnWords(_ c: Finding.CellRef) -> String { words.columnWords(c) }
 
     // MARK: - The lines of a cell
 

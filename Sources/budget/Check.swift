@@ -34,7 +34,7 @@ extension BudgetCommand {
                 if json {
                     print(String(decoding: try report.json(), as: UTF8.self))
                 } else {
-                    print(report.renderText(), terminator: "")
+                    print(report.renderText(words: TableWords(tables: built)), terminator: "")
                 }
                 failed = report.hasErrors
             }

@@ -156,4 +156,17 @@ struct BudgetRuleTests {
         #expect(text.contains("结论：没有错误。"))
         #expect(text.contains("【警告】"))
     }
+
+    @Test("the terminal report says table places in the tables' words (it said 表 T6 行 economic:301 列 personnel)")
+    func terminalReportInTheTablesWords() throws {
+        let budget = try Fixtures.demo()
+        let tables = try Fixtures.tables(budget)
+        let text = try Fixtures.check(budget, tables: tables, prior: try Fixtures.demoPrior()).renderText(words: TableWords(tables: tables))
+        let rounding = text.split(separator: "\n").filter { $0.contains(".footing]") }
+        #expect(!rounding.isEmpty)
+        for line in rounding {
+            #expect(!line.contains("表 T") && !line.contains("function:") && !line.contains("economic:") && line.contains("」行「"), "\(line)")
+        }
+        #expect(text.contains("表1 预算收支总表「本年支出合计」行「2025年合计」列"), "\(text)")
+    }
 }
