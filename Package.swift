@@ -57,7 +57,7 @@ let package = Package(
         ]),
         // The disclosure document (DOCX) and the performance-target sheets (XLSX) written out.
         .target(name: "BudgetPublish", dependencies: [
-            "BudgetCore", "BudgetChecks", "BudgetDisclosure", "BudgetDocx", "BudgetXLSX",
+            "BudgetCore", "BudgetChecks", "BudgetDisclosure", "BudgetDocx", "BudgetTables", "BudgetXLSX",
         ]),
         .executableTarget(name: "budget", dependencies: [
             "BudgetCore", "BudgetFiles", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables", "BudgetExport",
@@ -82,6 +82,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetDisclosureTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetDisclosure", "BudgetDocx", "BudgetPublish", "BudgetXLSX",
+            "BudgetTables", "BudgetChecks",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         // The command line: help and error texts as snapshots, through ArgumentParser's parseAsRoot.

@@ -64,6 +64,8 @@ public enum DocxStyle: String, Sendable, CaseIterable {
     case heading3 = "Heading3"
     /// Running text: 宋体 小四 (12 pt), first line indented two characters, 1.5 lines.
     case body = "BodyText"
+    /// A line of the 目录: 宋体 小四, indented, no first-line indent.
+    case contents = "Contents"
     /// A table's title above it: 黑体 四号, centred.
     case tableTitle = "TableTitle"
     /// The line under a table title (部门名称 …, 单位：万元).

@@ -165,6 +165,9 @@ struct DocxParts {
         s += paragraphStyle("BodyText", name: "Body Text",
                             pPr: "<w:spacing w:after=\"0\" w:line=\"360\" w:lineRule=\"auto\"/><w:ind w:firstLineChars=\"200\" w:firstLine=\"480\"/><w:jc w:val=\"both\"/>",
                             rPr: song)
+        s += paragraphStyle("Contents", name: "toc 2",
+                            pPr: "<w:spacing w:after=\"0\" w:line=\"360\" w:lineRule=\"auto\"/><w:ind w:left=\"480\"/><w:jc w:val=\"left\"/>",
+                            rPr: song)
         s += paragraphStyle("TableTitle", name: "Table Title", next: "TableNote",
                             pPr: "<w:keepNext/><w:spacing w:before=\"240\" w:after=\"120\"/><w:jc w:val=\"center\"/>",
                             rPr: hei + "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BudgetChecks
 import BudgetCore
 import BudgetDisclosure
 import BudgetDocx
@@ -10,14 +11,18 @@ import Foundation
 extension BudgetCommand {
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "生成部门预算公开文档（DOCX）：概况、情况说明九至十二（政府采购、绩效目标表、国有资产、其他说明）、结构图和名词解释。",
+            abstract: "生成部门预算公开文档（DOCX）：概况、公开表、情况说明一至十二（含结构图和绩效目标表）、名词解释。",
             discussion: """
+            公开表按所选模板集（--tables）生成，与 budget export 的印刷数相同；情况说明一至八与上年对比，需要 --prior。
             公开资料（绩效目标、政府采购、国有资产、文字说明）从工作簿文件夹的公开资料文件中读取，见 docs/workbook-folder.md。
-            缺少的部分在文档中以“【待补充：……】”标出，不会留空或填 0。十三张公开表和情况说明一至八节尚未接入本文档。
-            例：budget publish Workbooks/zezhou-natural-resources-2025 --out 公开.docx --sheets 绩效目标表.xlsx --pdf
+            缺少的部分在文档中以“【待补充：……】”标出，不会留空或填 0。
+            例：budget publish Workbooks/zezhou-natural-resources-2025 --prior Workbooks/zezhou-natural-resources-2024 --out 公开.docx --sheets 绩效目标表.xlsx --pdf
             """)
 
         @Argument(help: "工作区文件（.budget）或工作簿文件夹") var workspace: String
+        @Option(help: "上年预算：工作区文件，或工作簿文件夹（情况说明一至八与上年对比；不给则这几节标为待补充）") var prior: String?
+        @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
+        @OptionGroup var tableSet: TableSetOptions
         @Option(help: "公开资料所在的工作簿文件夹（默认：工作簿文件夹本身）") var disclosure: String?
         @Option(help: "输出的 DOCX 文件") var out: String
         @Option(help: "另外把项目支出绩效目标表（每个项目一个工作表）和结构图写入这个 XLSX 文件") var sheets: String?
@@ -45,7 +50,13 @@ extension BudgetCommand {
                 }
                 if findings.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
 
-                let document = try DisclosureDocument.build(PublishInput(budget: budget, data: data))
+                let priorBudget = try prior.map { path in
+                    let p = try loadBudget(path)
+                    try checkPriorYear(current: .init(budget), prior: .init(p), force: force)
+                    return p
+                }
+                let input = PublishInput(budget: budget, data: data, templates: try tableSet.load(for: budget), prior: priorBudget)
+                let document = try DisclosureDocument.build(input)
                 let url = URL(fileURLWithPath: out)
                 try DocxWriter.write(document, to: url)
                 let markers = document.blocks.filter {
