@@ -85,3 +85,25 @@ public enum PerformanceSheetsXLSX {
         return names
     }
 }
+
+/// 政府采购预算表 as an XLSX sheet: title, 部门名称 and 单位, then the grid.
+public enum ProcurementSheetXLSX {
+    public static let sheetName = "政府采购预算"
+
+    public static func add(_ table: ProcurementSheet, to workbook: XLSXWorkbook) throws(XLSXError) {
+        let sheet = try workbook.addSheet(name: sheetName)
+        try sheet.setPaper(.a4)
+        try sheet.setOrientation(.landscape)
+        try sheet.fitToPages(width: 1, height: 0)
+        var sink = XLSXGridSink(sheet: sheet)
+        let n = table.grid.columnCount
+        try sink.setColumnWidths(table.grid.columnWidths)
+        try sink.writeLine(row: 0, text: table.title, kind: .title, columns: n)
+        try sink.writeLine(row: 1, text: table.notes.joined(separator: "　　"), kind: .note, columns: n)
+        for var c in table.grid.cells {
+            c.row += 2
+            try sink.write(c)
+        }
+        try sheet.repeatRows(first: 2, last: 2)
+    }
+}

@@ -25,8 +25,12 @@ extension BudgetCommand {
         @OptionGroup var tableSet: TableSetOptions
         @Option(help: "公开资料所在的工作簿文件夹（默认：工作簿文件夹本身）") var disclosure: String?
         @Option(help: "输出的 DOCX 文件") var out: String
-        @Option(help: "另外把项目支出绩效目标表（每个项目一个工作表）和结构图写入这个 XLSX 文件") var sheets: String?
+        @Option(help: "另外把结构图（原生图表）、政府采购预算表和项目支出绩效目标表（每个项目一个工作表）写入这个 XLSX 文件") var sheets: String?
         @Flag(help: "另外用 LibreOffice 转换出 PDF（需要已安装 soffice）") var pdf = false
+
+        func validate() throws {
+            if let sheets { try requireXLSX(sheets, option: "--sheets") }
+        }
 
         func run() throws {
             try runReporting {
@@ -69,9 +73,12 @@ extension BudgetCommand {
                     let workbook = try XLSXWorkbook(path: sheets, properties: XLSXDocumentProperties(
                         title: "\(budget.department)\(budget.year)年项目支出绩效目标表", author: budget.department))
                     try StructureChart(budget: budget).addSheet(to: workbook)
+                    if let lines = data.procurement {
+                        try ProcurementSheetXLSX.add(ProcurementSheet(lines, budget: budget), to: workbook)
+                    }
                     try PerformanceSheetsXLSX.add(data.targets ?? [], year: budget.year, to: workbook)
                     try workbook.close()
-                    print("已写入 \(sheets)（结构图和 \(data.targets?.count ?? 0) 张绩效目标表）")
+                    print("已写入 \(sheets)（结构图、\(data.procurement == nil ? "" : "政府采购预算表、")\(data.targets?.count ?? 0) 张绩效目标表）")
                 }
                 if pdf { try convertToPDF(url) }
             }
