@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Public", "embed-assets.py"]),
         // The rest of the disclosure (绩效目标, 政府采购, 国有资产, texts): model, folder files, checks.
-        .target(name: "BudgetDisclosure", dependencies: ["BudgetCore"]),
+        .target(name: "BudgetDisclosure", dependencies: ["BudgetCore", "BudgetFiles"]),
         // A small deterministic WordprocessingML (.docx) writer.
         .target(name: "BudgetDocx", dependencies: [
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -87,7 +87,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         // The command line: help and error texts as snapshots, through ArgumentParser's parseAsRoot.
         .testTarget(name: "BudgetCLITests", dependencies: [
-            "budget", "BudgetCore", "BudgetWorkbook", "BudgetStore",
+            "budget", "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Snapshots"]),
         .testTarget(name: "BudgetServerTests", dependencies: [

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetCore
+import BudgetDisclosure
 import BudgetExport
 import BudgetStore
 import BudgetWorkbook
@@ -22,7 +23,8 @@ extension BudgetCommand {
                 let prior = try WorkbookFolder.read(root.workbooks.appendingPathComponent("zezhou-natural-resources-2024"), defaults: codes)
                 let ws = out.appendingPathComponent("zezhou-2025.budget").path
                 let priorWS = out.appendingPathComponent("zezhou-2024.budget").path
-                try Workspace.create(at: ws, budget: current)
+                try Workspace.create(at: ws, budget: current, disclosureFiles: try DisclosureFolder.canonicalFiles(
+                    in: root.workbooks.appendingPathComponent("zezhou-natural-resources-2025")))
                 try Workspace.create(at: priorWS, budget: prior)
                 let rollup = Rollup(budget: current)
                 print("演示工作区已建立：\(ws)")
@@ -40,6 +42,7 @@ extension BudgetCommand {
                 print("  budget item set \(ws) 1 --amount 1045000 # 改一条明细，再看汇总")
                 print("  budget save \(ws) --to \(dir)/folder      # 写回工作簿文件夹")
                 print("  budget export \(ws) --out 公开表.xlsx     # 重新导出公开表")
+                print("  budget publish \(ws) --prior \(priorWS) --out 公开.docx  # 整份部门预算公开文档")
             }
         }
     }

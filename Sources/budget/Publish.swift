@@ -4,6 +4,7 @@ import BudgetCore
 import BudgetDisclosure
 import BudgetDocx
 import BudgetPublish
+import BudgetStore
 import BudgetWorkbook
 import BudgetXLSX
 import Foundation
@@ -23,7 +24,7 @@ extension BudgetCommand {
         @Option(help: "上年预算：工作区文件，或工作簿文件夹（情况说明一至八与上年对比；不给则这几节标为待补充）") var prior: String?
         @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
         @OptionGroup var tableSet: TableSetOptions
-        @Option(help: "公开资料所在的工作簿文件夹（默认：工作簿文件夹本身）") var disclosure: String?
+        @Option(help: "公开资料所在的工作簿文件夹（默认：工作簿文件夹本身，或工作区中 budget load 载入的公开资料）") var disclosure: String?
         @Option(help: "输出的 DOCX 文件") var out: String
         @Option(help: "另外把结构图（原生图表）、政府采购预算表和项目支出绩效目标表（每个项目一个工作表）写入这个 XLSX 文件") var sheets: String?
         @Flag(help: "另外用 LibreOffice 转换出 PDF（需要已安装 soffice）") var pdf = false
@@ -43,7 +44,9 @@ extension BudgetCommand {
                 if let folder {
                     data = try DisclosureFolder.read(URL(fileURLWithPath: folder), glossaryTemplate: glossary)
                 } else {
-                    data = try DisclosureFormat.parse(files: [:], glossaryTemplate: [UInt8](Data(contentsOf: glossary)))
+                    // A workspace: the disclosure files `budget load` carried into it (none for an older one).
+                    let files = try Workspace.open(workspace).disclosureFiles() ?? [:]
+                    data = try DisclosureFormat.parse(files: files, glossaryTemplate: [UInt8](Data(contentsOf: glossary)))
                 }
                 let findings = DisclosureChecks.all(budget: budget, data: data)
                 if !findings.isEmpty {
