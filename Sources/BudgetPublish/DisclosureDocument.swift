@@ -99,6 +99,14 @@ public enum DisclosureDocument {
         return "\(y)年\(budget.department)纳入绩效目标管理的项目\(count)个,共计金额\(BudgetChecks.Narrative.grouped(total))万元。其中:其他运转类项目\(operating)个,涉及金额\(BudgetChecks.Narrative.grouped(operatingSum))万元;特定目标类项目\(specific)个,涉及金额\(BudgetChecks.Narrative.grouped(specificSum))万元。公开项目绩效目标\(count)个,涉及项目金额\(BudgetChecks.Narrative.grouped(total))万元,占部门(单位)项目支出总额的\(share)%。"
     }
 
+    /// The places the clerk must still fill: marked paragraphs and markers inside a sentence.
+    public static func markerCount(_ document: DocxDocument) -> Int {
+        document.blocks.reduce(0) { n, b in
+            guard case .paragraph(let p) = b else { return n }
+            return n + p.text.components(separatedBy: markerPrefix).count - 1
+        }
+    }
+
     /// `3.20`; zero prints `0`, as the seed's sentences do.
     static func wan(_ m: Money) -> String {
         let h = m.wanHundredths
@@ -107,7 +115,8 @@ public enum DisclosureDocument {
 
     /// Fills the narrative's blanks (`______`) with the clerk's reasons: in section 一 the first is
     /// the income's, the second the expenditure's; in 七 and 八 the one blank. A reason not given
-    /// leaves its blank, which the marker count reports.
+    /// becomes a marker in the sentence (`【待补充：原因，texts/reasons.md 的 income-change】`), which
+    /// `markerCount` counts like the marked paragraphs.
     public static func fillReasons(_ sections: [NarrativeSection], _ reasons: [ReasonKey: String]) -> [NarrativeSection] {
         let blank = BudgetChecks.Narrative.blank
         return sections.map { s in
@@ -122,7 +131,12 @@ public enum DisclosureDocument {
                 var rest = Substring(p)
                 while let r = rest.range(of: blank) {
                     text += rest[..<r.lowerBound]
-                    if !keys.isEmpty, let reason = reasons[keys.removeFirst()] { text += reason } else { text += blank }
+                    if keys.isEmpty {
+                        text += blank
+                    } else {
+                        let key = keys.removeFirst()
+                        text += reasons[key] ?? "\(markerPrefix)原因，texts/reasons.md 的 \(key.rawValue)】"
+                    }
                     rest = rest[r.upperBound...]
                 }
                 return text + rest

@@ -66,11 +66,8 @@ extension BudgetCommand {
                 let document = try DisclosureDocument.build(input)
                 let url = URL(fileURLWithPath: out)
                 try DocxWriter.write(document, to: url)
-                let markers = document.blocks.filter {
-                    if case .paragraph(let p) = $0 { return p.text.hasPrefix(DisclosureDocument.markerPrefix) }
-                    return false
-                }
-                print("已写入 \(out)" + (markers.isEmpty ? "" : "（有 \(markers.count) 处“【待补充】”需要编制人员补齐）"))
+                let markers = DisclosureDocument.markerCount(document)
+                print("已写入 \(out)" + (markers == 0 ? "" : "（有 \(markers) 处“【待补充】”需要编制人员补齐）"))
 
                 if let sheets {
                     let workbook = try XLSXWorkbook(path: sheets, properties: XLSXDocumentProperties(

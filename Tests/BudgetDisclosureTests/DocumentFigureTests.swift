@@ -219,3 +219,29 @@ struct DocumentFigureTests {
         #expect(ten.first?.value == t12.figure("泽州县自然资源局", 1))
     }
 }
+
+@Suite("What the clerk must still fill is marked")
+struct DocumentMarkerTests {
+    @Test("a reason not given is a marker in its sentence, counted; without a prior year 一 to 八 are one marker")
+    func reasonsAndPrior() throws {
+        var input = try DocumentFigureTests.demoInput()
+        input.data.texts.reasons = [:]
+        let doc = try DisclosureDocument.build(input)
+        let texts = try DocxReader(file: try DocxWriter.data(doc)).paragraphs
+        let one = try #require(texts.first { $0.hasPrefix("2025年度泽州县自然资源局预算收入总计") })
+        #expect(one.contains("主要原因是【待补充：原因，texts/reasons.md 的 income-change】；"))
+        #expect(one.contains("主要原因是【待补充：原因，texts/reasons.md 的 expenditure-change】。"))
+        #expect(!texts.contains { $0.contains(BudgetChecks.Narrative.blank) })
+        // 一 twice, 八 once (the demo has no "三公" sentence), 十 1 once.
+        #expect(DisclosureDocument.markerCount(doc) == 4)
+
+        var noPrior = try DocumentFigureTests.demoInput()
+        noPrior.narrative = nil
+        let without = try DisclosureDocument.build(noPrior)
+        #expect(DisclosureDocument.markerCount(without) == 2)
+        let paragraphs = try DocxReader(file: try DocxWriter.data(without)).paragraphs
+        #expect(paragraphs.contains { $0.hasPrefix(DisclosureDocument.markerPrefix + "一至八节") && $0.contains("--prior") })
+        // The tables and the chart do not need the prior year.
+        #expect(paragraphs.contains("预算公开表13") && paragraphs.contains(StructureChart.title))
+    }
+}
