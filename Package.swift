@@ -53,6 +53,7 @@ let package = Package(
         .target(name: "BudgetDisclosure", dependencies: ["BudgetCore", "BudgetFiles"]),
         // A small deterministic WordprocessingML (.docx) writer.
         .target(name: "BudgetDocx", dependencies: [
+            "BudgetFiles",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // The disclosure document (DOCX) and the performance-target sheets (XLSX) written out.

@@ -1,3 +1,4 @@
+import BudgetCore
 import BudgetDisclosure
 import BudgetXLSX
 
@@ -105,5 +106,23 @@ public enum ProcurementSheetXLSX {
             try sink.write(c)
         }
         try sheet.repeatRows(first: 2, last: 2)
+    }
+}
+
+/// The disclosure's sheets beyond the tables, in one place for `budget publish --sheets` and
+/// `budget export --disclosure-sheets`: the structure chart (a native pie over its figures), the
+/// 政府采购预算 table when procurement was entered, one 项目支出绩效目标表 per sheet entered.
+public enum DisclosureSheets {
+    /// Adds the sheets to `workbook`; returns their names in order.
+    @discardableResult
+    public static func add(budget: Budget, data: DisclosureData, to workbook: XLSXWorkbook) throws(XLSXError) -> [String] {
+        try StructureChart(budget: budget).addSheet(to: workbook)
+        var names = ["结构图"]
+        if let lines = data.procurement {
+            try ProcurementSheetXLSX.add(ProcurementSheet(lines, budget: budget), to: workbook)
+            names.append(ProcurementSheetXLSX.sheetName)
+        }
+        names += try PerformanceSheetsXLSX.add(data.targets ?? [], year: budget.year, to: workbook)
+        return names
     }
 }

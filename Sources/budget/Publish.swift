@@ -3,6 +3,7 @@ import BudgetChecks
 import BudgetCore
 import BudgetDisclosure
 import BudgetDocx
+import BudgetExport
 import BudgetPublish
 import BudgetStore
 import BudgetWorkbook
@@ -48,14 +49,7 @@ extension BudgetCommand {
                     let files = try Workspace.open(workspace).disclosureFiles() ?? [:]
                     data = try DisclosureFormat.parse(files: files, glossaryTemplate: [UInt8](Data(contentsOf: glossary)))
                 }
-                let findings = DisclosureChecks.all(budget: budget, data: data)
-                if !findings.isEmpty {
-                    print("公开资料审核：\(findings.count) 条")
-                    for f in findings.sorted(by: { $0.severity < $1.severity }) {
-                        print("  【\(f.severity.chineseName)】\(f.description)")
-                    }
-                }
-                if findings.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+                try reportDisclosureFindings(budget: budget, data: data)
 
                 let priorBudget = try prior.map { path in
                     let p = try loadBudget(path)
@@ -70,15 +64,12 @@ extension BudgetCommand {
                 print("已写入 \(out)" + (markers == 0 ? "" : "（有 \(markers) 处“【待补充】”需要编制人员补齐）"))
 
                 if let sheets {
-                    let workbook = try XLSXWorkbook(path: sheets, properties: XLSXDocumentProperties(
-                        title: "\(budget.department)\(budget.year)年项目支出绩效目标表", author: budget.department))
-                    try StructureChart(budget: budget).addSheet(to: workbook)
-                    if let lines = data.procurement {
-                        try ProcurementSheetXLSX.add(ProcurementSheet(lines, budget: budget), to: workbook)
+                    var names: [String] = []
+                    try XLSXWorkbook.writeAtomically(to: URL(fileURLWithPath: sheets), properties: XLSXDocumentProperties(
+                        title: "\(budget.department)\(budget.year)年项目支出绩效目标表", author: budget.department)) { wb in
+                        names = try DisclosureSheets.add(budget: budget, data: data, to: wb)
                     }
-                    try PerformanceSheetsXLSX.add(data.targets ?? [], year: budget.year, to: workbook)
-                    try workbook.close()
-                    print("已写入 \(sheets)（结构图、\(data.procurement == nil ? "" : "政府采购预算表、")\(data.targets?.count ?? 0) 张绩效目标表）")
+                    print("已写入 \(sheets)（\(names.count) 个工作表：\(names.prefix(3).joined(separator: "、"))\(names.count > 3 ? "……" : "")）")
                 }
                 if pdf { try convertToPDF(url) }
             }
@@ -104,4 +95,27 @@ extension BudgetCommand {
             print("已写入 \(pdfURL.path)")
         }
     }
+}
+
+/// Prints DisclosureChecks' findings; an error stops the command (nothing written).
+func reportDisclosureFindings(budget: Budget, data: DisclosureData) throws {
+    let findings = DisclosureChecks.all(budget: budget, data: data)
+    if !findings.isEmpty {
+        print("公开资料审核：\(findings.count) 条")
+        for f in findings.sorted(by: { $0.severity < $1.severity }) {
+            print("  【\(f.severity.chineseName)】\(f.description)")
+        }
+    }
+    if findings.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+}
+
+/// `budget export --disclosure-sheets`: the export's options that add the disclosure's sheets
+/// (DisclosureSheets) after the tables, from the disclosure files the workspace carries.
+func publishSheetOptions(budget: Budget, workspace: String) throws -> TableExporter.Options {
+    guard let files = try Workspace.open(workspace).disclosureFiles() else {
+        throw ValidationError("工作区 \(workspace) 没有载入公开资料文件（绩效目标、政府采购等）：请用 budget load 从工作簿文件夹重新建立工作区，或用 budget publish --sheets")
+    }
+    let data = try DisclosureFormat.parse(files: files)
+    try reportDisclosureFindings(budget: budget, data: data)
+    return TableExporter.Options(appendSheets: { wb in try DisclosureSheets.add(budget: budget, data: data, to: wb) })
 }

@@ -108,4 +108,29 @@ struct PublishCLITests {
         for name in ["结构图", "政府采购预算", "绩效目标1", "绩效目标10"] { #expect(throws: Never.self, "\(name)") { try xlsx.sheet(named: name) } }
         #expect(try runError(["publish", ws, "--prior", ws, "--out", out.path])?.contains("同一年") == true)
     }
+
+    @Test("export --disclosure-sheets adds the chart, the procurement table and the target sheets after the 13 tables")
+    func exportWithDisclosureSheets() throws {
+        let dir = try PublishCLITests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ws = dir.appendingPathComponent("w.budget").path
+        try PublishCLITests.run(["load", PublishCLITests.demo.path, "--into", ws])
+        let out = dir.appendingPathComponent("公开表.xlsx")
+        try PublishCLITests.run(["export", ws, "--out", out.path, "--disclosure-sheets", "--split", dir.appendingPathComponent("分表").path])
+        let xlsx = try XLSXReader(url: out)
+        for name in ["表1 预算收支总表", "表13 项目支出预算表（上年结转）", "结构图", "政府采购预算", "绩效目标1", "绩效目标10"] {
+            #expect(throws: Never.self, "\(name)") { try xlsx.sheet(named: name) }
+        }
+        let procurement = try xlsx.rows(sheet: "政府采购预算")
+        #expect(procurement[3].value(at: 0) == .string("政府采购预算合计") && procurement[3].value(at: 4) == .string("3.20"))
+        // A split file holds its table only.
+        let split = try XLSXReader(url: dir.appendingPathComponent("分表/表1 预算收支总表.xlsx"))
+        #expect(throws: (any Error).self) { try split.sheet(named: "结构图") }
+        // A workspace that never carried the disclosure files is refused, and nothing is written.
+        let old = dir.appendingPathComponent("old.budget").path
+        try Workspace.create(at: old, budget: try CLIFixtures.demo(2025)).close()
+        let refused = dir.appendingPathComponent("refused.xlsx")
+        #expect(try runError(["export", old, "--out", refused.path, "--disclosure-sheets"])?.contains("budget load") == true)
+        #expect(!FileManager.default.fileExists(atPath: refused.path))
+    }
 }
