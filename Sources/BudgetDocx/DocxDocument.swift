@@ -10,6 +10,8 @@ public struct DocxDocument: Sendable, Equatable {
     public var margins: Margins
     /// Print 第 N 页 centred in the footer.
     public var pageNumbers: Bool
+    /// No page number on the first page (a cover).
+    public var unnumberedFirstPage: Bool
 
     public struct Margins: Sendable, Equatable {
         public var top, bottom, left, right: Int
@@ -19,8 +21,9 @@ public struct DocxDocument: Sendable, Equatable {
     }
 
     public init(properties: DocxProperties = DocxProperties(), blocks: [DocxBlock] = [],
-                margins: Margins = Margins(), pageNumbers: Bool = true) {
+                margins: Margins = Margins(), pageNumbers: Bool = true, unnumberedFirstPage: Bool = false) {
         self.properties = properties; self.blocks = blocks; self.margins = margins; self.pageNumbers = pageNumbers
+        self.unnumberedFirstPage = unnumberedFirstPage
     }
 
     /// A4 portrait in twips.

@@ -53,7 +53,7 @@ public enum DisclosureDocument {
         try b.build()
         return DocxDocument(properties: DocxProperties(title: "\(input.budget.department)\(input.budget.year)年度部门预算公开",
                                                        author: input.budget.department),
-                            blocks: b.blocks)
+                            blocks: b.blocks, unnumberedFirstPage: true)
     }
 
     /// Section 九's sentence: `2025年泽州县自然资源局政府采购预算总额3.20万元。其中:政府采购货物预算3.20万元、…`

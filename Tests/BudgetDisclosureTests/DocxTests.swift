@@ -79,6 +79,8 @@ struct DocxTests {
         }
         let doc = String(decoding: parts["word/document.xml"]!, as: UTF8.self)
         #expect(doc.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"))
+        // The cover has no page number: a first page of its own with no footer referenced for it.
+        #expect(doc.contains("<w:cols w:space=\"425\"/><w:titlePg/><w:docGrid") && !doc.contains("w:type=\"first\""))
         #expect(String(decoding: parts["word/footer1.xml"]!, as: UTF8.self).contains(" PAGE "))
         let styles = String(decoding: parts["word/styles.xml"]!, as: UTF8.self)
         #expect(styles.contains("w:eastAsia=\"宋体\"") && styles.contains("w:eastAsia=\"黑体\""))
