@@ -39,7 +39,8 @@ public struct XLSXGridSink: GridSink {
     }
 
     public mutating func write(_ cell: SheetGrid.Cell) throws(XLSXError) {
-        let style = XLSXGridSink.style(cell.role)
+        var style = XLSXGridSink.style(cell.role)
+        if cell.bold { style.bold = true }
         if cell.rowSpan == 1, cell.columnSpan == 1 {
             try sheet.writeString(cell.row, cell.column, cell.text, style: style)
         } else {

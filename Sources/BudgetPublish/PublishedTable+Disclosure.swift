@@ -26,17 +26,22 @@ extension PublishedTable {
             }
         }
         let top = table.header.count
+        // A text or code column after an amount column: tables 1, 4 and 9 print income beside expenditure.
+        let twoSided = table.columns.drop { $0.kind != .amount }.contains { $0.kind != .amount }
         for (i, row) in table.rows.enumerated() {
+            // 合计 and 类 rows bold, as `budget export` prints them (SheetWriter.isBold, PrintLayout.printedStyle):
+            // on a two-sided table (income beside expenditure) only the 合计 rows.
+            let bold = row.style == .total || (row.style == .level1 && !twoSided)
             for c in 0..<n {
                 let kind = c < table.columns.count ? table.columns[c].kind : .text
                 let cell = c < row.cells.count ? row.cells[c] : .blank
                 switch cell {
                 case .blank:
-                    grid.put(top + i, c, "", kind == .amount ? .amount : .text)
+                    grid.put(top + i, c, "", kind == .amount ? .amount : .text, bold: bold)
                 case .text(let s):
-                    grid.put(top + i, c, s, kind == .code || kind == .ordinal || row.style == .total ? .value : .text)
+                    grid.put(top + i, c, s, kind == .code || kind == .ordinal || row.style == .total ? .value : .text, bold: bold)
                 case .amount(let m):
-                    grid.put(top + i, c, m == .zero ? "" : m.wanText, .amount)
+                    grid.put(top + i, c, m == .zero ? "" : m.wanText, .amount, bold: bold)
                 }
             }
         }
@@ -49,6 +54,8 @@ extension PublishedTable {
     /// The XLSX column widths, except that a code column is widened until its longest code fits on
     /// one line of the document's table text (9 pt, a digit about 95 twips, 240 twips of cell
     /// margins): the Word table is narrower than the sheet, and `208050` / `1` on two lines misreads.
+    /// (Fitting every column to its longest text instead was tried and looked worse: table 2's eight
+    /// amount columns left the names three lines a row.)
     static func widths(_ table: DisclosureTable, textWidth: Int = DocxDocument().textWidth) -> [Double] {
         guard !table.columns.isEmpty else { return [1] }
         var w = table.columns.map { max($0.width, 1) }
