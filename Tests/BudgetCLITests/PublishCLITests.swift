@@ -93,7 +93,7 @@ struct PublishCLITests {
         #expect(try Workspace.open(ws).disclosureFiles()?["assets.csv"] == (try Data(contentsOf: PublishCLITests.demo.appendingPathComponent("assets.csv"))).map { $0 })
     }
 
-    @Test("publish from the workspace reads the carried files: the XLSX has the procurement sheet and the ten target sheets")
+    @Test("publish from the workspace reads the carried files: the same DOCX as from the folder; the XLSX has the procurement sheet and the target sheets")
     func publishFromWorkspace() throws {
         let dir = try PublishCLITests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -104,6 +104,11 @@ struct PublishCLITests {
         try PublishCLITests.run(["publish", ws, "--prior", prior, "--out", out.path, "--sheets", dir.appendingPathComponent("表.xlsx").path])
         let bytes = try Data(contentsOf: out)
         #expect(bytes.count > 20_000)
+        // The same document as from the workbook folders themselves: the carried files are the folder's.
+        let fromFolder = dir.appendingPathComponent("文件夹.docx")
+        try PublishCLITests.run(["publish", PublishCLITests.demo.path, "--prior",
+                                 CLIFixtures.root.appendingPathComponent("Workbooks/zezhou-natural-resources-2024").path, "--out", fromFolder.path])
+        #expect(try Data(contentsOf: fromFolder) == bytes)
         let xlsx = try XLSXReader(url: dir.appendingPathComponent("表.xlsx"))
         for name in ["结构图", "政府采购预算", "绩效目标1", "绩效目标10"] { #expect(throws: Never.self, "\(name)") { try xlsx.sheet(named: name) } }
         #expect(try runError(["publish", ws, "--prior", ws, "--out", out.path])?.contains("同一年") == true)
