@@ -37,6 +37,12 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let budget = try loadBudget(workspace)
+                // A wrong prior year is refused before anything else is read or printed.
+                let priorBudget = try prior.map { path in
+                    let p = try loadBudget(path)
+                    try checkPriorYear(current: .init(budget), prior: .init(p), force: force)
+                    return p
+                }
                 let root = try ResourceRoot.locate()
                 let glossary = root.templates.appendingPathComponent("disclosure/glossary.md")
                 var isDir: ObjCBool = false
@@ -51,11 +57,6 @@ extension BudgetCommand {
                 }
                 try reportDisclosureFindings(budget: budget, data: data)
 
-                let priorBudget = try prior.map { path in
-                    let p = try loadBudget(path)
-                    try checkPriorYear(current: .init(budget), prior: .init(p), force: force)
-                    return p
-                }
                 let input = PublishInput(budget: budget, data: data, templates: try tableSet.load(for: budget), prior: priorBudget)
                 let document = try DisclosureDocument.build(input)
                 let url = URL(fileURLWithPath: out)
