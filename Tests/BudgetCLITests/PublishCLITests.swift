@@ -138,4 +138,21 @@ struct PublishCLITests {
         #expect(try runError(["export", old, "--out", refused.path, "--disclosure-sheets"])?.contains("budget load") == true)
         #expect(!FileManager.default.fileExists(atPath: refused.path))
     }
+
+    @Test("an import that fills an empty workspace keeps the disclosure files it carries")
+    func importRebuildKeepsDisclosure() throws {
+        let dir = try PublishCLITests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let demo = dir.appendingPathComponent("demo.budget").path, ws = dir.appendingPathComponent("e.budget").path
+        let input = dir.appendingPathComponent("录入.xlsx").path
+        try PublishCLITests.run(["load", PublishCLITests.demo.path, "--into", demo])
+        try PublishCLITests.run(["template", demo, "--out", input])
+        try PublishCLITests.run(["init", ws, "--department", "泽州县自然资源局", "--year", "2025"])
+        let files = ["assets.csv": Array("item,value\n公务用车编制,2\n".utf8)]
+        try Workspace.open(ws).replaceDisclosureFiles(files)
+        try PublishCLITests.run(["import", ws, input])
+        let after = try Workspace.open(ws)
+        #expect(try after.budget().items.count == 31)
+        #expect(try after.disclosureFiles() == files)
+    }
 }
