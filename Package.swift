@@ -50,14 +50,15 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Public", "embed-assets.py"]),
         // The rest of the disclosure (绩效目标, 政府采购, 国有资产, texts): model, folder files, checks.
-        .target(name: "BudgetDisclosure", dependencies: ["BudgetCore"]),
+        .target(name: "BudgetDisclosure", dependencies: ["BudgetCore", "BudgetFiles"]),
         // A small deterministic WordprocessingML (.docx) writer.
         .target(name: "BudgetDocx", dependencies: [
+            "BudgetFiles",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // The disclosure document (DOCX) and the performance-target sheets (XLSX) written out.
         .target(name: "BudgetPublish", dependencies: [
-            "BudgetCore", "BudgetChecks", "BudgetDisclosure", "BudgetDocx", "BudgetXLSX",
+            "BudgetCore", "BudgetChecks", "BudgetDisclosure", "BudgetDocx", "BudgetTables", "BudgetXLSX",
         ]),
         .executableTarget(name: "budget", dependencies: [
             "BudgetCore", "BudgetFiles", "BudgetWorkbook", "BudgetStore", "BudgetXLSX", "BudgetTables", "BudgetExport",
@@ -82,11 +83,12 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetDisclosureTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetDisclosure", "BudgetDocx", "BudgetPublish", "BudgetXLSX",
+            "BudgetTables", "BudgetChecks",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         // The command line: help and error texts as snapshots, through ArgumentParser's parseAsRoot.
         .testTarget(name: "BudgetCLITests", dependencies: [
-            "budget", "BudgetCore", "BudgetWorkbook", "BudgetStore",
+            "budget", "BudgetCore", "BudgetWorkbook", "BudgetStore", "BudgetXLSX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Snapshots"]),
         .testTarget(name: "BudgetServerTests", dependencies: [

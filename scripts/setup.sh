@@ -3,4 +3,4 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y libsqlite3-dev libxlsxwriter-dev chromium chromium-driver python3-selenium
+apt-get install -y libsqlite3-dev libxlsxwriter-dev chromium chromium-driver python3-selenium python3-docx

@@ -30,9 +30,11 @@ public struct SheetGrid: Hashable, Sendable {
         public var rowSpan: Int, columnSpan: Int
         public var text: String
         public var role: Role
-        public init(row: Int, column: Int, rowSpan: Int = 1, columnSpan: Int = 1, text: String, role: Role) {
+        /// Printed bold beyond what the role says (a table's 合计 and 类 rows).
+        public var bold: Bool
+        public init(row: Int, column: Int, rowSpan: Int = 1, columnSpan: Int = 1, text: String, role: Role, bold: Bool = false) {
             self.row = row; self.column = column; self.rowSpan = rowSpan; self.columnSpan = columnSpan
-            self.text = text; self.role = role
+            self.text = text; self.role = role; self.bold = bold
         }
     }
 
@@ -40,8 +42,9 @@ public struct SheetGrid: Hashable, Sendable {
     public var columnCount: Int { columnWidths.count }
 
     /// Places a cell; the merges of a grid must not overlap (`validate` says where they do).
-    public mutating func put(_ row: Int, _ column: Int, _ text: String, _ role: Role, rows: Int = 1, columns: Int = 1) {
-        cells.append(Cell(row: row, column: column, rowSpan: rows, columnSpan: columns, text: text, role: role))
+    public mutating func put(_ row: Int, _ column: Int, _ text: String, _ role: Role, rows: Int = 1, columns: Int = 1,
+                             bold: Bool = false) {
+        cells.append(Cell(row: row, column: column, rowSpan: rows, columnSpan: columns, text: text, role: role, bold: bold))
     }
 
     /// The cell that starts at each position, and for every covered position the cell covering it.

@@ -10,6 +10,8 @@ public struct DocxDocument: Sendable, Equatable {
     public var margins: Margins
     /// Print 第 N 页 centred in the footer.
     public var pageNumbers: Bool
+    /// No page number on the first page (a cover).
+    public var unnumberedFirstPage: Bool
 
     public struct Margins: Sendable, Equatable {
         public var top, bottom, left, right: Int
@@ -19,8 +21,9 @@ public struct DocxDocument: Sendable, Equatable {
     }
 
     public init(properties: DocxProperties = DocxProperties(), blocks: [DocxBlock] = [],
-                margins: Margins = Margins(), pageNumbers: Bool = true) {
+                margins: Margins = Margins(), pageNumbers: Bool = true, unnumberedFirstPage: Bool = false) {
         self.properties = properties; self.blocks = blocks; self.margins = margins; self.pageNumbers = pageNumbers
+        self.unnumberedFirstPage = unnumberedFirstPage
     }
 
     /// A4 portrait in twips.
@@ -64,6 +67,8 @@ public enum DocxStyle: String, Sendable, CaseIterable {
     case heading3 = "Heading3"
     /// Running text: 宋体 小四 (12 pt), first line indented two characters, 1.5 lines.
     case body = "BodyText"
+    /// A line of the 目录: 宋体 小四, indented, no first-line indent.
+    case contents = "Contents"
     /// A table's title above it: 黑体 四号, centred.
     case tableTitle = "TableTitle"
     /// The line under a table title (部门名称 …, 单位：万元).

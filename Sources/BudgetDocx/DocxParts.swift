@@ -27,7 +27,10 @@ struct DocxParts {
         if doc.pageNumbers { sect += "<w:footerReference w:type=\"default\" r:id=\"rIdFooter1\"/>" }
         sect += "<w:pgSz w:w=\"\(DocxDocument.pageWidth)\" w:h=\"\(DocxDocument.pageHeight)\"/>"
         sect += "<w:pgMar w:top=\"\(m.top)\" w:right=\"\(m.right)\" w:bottom=\"\(m.bottom)\" w:left=\"\(m.left)\" w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/>"
-        sect += "<w:cols w:space=\"425\"/><w:docGrid w:linePitch=\"312\"/></w:sectPr>"
+        sect += "<w:cols w:space=\"425\"/>"
+        // A first page without a footer (no `first` footer is referenced): the cover has no page number.
+        if doc.pageNumbers && doc.unnumberedFirstPage { sect += "<w:titlePg/>" }
+        sect += "<w:docGrid w:linePitch=\"312\"/></w:sectPr>"
         document = Array((h + """
         <w:document xmlns:w="\(w)" xmlns:r="\(r)" \
         xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" \
@@ -164,6 +167,9 @@ struct DocxParts {
                             rPr: song + "<w:b/><w:bCs/>", outline: 2)
         s += paragraphStyle("BodyText", name: "Body Text",
                             pPr: "<w:spacing w:after=\"0\" w:line=\"360\" w:lineRule=\"auto\"/><w:ind w:firstLineChars=\"200\" w:firstLine=\"480\"/><w:jc w:val=\"both\"/>",
+                            rPr: song)
+        s += paragraphStyle("Contents", name: "toc 2",
+                            pPr: "<w:spacing w:after=\"0\" w:line=\"360\" w:lineRule=\"auto\"/><w:ind w:left=\"480\"/><w:jc w:val=\"left\"/>",
                             rPr: song)
         s += paragraphStyle("TableTitle", name: "Table Title", next: "TableNote",
                             pPr: "<w:keepNext/><w:spacing w:before=\"240\" w:after=\"120\"/><w:jc w:val=\"center\"/>",

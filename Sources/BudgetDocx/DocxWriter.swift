@@ -1,3 +1,4 @@
+import BudgetFiles
 import Foundation
 import ZIPFoundation
 
@@ -48,7 +49,8 @@ public enum DocxWriter {
     /// Writes the file atomically: a temporary file beside it, renamed over the target.
     public static func write(_ document: DocxDocument, to url: URL) throws {
         let bytes = try data(document)
-        try Data(bytes).write(to: url, options: .atomic)
+        // Written beside the target, flushed and renamed (AtomicFile), as every writer of the workbench.
+        try AtomicFile.write(Data(bytes), to: url)
     }
 
     /// The entries' modification time: ZIPFoundation 0.9.20 converts it with `gmtime`, so the

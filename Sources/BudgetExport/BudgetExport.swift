@@ -13,8 +13,13 @@ public enum TableExporter {
         /// Stream rows through libxlsxwriter's constant-memory mode.
         public var constantMemory = true
         public var properties = XLSXDocumentProperties()
-        public init(constantMemory: Bool = true, properties: XLSXDocumentProperties = XLSXDocumentProperties()) {
-            self.constantMemory = constantMemory; self.properties = properties
+        /// Sheets added after the tables (the disclosure's chart, procurement and performance target
+        /// sheets, written by BudgetPublish); not in split files. Their rows are not written in
+        /// order, so a workbook with them is written without constant-memory mode.
+        public var appendSheets: (@Sendable (XLSXWorkbook) throws -> Void)?
+        public init(constantMemory: Bool = true, properties: XLSXDocumentProperties = XLSXDocumentProperties(),
+                    appendSheets: (@Sendable (XLSXWorkbook) throws -> Void)? = nil) {
+            self.constantMemory = constantMemory; self.properties = properties; self.appendSheets = appendSheets
         }
     }
 
@@ -41,9 +46,10 @@ public enum TableExporter {
             throw .cannotWrite(url.path, "没有写入文件夹 \(dir.path) 的权限")
         }
         do {
-            try XLSXWorkbook.writeAtomically(to: url, options: .init(constantMemory: options.constantMemory),
+            try XLSXWorkbook.writeAtomically(to: url, options: .init(constantMemory: options.constantMemory && options.appendSheets == nil),
                                              properties: options.properties) { wb in
                 for (t, w) in zip(tables, widths) { try SheetWriter(table: t, widths: w).write(into: wb) }
+                try options.appendSheets?(wb)
             }
         } catch .build(let e as XLSXError) {
             throw .xlsx(url.path, e)
@@ -60,6 +66,8 @@ public enum TableExporter {
             throw .cannotWrite(folder.path, error.localizedDescription)
         }
         let layout = PrintLayout(tables)
+        var options = options
+        options.appendSheets = nil
         var out: [URL] = []
         for (t, w) in zip(tables, layout.widths) {
             let u = folder.appendingPathComponent("\(t.sheetName).xlsx")

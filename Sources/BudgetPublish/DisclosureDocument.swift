@@ -53,7 +53,7 @@ public enum DisclosureDocument {
         try b.build()
         return DocxDocument(properties: DocxProperties(title: "\(input.budget.department)\(input.budget.year)年度部门预算公开",
                                                        author: input.budget.department),
-                            blocks: b.blocks)
+                            blocks: b.blocks, unnumberedFirstPage: true)
     }
 
     /// Section 九's sentence: `2025年泽州县自然资源局政府采购预算总额3.20万元。其中:政府采购货物预算3.20万元、…`
@@ -99,6 +99,14 @@ public enum DisclosureDocument {
         return "\(y)年\(budget.department)纳入绩效目标管理的项目\(count)个,共计金额\(BudgetChecks.Narrative.grouped(total))万元。其中:其他运转类项目\(operating)个,涉及金额\(BudgetChecks.Narrative.grouped(operatingSum))万元;特定目标类项目\(specific)个,涉及金额\(BudgetChecks.Narrative.grouped(specificSum))万元。公开项目绩效目标\(count)个,涉及项目金额\(BudgetChecks.Narrative.grouped(total))万元,占部门(单位)项目支出总额的\(share)%。"
     }
 
+    /// The places the clerk must still fill: marked paragraphs and markers inside a sentence.
+    public static func markerCount(_ document: DocxDocument) -> Int {
+        document.blocks.reduce(0) { n, b in
+            guard case .paragraph(let p) = b else { return n }
+            return n + p.text.components(separatedBy: markerPrefix).count - 1
+        }
+    }
+
     /// `3.20`; zero prints `0`, as the seed's sentences do.
     static func wan(_ m: Money) -> String {
         let h = m.wanHundredths
@@ -107,7 +115,8 @@ public enum DisclosureDocument {
 
     /// Fills the narrative's blanks (`______`) with the clerk's reasons: in section 一 the first is
     /// the income's, the second the expenditure's; in 七 and 八 the one blank. A reason not given
-    /// leaves its blank, which the marker count reports.
+    /// becomes a marker in the sentence (`【待补充：原因，texts/reasons.md 的 income-change】`), which
+    /// `markerCount` counts like the marked paragraphs.
     public static func fillReasons(_ sections: [NarrativeSection], _ reasons: [ReasonKey: String]) -> [NarrativeSection] {
         let blank = BudgetChecks.Narrative.blank
         return sections.map { s in
@@ -122,7 +131,12 @@ public enum DisclosureDocument {
                 var rest = Substring(p)
                 while let r = rest.range(of: blank) {
                     text += rest[..<r.lowerBound]
-                    if !keys.isEmpty, let reason = reasons[keys.removeFirst()] { text += reason } else { text += blank }
+                    if keys.isEmpty {
+                        text += blank
+                    } else {
+                        let key = keys.removeFirst()
+                        text += reasons[key] ?? "\(markerPrefix)原因，texts/reasons.md 的 \(key.rawValue)】"
+                    }
                     rest = rest[r.upperBound...]
                 }
                 return text + rest
@@ -171,17 +185,21 @@ struct Builder {
         partFour()
     }
 
-    /// A static 目录 (no page numbers: they depend on the application's layout).
+    /// A static 目录 in the seed's wording (no page numbers: they depend on the application's layout).
     mutating func contents() {
         p("目 录", .title)
-        let lines = [
-            "第一部分 概况", "一、本部门职责", "二、机构设置情况",
-            "第二部分 \(year)年部门预算报表",
-            "第三部分 \(year)年度部门预算情况说明",
-            "九、政府采购情况", "十、绩效管理情况", "十一、国有资产占有使用情况", "十二、其他说明",
-            "第四部分 名词解释",
-        ]
-        for l in lines { p(l, l.hasPrefix("第") ? .heading3 : .body) }
+        var lines = ["第一部分 概况", "一、本部门职责", "二、机构设置情况", "第二部分 \(year)年部门预算报表"]
+        // 表一2025年预算收支总表: the label's number in Chinese, then the title.
+        for t in input.tables ?? [] {
+            let digits = t.label.reversed().prefix { $0.isASCII && $0.isNumber }
+            let number = Int(String(digits.reversed())).map { "表" + Builder.chineseNumber($0) } ?? t.label
+            lines.append(number + t.title)
+        }
+        lines.append("第三部分 \(year)年度部门预算情况说明")
+        lines += (input.narrative ?? []).map(\.title)
+        lines += ["九、政府采购情况", "十、绩效管理情况", "十一、国有资产占有使用情况", "十二、其他说明",
+                  "（一）政府购买服务指导性目录", "（二）其他", "第四部分 名词解释"]
+        for l in lines { p(l, l.hasPrefix("第") ? .heading3 : .contents) }
     }
 
     mutating func partOne() {
@@ -196,7 +214,7 @@ struct Builder {
     mutating func partTwo() throws(DocxError) {
         p("第二部分 \(year)年部门预算报表", .heading1)
         guard let tables = input.tables else {
-            marker("十三张部门预算公开表（由 budget export 的表格生成，尚未接入本文档）")
+            marker("部门预算公开表（没有选定公开表模板集）")
             return
         }
         for (i, t) in tables.enumerated() {
@@ -214,12 +232,13 @@ struct Builder {
         let chart = StructureChart(budget: budget)
         if let narrative = input.narrative {
             for s in DisclosureDocument.fillReasons(narrative, input.data.texts.reasons) {
-                p(s.title, .heading2)
-                s.paragraphs.forEach { p($0) }
+                p(s.title, .heading2, keepNext: true)
+                // `(一) 一般公共预算当年支出规模变化情况`: a sub-heading of 五.
+                for para in s.paragraphs { para.hasPrefix("(") ? p(para, .heading3, keepNext: true) : p(para) }
                 if s.title.hasPrefix("五、") { try structureChart(chart) }
             }
         } else {
-            marker("一至八节（部门预算收支、收入、支出、财政拨款、一般公共预算、基本支出、“三公”经费、机关运行经费的说明，由 budget narrative 生成，尚未接入本文档）")
+            marker("一至八节（部门预算收支、收入、支出、财政拨款、一般公共预算、基本支出、“三公”经费、机关运行经费的说明）：与上年对比需要上年预算，请用 budget publish … --prior 上年预算 生成")
             try structureChart(chart)
         }
         sectionNine()
@@ -240,7 +259,7 @@ struct Builder {
             png: try chart.png(), width: side, height: side,
             description: StructureChart.title + "：" + chart.slices.map { "\($0.name)\(StructureChart.percentText($0.share))" }.joined(separator: "，")))],
             keepNext: true)))
-        var g = SheetGrid(columnWidths: [3, 20, 10, 8], headerRows: 1)
+        var g = SheetGrid(columnWidths: [5, 20, 10, 8], headerRows: 1)
         for (i, h) in ["图例", "科目名称", "金额（万元）", "占比"].enumerated() { g.put(0, i, h, .header) }
         for (i, s) in chart.slices.enumerated() {
             g.put(i + 1, 0, "■", .value)

@@ -1,3 +1,4 @@
+import BudgetCore
 import BudgetDisclosure
 import BudgetXLSX
 
@@ -38,7 +39,8 @@ public struct XLSXGridSink: GridSink {
     }
 
     public mutating func write(_ cell: SheetGrid.Cell) throws(XLSXError) {
-        let style = XLSXGridSink.style(cell.role)
+        var style = XLSXGridSink.style(cell.role)
+        if cell.bold { style.bold = true }
         if cell.rowSpan == 1, cell.columnSpan == 1 {
             try sheet.writeString(cell.row, cell.column, cell.text, style: style)
         } else {
@@ -82,6 +84,46 @@ public enum PerformanceSheetsXLSX {
             try PerformanceSheet(t, year: year).write(to: &sink)
             names.append(name)
         }
+        return names
+    }
+}
+
+/// 政府采购预算表 as an XLSX sheet: title, 部门名称 and 单位, then the grid.
+public enum ProcurementSheetXLSX {
+    public static let sheetName = "政府采购预算"
+
+    public static func add(_ table: ProcurementSheet, to workbook: XLSXWorkbook) throws(XLSXError) {
+        let sheet = try workbook.addSheet(name: sheetName)
+        try sheet.setPaper(.a4)
+        try sheet.setOrientation(.landscape)
+        try sheet.fitToPages(width: 1, height: 0)
+        var sink = XLSXGridSink(sheet: sheet)
+        let n = table.grid.columnCount
+        try sink.setColumnWidths(table.grid.columnWidths)
+        try sink.writeLine(row: 0, text: table.title, kind: .title, columns: n)
+        try sink.writeLine(row: 1, text: table.notes.joined(separator: "　　"), kind: .note, columns: n)
+        for var c in table.grid.cells {
+            c.row += 2
+            try sink.write(c)
+        }
+        try sheet.repeatRows(first: 2, last: 2)
+    }
+}
+
+/// The disclosure's sheets beyond the tables, in one place for `budget publish --sheets` and
+/// `budget export --disclosure-sheets`: the structure chart (a native pie over its figures), the
+/// 政府采购预算 table when procurement was entered, one 项目支出绩效目标表 per sheet entered.
+public enum DisclosureSheets {
+    /// Adds the sheets to `workbook`; returns their names in order.
+    @discardableResult
+    public static func add(budget: Budget, data: DisclosureData, to workbook: XLSXWorkbook) throws(XLSXError) -> [String] {
+        try StructureChart(budget: budget).addSheet(to: workbook)
+        var names = ["结构图"]
+        if let lines = data.procurement {
+            try ProcurementSheetXLSX.add(ProcurementSheet(lines, budget: budget), to: workbook)
+            names.append(ProcurementSheetXLSX.sheetName)
+        }
+        names += try PerformanceSheetsXLSX.add(data.targets ?? [], year: budget.year, to: workbook)
         return names
     }
 }

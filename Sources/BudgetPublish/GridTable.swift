@@ -23,7 +23,7 @@ enum GridTable {
                 }
                 let cell = grid.cells[index]
                 let merge: DocxTableCell.VerticalMerge = cell.rowSpan == 1 ? .none : (cell.row == r ? .start : .continued)
-                var p = DocxParagraph(style: .tableText, runs: [DocxRun(cell.text, bold: cell.role == .header)])
+                var p = DocxParagraph(style: .tableText, runs: [DocxRun(cell.text, bold: cell.role == .header || cell.bold)])
                 switch cell.role {
                 case .label, .value, .header: p.alignment = .center
                 case .amount: p.alignment = .right

@@ -106,6 +106,20 @@ enum Schema {
             }
             try db.execute(sql: sql)
         }
+        m.registerMigration("v3-disclosure-files") { db in
+            // The workbook folder's disclosure files (performance-targets.csv, texts/duties.md …) as
+            // `budget load` read them, in BudgetDisclosure's canonical form: the store keeps their bytes
+            // and knows nothing of their format, so `budget save` writes back exactly what was loaded.
+            try db.execute(sql: """
+                CREATE TABLE disclosure_file (
+                    name    TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
+                    content BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TRIGGER disclosure_file_insert_bumps_revision AFTER INSERT ON disclosure_file BEGIN UPDATE revision SET context = context + 1; END;
+                CREATE TRIGGER disclosure_file_update_bumps_revision AFTER UPDATE ON disclosure_file BEGIN UPDATE revision SET context = context + 1; END;
+                CREATE TRIGGER disclosure_file_delete_bumps_revision AFTER DELETE ON disclosure_file BEGIN UPDATE revision SET context = context + 1; END;
+                """)
+        }
         return m
     }
 }

@@ -111,7 +111,9 @@ public struct Workspace: Sendable {
     /// complete: it is written beside the target and renamed (`AtomicFile`), so a failure or a kill
     /// leaves the old one; the temporary files of loads that were killed are removed first.
     @discardableResult
-    public static func create(at path: String, budget: Budget) throws -> Workspace {
+    /// `disclosureFiles`: the folder's disclosure files to carry (name → bytes), nil for none (see
+    /// `Workspace.disclosureFiles()`).
+    public static func create(at path: String, budget: Budget, disclosureFiles: [String: [UInt8]]? = nil) throws -> Workspace {
         var limits = ProblemCollector()
         LineValueRules.checkTotals(items: budget.items, revenue: budget.revenue, itemsAt: Location(file: "支出明细"),
                                    revenueAt: Location(file: "收入"), into: &limits)
@@ -141,6 +143,7 @@ public struct Workspace: Sendable {
                 try Schema.migrator.migrate(queue)
                 try queue.write { db in
                     try Workspace.insert(budget, db)
+                    if let files = disclosureFiles { try Workspace.insert(disclosureFiles: files, db) }
                     if let bad = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                         throw WorkspaceError.database("外键不一致：表 \(bad[0] as String? ?? "") 第 \(bad[1] as Int64? ?? 0) 行")
                     }

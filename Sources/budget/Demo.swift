@@ -1,6 +1,9 @@
 import ArgumentParser
 import BudgetCore
+import BudgetDisclosure
+import BudgetDocx
 import BudgetExport
+import BudgetPublish
 import BudgetStore
 import BudgetWorkbook
 import Foundation
@@ -22,15 +25,23 @@ extension BudgetCommand {
                 let prior = try WorkbookFolder.read(root.workbooks.appendingPathComponent("zezhou-natural-resources-2024"), defaults: codes)
                 let ws = out.appendingPathComponent("zezhou-2025.budget").path
                 let priorWS = out.appendingPathComponent("zezhou-2024.budget").path
-                try Workspace.create(at: ws, budget: current)
+                try Workspace.create(at: ws, budget: current, disclosureFiles: try DisclosureFolder.canonicalFiles(
+                    in: root.workbooks.appendingPathComponent("zezhou-natural-resources-2025")))
                 try Workspace.create(at: priorWS, budget: prior)
                 let rollup = Rollup(budget: current)
                 print("演示工作区已建立：\(ws)")
                 print("  \(current.department) \(current.year) 年：\(current.items.count) 条支出明细，支出总计 \(rollup.total(.department).wanText) 万元")
                 print("  上年（\(prior.year)）：\(priorWS)")
                 let xlsx = out.appendingPathComponent("zezhou-2025-公开表.xlsx")
-                let report = try DisclosureExport.run(budget: current, rollup: rollup, templates: try TableSetOptions.namedSet(for: current), out: xlsx)
+                let templates = try TableSetOptions.namedSet(for: current)
+                let report = try DisclosureExport.run(budget: current, rollup: rollup, templates: templates, out: xlsx)
                 print("  十三张公开表：\(xlsx.path)（\(report.tables.count) 个工作表，\(String(format: "%.0f", (report.buildSeconds + report.writeSeconds) * 1000)) ms）")
+                let docx = out.appendingPathComponent("zezhou-2025-公开.docx")
+                let data = try DisclosureFolder.read(root.workbooks.appendingPathComponent("zezhou-natural-resources-2025"),
+                                                     glossaryTemplate: root.templates.appendingPathComponent("disclosure/glossary.md"))
+                let document = try DisclosureDocument.build(PublishInput(budget: current, data: data, templates: templates, prior: prior))
+                try DocxWriter.write(document, to: docx)
+                print("  部门预算公开文档：\(docx.path)（\(DisclosureDocument.markerCount(document)) 处“【待补充】”）")
                 print("")
                 print(TreeView(rollup: rollup, codes: current.codes).render())
                 print("接下来可以试试：")
@@ -40,6 +51,7 @@ extension BudgetCommand {
                 print("  budget item set \(ws) 1 --amount 1045000 # 改一条明细，再看汇总")
                 print("  budget save \(ws) --to \(dir)/folder      # 写回工作簿文件夹")
                 print("  budget export \(ws) --out 公开表.xlsx     # 重新导出公开表")
+                print("  budget publish \(ws) --prior \(priorWS) --out 公开.docx  # 整份部门预算公开文档")
             }
         }
     }

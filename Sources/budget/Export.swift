@@ -24,6 +24,8 @@ extension BudgetCommand {
         @Flag(help: "数据有错误时不导出") var strict = false
         @Flag(help: "舍位平衡：把最少的印刷数各调 0.01 万元，使每列每行印刷数都能加平（合计不变），并列出调整了哪些格")
         var balanceRounding = false
+        @Flag(help: "在公开表之后加上结构图（原生图表）、政府采购预算表和项目支出绩效目标表（每个项目一个工作表），取自 budget load 载入的公开资料")
+        var disclosureSheets = false
 
         func validate() throws { try requireXLSX(out, option: "--out") }
 
@@ -34,9 +36,10 @@ extension BudgetCommand {
                 // 舍位平衡 balances by the footings of the chosen set's own rules.
                 let rules = balanceRounding ? try TableSetOptions.rules(for: templates) : nil
                 var moves: [String] = []
+                let options = disclosureSheets ? try publishSheetOptions(budget: budget, workspace: ws.workspace) : .init()
                 let report = try DisclosureExport.run(
                     budget: budget, templates: templates, out: URL(fileURLWithPath: out),
-                    split: split.map { URL(fileURLWithPath: $0) }, strict: strict,
+                    split: split.map { URL(fileURLWithPath: $0) }, strict: strict, options: options,
                     itemLocation: { i, c in Location(column: c, item: i < stored.count ? stored[i].id : Int64(i + 1)) },
                     adjust: { tables in
                         guard let rules else { return tables }

@@ -54,8 +54,10 @@ extension BudgetCommand {
                     if !c.newProjects.isEmpty { print("新增项目：" + c.newProjects.map { "\($0.unit)/\($0.code) \($0.name)" }.joined(separator: "、")) }
                     if let r = c.revenue { print("收入表替换为 \(r.count) 行") }
                 case .rebuild(let budget):
+                    // The disclosure files the workspace carries survive the rebuild.
+                    let disclosure = try w.disclosureFiles()
                     try w.close()
-                    try Workspace.create(at: ws.workspace, budget: budget)
+                    try Workspace.create(at: ws.workspace, budget: budget, disclosureFiles: disclosure)
                     print("已从 \(url.lastPathComponent) 建立工作区内容：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入 → \(ws.workspace)")
                 }
                 let total = ContinuousClock.now - start

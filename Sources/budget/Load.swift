@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetCore
+import BudgetDisclosure
 import BudgetStore
 import BudgetWorkbook
 import Foundation
@@ -23,9 +24,11 @@ extension BudgetCommand {
             try runReporting {
                 let start = ContinuousClock.now
                 let budget = try WorkbookFolder.read(URL(fileURLWithPath: folder), defaults: try defaultCodes(), limit: maxErrors)
-                try Workspace.create(at: workspace, budget: budget)
+                // The disclosure files travel with the workspace, so that `budget save` writes them back.
+                let disclosure = try DisclosureFolder.canonicalFiles(in: URL(fileURLWithPath: folder))
+                try Workspace.create(at: workspace, budget: budget, disclosureFiles: disclosure)
                 let ms = (ContinuousClock.now - start).milliseconds
-                print("已读入 \(folder)：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入 → \(workspace)（\(ms) ms）")
+                print("已读入 \(folder)：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入\(disclosure.isEmpty ? "" : "，\(disclosure.count) 个公开资料文件") → \(workspace)（\(ms) ms）")
             }
         }
     }
@@ -38,9 +41,13 @@ extension BudgetCommand {
 
         func run() throws {
             try runReporting {
-                let budget = try ws.open().budget()
+                let workspace = try ws.open()
+                let budget = try workspace.budget()
+                let disclosure = try workspace.disclosureFiles()
                 try WorkbookFolder.write(budget, to: URL(fileURLWithPath: folder))
-                print("已写出 \(folder)：\(budget.items.count) 条支出明细")
+                if let disclosure { try DisclosureFolder.write(files: disclosure, to: URL(fileURLWithPath: folder)) }
+                print("已写出 \(folder)：\(budget.items.count) 条支出明细" + (disclosure.map { $0.isEmpty ? "" : "，\($0.count) 个公开资料文件" }
+                    ?? "（此工作区未载入公开资料文件，文件夹中已有的公开资料文件未改动）"))
             }
         }
     }

@@ -1,8 +1,11 @@
 import ArgumentParser
+import BudgetChecks
 import BudgetCore
 import BudgetDisclosure
 import BudgetDocx
+import BudgetExport
 import BudgetPublish
+import BudgetStore
 import BudgetWorkbook
 import BudgetXLSX
 import Foundation
@@ -10,22 +13,36 @@ import Foundation
 extension BudgetCommand {
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "生成部门预算公开文档（DOCX）：概况、情况说明九至十二（政府采购、绩效目标表、国有资产、其他说明）、结构图和名词解释。",
+            abstract: "生成部门预算公开文档（DOCX）：概况、公开表、情况说明一至十二（含结构图和绩效目标表）、名词解释。",
             discussion: """
+            公开表按所选模板集（--tables）生成，与 budget export 的印刷数相同；情况说明一至八与上年对比，需要 --prior。
             公开资料（绩效目标、政府采购、国有资产、文字说明）从工作簿文件夹的公开资料文件中读取，见 docs/workbook-folder.md。
-            缺少的部分在文档中以“【待补充：……】”标出，不会留空或填 0。十三张公开表和情况说明一至八节尚未接入本文档。
-            例：budget publish Workbooks/zezhou-natural-resources-2025 --out 公开.docx --sheets 绩效目标表.xlsx --pdf
+            缺少的部分在文档中以“【待补充：……】”标出，不会留空或填 0。
+            例：budget publish Workbooks/zezhou-natural-resources-2025 --prior Workbooks/zezhou-natural-resources-2024 --out 公开.docx --sheets 绩效目标表.xlsx --pdf
             """)
 
         @Argument(help: "工作区文件（.budget）或工作簿文件夹") var workspace: String
-        @Option(help: "公开资料所在的工作簿文件夹（默认：工作簿文件夹本身）") var disclosure: String?
+        @Option(help: "上年预算：工作区文件，或工作簿文件夹（情况说明一至八与上年对比；不给则这几节标为待补充）") var prior: String?
+        @Flag(help: ArgumentHelp(forcePriorHelp)) var force = false
+        @OptionGroup var tableSet: TableSetOptions
+        @Option(help: "公开资料所在的工作簿文件夹（默认：工作簿文件夹本身，或工作区中 budget load 载入的公开资料）") var disclosure: String?
         @Option(help: "输出的 DOCX 文件") var out: String
-        @Option(help: "另外把项目支出绩效目标表（每个项目一个工作表）和结构图写入这个 XLSX 文件") var sheets: String?
+        @Option(help: "另外把结构图（原生图表）、政府采购预算表和项目支出绩效目标表（每个项目一个工作表）写入这个 XLSX 文件") var sheets: String?
         @Flag(help: "另外用 LibreOffice 转换出 PDF（需要已安装 soffice）") var pdf = false
+
+        func validate() throws {
+            if let sheets { try requireXLSX(sheets, option: "--sheets") }
+        }
 
         func run() throws {
             try runReporting {
                 let budget = try loadBudget(workspace)
+                // A wrong prior year is refused before anything else is read or printed.
+                let priorBudget = try prior.map { path in
+                    let p = try loadBudget(path)
+                    try checkPriorYear(current: .init(budget), prior: .init(p), force: force)
+                    return p
+                }
                 let root = try ResourceRoot.locate()
                 let glossary = root.templates.appendingPathComponent("disclosure/glossary.md")
                 var isDir: ObjCBool = false
@@ -34,33 +51,26 @@ extension BudgetCommand {
                 if let folder {
                     data = try DisclosureFolder.read(URL(fileURLWithPath: folder), glossaryTemplate: glossary)
                 } else {
-                    data = try DisclosureFormat.parse(files: [:], glossaryTemplate: [UInt8](Data(contentsOf: glossary)))
+                    // A workspace: the disclosure files `budget load` carried into it (none for an older one).
+                    let files = try Workspace.open(workspace).disclosureFiles() ?? [:]
+                    data = try DisclosureFormat.parse(files: files, glossaryTemplate: [UInt8](Data(contentsOf: glossary)))
                 }
-                let findings = DisclosureChecks.all(budget: budget, data: data)
-                if !findings.isEmpty {
-                    print("公开资料审核：\(findings.count) 条")
-                    for f in findings.sorted(by: { $0.severity < $1.severity }) {
-                        print("  【\(f.severity.chineseName)】\(f.description)")
-                    }
-                }
-                if findings.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+                try reportDisclosureFindings(budget: budget, data: data)
 
-                let document = try DisclosureDocument.build(PublishInput(budget: budget, data: data))
+                let input = PublishInput(budget: budget, data: data, templates: try tableSet.load(for: budget), prior: priorBudget)
+                let document = try DisclosureDocument.build(input)
                 let url = URL(fileURLWithPath: out)
                 try DocxWriter.write(document, to: url)
-                let markers = document.blocks.filter {
-                    if case .paragraph(let p) = $0 { return p.text.hasPrefix(DisclosureDocument.markerPrefix) }
-                    return false
-                }
-                print("已写入 \(out)" + (markers.isEmpty ? "" : "（有 \(markers.count) 处“【待补充】”需要编制人员补齐）"))
+                let markers = DisclosureDocument.markerCount(document)
+                print("已写入 \(out)" + (markers == 0 ? "" : "（有 \(markers) 处“【待补充】”需要编制人员补齐）"))
 
                 if let sheets {
-                    let workbook = try XLSXWorkbook(path: sheets, properties: XLSXDocumentProperties(
-                        title: "\(budget.department)\(budget.year)年项目支出绩效目标表", author: budget.department))
-                    try StructureChart(budget: budget).addSheet(to: workbook)
-                    try PerformanceSheetsXLSX.add(data.targets ?? [], year: budget.year, to: workbook)
-                    try workbook.close()
-                    print("已写入 \(sheets)（结构图和 \(data.targets?.count ?? 0) 张绩效目标表）")
+                    var names: [String] = []
+                    try XLSXWorkbook.writeAtomically(to: URL(fileURLWithPath: sheets), properties: XLSXDocumentProperties(
+                        title: "\(budget.department)\(budget.year)年项目支出绩效目标表", author: budget.department)) { wb in
+                        names = try DisclosureSheets.add(budget: budget, data: data, to: wb)
+                    }
+                    print("已写入 \(sheets)（\(names.count) 个工作表：\(names.prefix(3).joined(separator: "、"))\(names.count > 3 ? "……" : "")）")
                 }
                 if pdf { try convertToPDF(url) }
             }
@@ -86,4 +96,27 @@ extension BudgetCommand {
             print("已写入 \(pdfURL.path)")
         }
     }
+}
+
+/// Prints DisclosureChecks' findings; an error stops the command (nothing written).
+func reportDisclosureFindings(budget: Budget, data: DisclosureData) throws {
+    let findings = DisclosureChecks.all(budget: budget, data: data)
+    if !findings.isEmpty {
+        print("公开资料审核：\(findings.count) 条")
+        for f in findings.sorted(by: { $0.severity < $1.severity }) {
+            print("  【\(f.severity.chineseName)】\(f.description)")
+        }
+    }
+    if findings.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+}
+
+/// `budget export --disclosure-sheets`: the export's options that add the disclosure's sheets
+/// (DisclosureSheets) after the tables, from the disclosure files the workspace carries.
+func publishSheetOptions(budget: Budget, workspace: String) throws -> TableExporter.Options {
+    guard let files = try Workspace.open(workspace).disclosureFiles() else {
+        throw ValidationError("工作区 \(workspace) 没有载入公开资料文件（绩效目标、政府采购等）：请用 budget load 从工作簿文件夹重新建立工作区，或用 budget publish --sheets")
+    }
+    let data = try DisclosureFormat.parse(files: files)
+    try reportDisclosureFindings(budget: budget, data: data)
+    return TableExporter.Options(appendSheets: { wb in try DisclosureSheets.add(budget: budget, data: data, to: wb) })
 }

@@ -88,4 +88,35 @@ struct ChartAndSheetTests {
         #expect(first.subtitle == "(2025年度)")
         #expect(first.signature == "负责人:    经办人:    联系电话:    填报日期:20250117161320")
     }
+
+    @Test("the 政府采购预算 sheet: section 九's totals by category and 十二's 政府购买服务, read back from the XLSX")
+    func procurementSheet() throws {
+        let budget = try demoBudget()
+        let lines = try #require(try demoData().procurement)
+        let table = ProcurementSheet(lines, budget: budget)
+        let map = try #require(table.grid.coverage())
+        #expect(map.allSatisfy { $0.allSatisfy { $0 != nil } })
+        try withTemporaryFolder { dir in
+            let url = dir.appendingPathComponent("采购.xlsx")
+            let wb = try XLSXWorkbook(path: url.path)
+            try ProcurementSheetXLSX.add(table, to: wb)
+            try wb.close()
+            let rows = try XLSXReader(url: url).rows(sheet: ProcurementSheetXLSX.sheetName)
+            func text(_ r: XLSXRow, _ c: Int) -> String { if case .string(let s) = r.value(at: c) { return s } else { return "" } }
+            let body = rows.map { r in (0..<6).map { text(r, $0) } }
+            #expect(body[0] == ["2025年政府采购预算表", "", "", "", "", ""])
+            #expect(body[1][0] == "部门名称：泽州县自然资源局　　单位：万元")
+            #expect(body[2] == ProcurementSheet.header)
+            // The seed: 政府采购预算总额3.20万元, 其中货物3.20万元, 工程 0, 服务 0; 政府购买服务 3.20万元.
+            #expect(body.dropFirst(3).map { [$0[0], $0[1], $0[2], $0[4]] } == [
+                ["政府采购预算合计", "", "", "3.20"],
+                ["其中：政府采购货物预算", "", "", "3.20"],
+                ["货物", "泽州县自然资源局", "基本支出", "3.20"],
+                ["其中：政府采购工程预算", "", "", ""],
+                ["其中：政府采购服务预算", "", "", ""],
+                ["政府购买服务预算合计", "", "", "3.20"],
+                ["政府购买服务", "泽州县自然资源局", "基本支出", "3.20"],
+            ])
+        }
+    }
 }

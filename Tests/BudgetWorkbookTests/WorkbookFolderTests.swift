@@ -102,7 +102,7 @@ struct WorkbookFolderTests {
             let first = try WorkbookFolder.read(src, defaults: codes)
             try WorkbookFolder.write(first, to: a)
             try WorkbookFolder.write(try WorkbookFolder.read(a, defaults: codes), to: b)
-            // The disclosure files are read by `budget publish`; `budget save` does not write them yet.
+            // WorkbookFolder does not read the disclosure files; `budget load`/`save` carry them (BudgetCLITests: PublishCLITests).
             let disclosure: Set = ["performance-targets.csv", "indicators.csv", "procurement.csv", "assets.csv", "texts"]
             for f in try FileManager.default.contentsOfDirectory(atPath: src.path).sorted() where !disclosure.contains(f) {
                 let original = try Data(contentsOf: src.appendingPathComponent(f))

@@ -5,7 +5,8 @@ import docx
 d = docx.Document(sys.argv[1])
 s = d.sections[0]
 out = {
-    "page": [int(s.page_width.twips), int(s.page_height.twips)],
+    # EMU to twips (635 EMU a twip) by hand: older python-docx (Debian's 0.8.11) and newer agree on EMU.
+    "page": [int(s.page_width) // 635, int(s.page_height) // 635],
     "title": d.core_properties.title,
     "paragraphs": [[p.style.name, p.text] for p in d.paragraphs],
     "tables": [[[c.text for c in row.cells] for row in t.rows] for t in d.tables],
