@@ -185,39 +185,23 @@ public enum DisclosureChecks {
     static func wan(_ m: Money) -> String { Money.hundredthsText(m.wanHundredths) }
 
     /// The money a cost value states, or nil when it is not a plain total: an optional comparison
-    /// sign (≥ ≤ ≈ ＝ < > =), a decimal, then 元, 万元 or 亿元, and nothing after.
+    /// sign (≥ ≤ ≈ ＝ < > =), a decimal, then 元, 万元 or 亿元, and nothing after. The number goes
+    /// through the one amount parser (`Money.parse`); 亿元 is read as 万元 × 10^4. A figure past the
+    /// parser's limit is still a (huge) cost: it comes back as `Money(fen: .max)`, so the comparison
+    /// with the project's amount reports it rather than ignoring it.
     public static func costAmount(_ value: String) -> Money? {
         var s = Substring(value.trimmingSpaces)
         if let f = s.first, "≥≤≈＝=<>＜＞".contains(f) { s = s.dropFirst() }
-        let units: [(String, Int64)] = [("亿元", 100_000_000_00), ("万元", 1_000_000), ("元", 100)]
-        guard let (suffix, fenPerUnit) = units.first(where: { s.hasSuffix($0.0) }) else { return nil }
+        let units: [(String, AmountUnit, Int64)] = [("亿元", .wan, 10_000), ("万元", .wan, 1), ("元", .yuan, 1)]
+        guard let (suffix, unit, times) = units.first(where: { s.hasSuffix($0.0) }) else { return nil }
         let number = s.dropLast(suffix.count)
-        guard !number.isEmpty, number.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }),
-              number.utf8.filter({ $0 == 46 }).count <= 1 else { return nil }
-        let parts = number.split(separator: ".", omittingEmptySubsequences: false)
-        // A whole part too large for Int64 分 is still a (huge) amount: it saturates, so the
-        // comparison reports it rather than ignoring it.
-        var whole = Int64(0)
-        for d in parts[0].utf8 {
-            let (m, o1) = whole.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(Int64(d - 48))
-            if o1 || o2 { return Money(fen: .max) }
-            whole = a
+        guard !number.isEmpty else { return nil }
+        let money: Money
+        do { money = try Money.parse(number, unit: unit) } catch {
+            if case .overflow = error { return Money(fen: .max) }
+            return nil
         }
-        let (w, o) = whole.multipliedReportingOverflow(by: fenPerUnit)
-        if o { return Money(fen: .max) }
-        var fen = w
-        if parts.count == 2 {
-            // The fraction times 分 per unit must be a whole number of 分; anything finer is not money.
-            var frac = Int64(0), scale = Int64(1)
-            for d in parts[1].utf8 {
-                guard scale < 1_000_000_000_000 else { return nil }
-                frac = frac * 10 + Int64(d - 48); scale *= 10
-            }
-            let (f, o2) = frac.multipliedReportingOverflow(by: fenPerUnit)
-            guard !o2, f % scale == 0 else { return nil }
-            fen += f / scale
-        }
-        return Money(fen: fen)
+        let (fen, o) = money.fen.multipliedReportingOverflow(by: times)
+        return Money(fen: o ? .max : fen)
     }
 }

@@ -129,15 +129,11 @@ public struct PrintedAmount: Hashable, Sendable, CustomStringConvertible {
     public init(_ text: String) throws(PrintedAmountError) {
         let t = text.trimmingSpaces
         if t.isEmpty { self = .blank; return }
-        if t.hasSuffix("万元") {
-            let number = String(t.dropLast(2))
-            guard PrintedAmount.isPlainDecimal(number) else { throw .notAnAmount(text) }
-            do { money = try Money.parseWan(number) } catch { throw .notAnAmount(text) }
-        } else if t.contains(",") {
-            guard PrintedAmount.isGrouped(t) else { throw .badGrouping(text) }
-            do { money = try Money.parseYuan(t.replacing(",", with: "")) } catch { throw .notAnAmount(text) }
-        } else {
-            do { money = try Money.parseYuan(t) } catch { throw .notAnAmount(text) }
+        // The one amount parser (Money.parse): its thousands-separator rule, its limit.
+        let (number, unit): (String, AmountUnit) = t.hasSuffix("万元") ? (String(t.dropLast(2)), .wan) : (t, .yuan)
+        do { money = try Money.parse(number, unit: unit) } catch {
+            if case .misplacedSeparator = error { throw .badGrouping(text) }
+            throw .notAnAmount(text)
         }
         self.text = t
     }
@@ -151,19 +147,6 @@ public struct PrintedAmount: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { text }
 
-    private static func isPlainDecimal(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 }
-    }
-
-    /// `3,000,000` or `49,728.50`: 1–3 digits, then groups of exactly three.
-    private static func isGrouped(_ s: String) -> Bool {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { return false }
-        let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
-        guard let first = groups.first, (1...3).contains(first.count) else { return false }
-        for g in groups.dropFirst() where g.count != 3 { return false }
-        return groups.allSatisfy { $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
-    }
 }
 
 /// Why a 项目资金 text was refused; the reader adds the file, line and column.

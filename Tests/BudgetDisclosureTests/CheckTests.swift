@@ -58,6 +58,13 @@ struct CheckTests {
         #expect(DisclosureChecks.costAmount("≤6000元") == Money(fen: 600_000))
         #expect(DisclosureChecks.costAmount("0.001元") == nil)
         #expect(DisclosureChecks.costAmount("99999999999999999999亿元") == Money(fen: .max))
+        // The one amount parser's rules, as everywhere: full-width digits, separators every three digits.
+        #expect(DisclosureChecks.costAmount("≤１２３４元") == Money(fen: 123_400))
+        #expect(DisclosureChecks.costAmount("1,000,001元") == Money(fen: 100_000_100))
+        #expect(DisclosureChecks.costAmount("1,00,001元") == nil)
+        #expect(try PrintedAmount("１２３４").money == Money(fen: 123_400))
+        #expect(throws: PrintedAmountError.self) { try PrintedAmount("12,3456") }
+        #expect(try PrintedAmount("3,000,000").money == Money(fen: 300_000_000))
     }
 
     @Test("the year's funds against the project's lines, and the levels against the total")
