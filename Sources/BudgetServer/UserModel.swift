@@ -161,8 +161,9 @@ struct LineDraft {
         case "unit":
             // `080001`, `080001 泽州县自然资源局` or the unit's name.
             input.unit = context.units.first { $0.code == first || $0.name == t }?.code ?? first
-        case "function": input.function = first
-        case "economic": input.economic = first
+        // `2080501 行政单位离退休` as typed: the input rules (`FieldRules.code`) take the code from it.
+        case "function": input.function = t
+        case "economic": input.economic = t
         case "source": input.source = t
         case "carryover": input.carryover = t
         case "kind":
