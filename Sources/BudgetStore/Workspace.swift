@@ -111,7 +111,13 @@ public struct Workspace: Sendable {
     /// complete: it is written beside the target and renamed (`AtomicFile`), so a failure or a kill
     /// leaves the old one; the temporary files of loads that were killed are removed first.
     @discardableResult
-    public static func create(at path: String, budget: Budget) throws -> Workspace {
+    public static func create(at path: String, budget given: Budget) throws -> Workspace {
+        // The stored amount of a line with a basis is the computed one (the folder reader has
+        // computed it already; a budget built otherwise is computed here).
+        var budget = given
+        do { try budget.computeBasisAmounts(locate: { Location(line: Int($0) + 1, column: "basis") }) } catch {
+            throw WorkspaceError.invalid(error)
+        }
         var limits = ProblemCollector()
         LineValueRules.checkTotals(items: budget.items, revenue: budget.revenue, itemsAt: Location(file: "支出明细"),
                                    revenueAt: Location(file: "收入"), into: &limits)
@@ -180,6 +186,7 @@ public struct Workspace: Sendable {
         try ItemWriter(db).insert(budget.items)
         try db.execute(sql: "CREATE INDEX item_by_unit_project ON item(unit, project)")
         try insert(revenue: budget.revenue, db)
+        try insertBasis(budget, db)
     }
 
     static func insert(units: [BudgetUnit], projects: [Project], _ db: Database) throws {
