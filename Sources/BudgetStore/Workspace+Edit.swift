@@ -100,7 +100,7 @@ extension Workspace {
             try Workspace.validate(item, db)
             let total = try Workspace.itemTotal(db)
             let step = try self.apply([.set(id: id, to: item, expectedVersion: expectedVersion)], author: author,
-                                      locate: { _, c in Location(column: c) }, db)
+                                      locate: { _, c in Location(column: c, item: id) }, db)
             try Workspace.checkTotalAfter(db, before: total)
             return step
         }

@@ -22,7 +22,8 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let start = ContinuousClock.now
-                let budget = try WorkbookFolder.read(URL(fileURLWithPath: folder), defaults: try defaultCodes(), limit: maxErrors)
+                let (budget, warnings) = try WorkbookFolder.readReporting(URL(fileURLWithPath: folder), defaults: try defaultCodes(), limit: maxErrors)
+                for w in warnings { print("【警告】\(w)") }
                 try Workspace.create(at: workspace, budget: budget)
                 let ms = (ContinuousClock.now - start).milliseconds
                 print("已读入 \(folder)：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入 → \(workspace)（\(ms) ms）")
