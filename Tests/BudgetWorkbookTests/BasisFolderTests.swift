@@ -119,3 +119,34 @@ struct BasisFolderTests {
         #expect(p.first?.location.file == "items.csv" && p.first?.location.line == 3)
     }
 }
+
+@Suite("The sample drafted from its basis (Workbooks/shifan-agriculture-2026)")
+struct BasisSampleTests {
+    let folder = projectRoot.appendingPathComponent("Workbooks/shifan-agriculture-2026")
+
+    @Test("it loads without a warning, is already canonical, and every 人员经费 line is computed")
+    func sample() throws {
+        let codes = try defaults()
+        let (b, warnings) = try WorkbookFolder.readReporting(folder, defaults: codes)
+        #expect(warnings.isEmpty)
+        #expect(b.units.map(\.type) == [.administrative, .institution])
+        #expect(b.staff.count >= 38 && b.staff.count <= 45)
+        #expect(b.standards.first { $0.name == "养老保险单位缴费比例" }?.value.text == "16%")
+        #expect(b.standards.first { $0.name == "职业年金单位缴费比例" }?.value.text == "8%")
+        #expect(b.standards.first { $0.name == "住房公积金比例" }?.value.text == "12%")
+        for i in b.items where i.kind == .basic && (i.economic.hasPrefix("301") || i.economic.hasPrefix("303")) {
+            #expect(i.basis != nil, "\(i.unit) \(i.economic) has no basis")
+        }
+        #expect(b.items.filter { $0.kind == .project && $0.basis != nil }.count >= 4)
+        let out = temporaryFolder()
+        try WorkbookFolder.write(b, to: out)
+        for f in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+            #expect(try Data(contentsOf: out.appendingPathComponent(f)) == Data(contentsOf: folder.appendingPathComponent(f)), "\(f)")
+        }
+        // 16% of the administrative unit's wage 款 (30101, 30102, 30103), to the 分.
+        let admin = b.items.filter { $0.unit == "121001" && $0.kind == .basic }
+        let wages = admin.filter { ["30101", "30102", "30103"].contains($0.economic) }.reduce(Int64(0)) { $0 + $1.amount.fen }
+        let pension = try #require(admin.first { $0.economic == "30108" }).amount.fen
+        #expect(pension == (wages * 16 + 50) / 100)
+    }
+}
