@@ -127,11 +127,12 @@ extension Workspace {
     /// Applies the edits of one step of the workbench (a typed cell, a pasted block, a removal,
     /// an undo) in one transaction: every line is checked first (versions, data rules; all
     /// problems at once), then all are written and logged, or nothing is. `locate(i, column)`
-    /// names the place of edit `i` in a problem.
+    /// names the place of edit `i` in a problem. A line with a basis edited without one keeps its
+    /// basis unless the amount changed (see `keepingBases`): the grid does not carry bases yet.
     @discardableResult
     public func apply(_ edits: [LineEdit], author: String,
                       locate: (Int, String) -> Location = { Location(line: $0 + 1, column: $1) }) throws -> AppliedStep {
-        try write { db in try self.apply(edits, author: author, locate: locate, db) }
+        try write { db in try self.apply(edits, author: author, locate: locate, keepingBases: true, db) }
     }
 
     /// Reverts the step that wrote change-log rows `step` (undo; and redo, which reverts the
@@ -169,7 +170,12 @@ extension Workspace {
         }
     }
 
-    func apply(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location, _ db: Database) throws -> AppliedStep {
+    /// `keepingBases`: a `set` whose line comes without a basis keeps the stored line's basis when
+    /// its amount is the stored one — an editor that does not carry bases (the grid) changed
+    /// another field; a different amount is typed over the basis and replaces it. The CLI's
+    /// `--amount` and `--basis ""` and an undo say exactly what they mean and pass false.
+    func apply(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location, keepingBases: Bool = false,
+               _ db: Database) throws -> AppliedStep {
         // The revision is bumped by triggers on every write to codes, units and projects, by any process.
         let revision = try Int64.fetchOne(db, sql: "SELECT context FROM revision") ?? -1
         let validator = try validators.validator(at: revision) {
@@ -201,8 +207,9 @@ extension Workspace {
                 validator.validate(item, at: { locate(i, $0) }, into: &problems)
                 plan.append((next, "add", nil, StoredItem(id: next, version: 1, item: item)))
                 next += 1
-            case .set(let id, let item, let expected):
+            case .set(let id, var item, let expected):
                 let c = try check(id, expected)
+                if keepingBases, item.basis == nil, let kept = c.item.basis, item.amount == c.item.amount { item.basis = kept }
                 validator.validate(item, at: { locate(i, $0) }, into: &problems)
                 let after = StoredItem(id: id, version: c.version + 1, item: item)
                 plan.append((id, "set", c, after))

@@ -134,6 +134,21 @@ struct BasisWorkspaceTests {
         #expect(try ws.history(of: 2).map(\.action) == ["set", "set"])
     }
 
+    @Test("a grid step without bases keeps a line's basis when only another field changed; a typed amount replaces it")
+    func gridKeepsBases() throws {
+        let ws = try Workspace.create(at: temporaryPath(), budget: try basisBudget())
+        var line = try #require(try ws.item(3))
+        line.item.basis = nil
+        line.item.memo = "按在职人数"
+        try ws.apply([.set(id: 3, to: line.item, expectedVersion: line.version)], author: "网页")
+        #expect(try ws.item(3)?.item.basis == "公用经费定额 × 人数(在职)" && ws.item(3)?.item.memo == "按在职人数")
+        line = try #require(try ws.item(3))
+        line.item.basis = nil
+        line.item.amount = Money(fen: 100)
+        try ws.apply([.set(id: 3, to: line.item, expectedVersion: line.version)], author: "网页")
+        #expect(try ws.item(3)?.item.basis == nil && ws.item(3)?.item.amount == Money(fen: 100))
+    }
+
     @Test("explain names each term's value and origin")
     func explain() throws {
         let ws = try Workspace.create(at: temporaryPath(), budget: try basisBudget())
