@@ -2,7 +2,13 @@
 """Writes Workbooks/shifan-agriculture-2026: a county department drafted from its basis of
 calculation (测算依据, docs/basis.md). The department, its people and amounts are made up; the
 rates are the kind a county publishes (养老保险 16%, 职业年金 8%, 住房公积金 12%, the county's
-own 职工医疗保险 rate). Run it from the checkout; `budget load` computes every amount."""
+own 职工医疗保险 rate). It leaves the computed amounts empty; the checked-in folder is its canonical
+form, with the amounts `budget load` computes:
+
+    python3 tools/basis-sample/make.py
+    budget load Workbooks/shifan-agriculture-2026 --into /tmp/s.budget
+    budget save /tmp/s.budget --to Workbooks/shifan-agriculture-2026
+"""
 import csv, json, os
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Workbooks", "shifan-agriculture-2026")
