@@ -35,7 +35,8 @@ public enum RowRules {
         }
         let carry = choice(&r, I.carryover.rawValue, Carryover.self, .carryover, &problems) { "`\($0)` 不对，应为 当年 或 上年结转" }
         let kind = choice(&r, I.kind.rawValue, ExpenditureKind.self, .kind, &problems) { "支出类型 `\($0)` 不对，应为 基本支出 或 项目支出" }
-        let basisText = basisColumn == nil ? "" : r.text(basisColumn!, &problems)
+        var basisText: String? = ""
+        if let c = basisColumn { basisText = r.text(c, &problems) }
         let basis = basisText.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
         amountOmitted = basis != nil && r.shown(I.amount.rawValue).isEmpty
         let amount = amountOmitted ? Money.zero : r.amount(I.amount.rawValue, unit: amountUnit, &problems)
