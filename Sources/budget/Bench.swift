@@ -42,7 +42,18 @@ extension BudgetCommand {
             var input = SyntheticBasis.make(items: n, basisShare: 0.3, codes: codes)
             input.budget.parameters = input.parameters
             input.budget.standards = input.standards
-            input.budget.staff = input.staff
+            // The synthetic amounts are sized for the roll-up benchmark; its insurance lines each
+            // read a unit's whole wage 款 (10^4 lines), which passes the 1000 亿元 line limit and
+            // the 10 万亿元 total that a load refuses. 1/100,000 of every typed and roster amount
+            // keeps every figure within the limits; the work is the same.
+            for k in input.budget.items.indices where input.budget.items[k].basis == nil {
+                input.budget.items[k].amount = Money(fen: input.budget.items[k].amount.fen / 100_000)
+            }
+            input.budget.staff = input.staff.map { r in
+                var r = r
+                r.amounts = r.amounts.mapValues { Money(fen: $0.fen / 100_000) }
+                return r
+            }
             try input.budget.computeBasisAmounts()
             let folder = URL(fileURLWithPath: tmp).appendingPathComponent("budget-bench-basis-\(n)-\(getpid())")
             defer { try? FileManager.default.removeItem(at: folder) }
