@@ -88,7 +88,7 @@ struct RuleParser {
             let name = o["check"]?.string ?? ""
             if let d = DataCheck(rawValue: name) {
                 check = .data(d, codes: o["codes"]?.strings ?? [])
-                if (d == .personnelOnProject || d == .threePublicCodes) && (o["codes"]?.strings ?? []).isEmpty {
+                if d.needsCodes && (o["codes"]?.strings ?? []).isEmpty {
                     fail("数据规则 `\(name)` 需要 codes（经济分类编码或前缀）")
                 }
             } else {

@@ -143,6 +143,18 @@ public enum DataCheck: String, Sendable, CaseIterable {
     case personnelOnProject = "personnel-on-project"
     /// "三公" economic codes anywhere: for review.
     case threePublicCodes = "three-public-codes"
+    /// A basis (测算依据) reads `人数(类别)` or `工资(字段, 类别)` of a category nobody of the line's
+    /// unit is in: the figure is 0, most likely a misspelt category.
+    case basisEmptyCategory = "basis-empty-category"
+    /// A standard (标准) that no line's basis uses.
+    case basisUnusedStandard = "basis-unused-standard"
+    /// 人员经费 lines (basic lines of the `codes` economic 类, 301 and 303) typed without a basis.
+    case personnelWithoutBasis = "personnel-without-basis"
+    /// A unit whose roster has people but no basic line of the `codes` economic 款 (30101 基本工资).
+    case rosterWithoutWages = "roster-without-wages"
+
+    /// The checks that need `codes` in the rule file.
+    public var needsCodes: Bool { [.personnelOnProject, .threePublicCodes, .personnelWithoutBasis, .rosterWithoutWages].contains(self) }
 }
 
 /// A rule file that cannot be used: every reason, with the file.

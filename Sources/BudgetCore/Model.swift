@@ -60,7 +60,8 @@ public struct LineItem: Hashable, Sendable, Codable {
         if (a.governmentEconomic ?? "") != (b.governmentEconomic ?? "") {
             return (a.governmentEconomic ?? "") < (b.governmentEconomic ?? "")
         }
-        return a.memo < b.memo
+        if a.memo != b.memo { return a.memo < b.memo }
+        return (a.basis ?? "") < (b.basis ?? "")
     }
 }
 
@@ -95,6 +96,11 @@ public struct Budget: Sendable, Equatable {
     /// The disclosure table set the department publishes (workbook.json `tables`, e.g. `mof-9`); nil:
     /// the program's default. A command's `--tables` overrides it.
     public var tableSet: String?
+    /// What the bases of calculation (测算依据) read: the units' parameters (参数), the county's
+    /// standards (标准) and the roster (人员信息). Empty for a budget of typed amounts.
+    public var parameters: [Parameter] = []
+    public var standards: [Standard] = []
+    public var staff: [StaffRow] = []
 
     public init(department: String, departmentCode: String = "", year: Int, units: [BudgetUnit] = [],
                 projects: [Project] = [], items: [LineItem] = [], revenue: [RevenueLine] = [],

@@ -110,6 +110,10 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, CustomStringConvert
     case basisNegativeValue = "basis-negative-value"
     case basisStaffAmount = "basis-staff-amount"
     case basisStaffCount = "basis-staff-count"
+    /// A parameter's or standard's value that is not a number (`8000`, `0.16`, `16%`).
+    case basisValue = "basis-value"
+    /// A stated amount that differs from the one its basis computes (a warning: the computed one is kept).
+    case basisAmountDiffers = "basis-amount-differs"
     /// A pasted row with nothing in it (the workbench).
     case emptyRow = "empty-row"
     // The disclosure files (BudgetDisclosure): performance targets, procurement, assets, texts.

@@ -19,6 +19,7 @@ enum ChangeJSON {
         func raw(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
         func number(_ n: Int64) { out.append(contentsOf: String(n).utf8) }
         raw("{\"amount\":"); number(item.amount.fen)
+        if let b = item.basis { raw(",\"basis\":"); string(b, into: &out) }
         raw(",\"carryover\":"); number(Int64(item.carryover.rawValue))
         raw(",\"economic\":"); string(item.economic, into: &out)
         raw(",\"function\":"); string(item.function, into: &out)

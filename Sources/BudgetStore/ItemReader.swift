@@ -6,7 +6,7 @@ import GRDBSQLite
 /// String per distinct code). Opening a 10^6-line workspace must not look up each column by name
 /// and build a String per field. Every return code is checked.
 struct ItemReader {
-    static let columns = "id, unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, version"
+    static let columns = "id, unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, version, basis"
 
     /// The items of `SELECT <columns> FROM item <tail>` (tail: a WHERE and ORDER BY with `?` arguments).
     static func fetch(_ db: Database, tail: String, arguments: StatementArguments = []) throws -> [StoredItem] {
@@ -34,7 +34,7 @@ struct ItemReader {
                 carryover: Carryover(rawValue: Int(sqlite3_column_int64(s, 5))) ?? .currentYear,
                 kind: ExpenditureKind(rawValue: Int(sqlite3_column_int64(s, 6))) ?? .basic,
                 project: text(7, &codes), amount: Money(fen: sqlite3_column_int64(s, 8)),
-                governmentEconomic: text(9, &codes), memo: text(10, &memos) ?? "")
+                governmentEconomic: text(9, &codes), memo: text(10, &memos) ?? "", basis: text(12, &memos))
             out.append(StoredItem(id: sqlite3_column_int64(s, 0), version: sqlite3_column_int64(s, 11), item: item))
         }
         return out

@@ -9,12 +9,12 @@ struct ItemWriter {
     init(_ db: Database) { self.db = db }
 
     static let sql = """
-        INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, basis)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let sqlWithID = """
-        INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, basis, id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Inserts lines; with `firstID` they get the ids firstID, firstID + 1, … (else SQLite picks).
@@ -23,7 +23,7 @@ struct ItemWriter {
         let s = stmt.sqliteStatement
         for (i, item) in items.enumerated() {
             try bind(s, item)
-            if let f = firstID { try check(sqlite3_bind_int64(s, 11, f + Int64(i))) }
+            if let f = firstID { try check(sqlite3_bind_int64(s, 12, f + Int64(i))) }
             let rc = sqlite3_step(s)
             if rc != SQLITE_DONE {
                 throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: ItemWriter.sql)
@@ -53,6 +53,7 @@ struct ItemWriter {
         try check(sqlite3_bind_int64(s, 8, item.amount.fen))
         try bindText(s, 9, item.governmentEconomic)
         try bindText(s, 10, item.memo)
+        try bindText(s, 11, item.basis)
     }
 }
 

@@ -120,6 +120,67 @@ enum Schema {
                 CREATE TRIGGER disclosure_file_delete_bumps_revision AFTER DELETE ON disclosure_file BEGIN UPDATE revision SET context = context + 1; END;
                 """)
         }
+        m.registerMigration("v4-basis") { db in
+            // 测算依据 (docs/basis.md): a line's basis, and what bases read. The stored amount of a
+            // line with a basis is the computed one, so every reader sees amounts as before.
+            var sql = """
+                ALTER TABLE item ADD COLUMN basis TEXT CHECK (basis IS NULL OR basis <> '');
+                CREATE INDEX item_with_basis ON item(id) WHERE basis IS NOT NULL;
+
+                -- 参数: a unit's named quantities. Values are the text BasisNumber writes (exact).
+                CREATE TABLE parameter (
+                    unit  TEXT NOT NULL REFERENCES unit(code) ON UPDATE CASCADE,
+                    name  TEXT NOT NULL CHECK (name <> ''),
+                    value TEXT NOT NULL CHECK (value <> ''),
+                    memo  TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (unit, name)
+                ) WITHOUT ROWID;
+
+                -- 标准: the county's rates and quotas.
+                CREATE TABLE standard (
+                    name  TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
+                    value TEXT NOT NULL CHECK (value <> ''),
+                    memo  TEXT NOT NULL DEFAULT ''
+                ) WITHOUT ROWID;
+
+                -- 人员信息: roster rows and their monthly amounts (分) by field.
+                CREATE TABLE staff (
+                    id       INTEGER PRIMARY KEY,
+                    unit     TEXT NOT NULL REFERENCES unit(code) ON UPDATE CASCADE,
+                    name     TEXT NOT NULL CHECK (name <> ''),
+                    category TEXT NOT NULL CHECK (category <> ''),
+                    count    INTEGER NOT NULL CHECK (count BETWEEN 0 AND 1000000)
+                );
+                CREATE TABLE staff_amount (
+                    staff  INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+                    field  TEXT NOT NULL CHECK (field <> ''),
+                    amount INTEGER NOT NULL CHECK (amount >= 0),
+                    PRIMARY KEY (staff, field)
+                ) WITHOUT ROWID;
+
+                -- Who changed a parameter, a standard or a roster row, when, from what to what (JSON).
+                -- The lines that moved with it are logged in change_log, in the same transaction.
+                CREATE TABLE basis_log (
+                    id     INTEGER PRIMARY KEY,
+                    at     TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    target TEXT NOT NULL CHECK (target IN ('parameter','standard','staff')),
+                    action TEXT NOT NULL CHECK (action IN ('add','set','rm')),
+                    key    TEXT NOT NULL,
+                    before TEXT,
+                    after  TEXT
+                );
+
+                """
+            // Part of this migration: never edit the list.
+            for table in ["parameter", "standard", "staff", "staff_amount"] {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    sql += "CREATE TRIGGER \(table)_\(event.lowercased())_bumps_revision AFTER \(event) ON \(table) "
+                        + "BEGIN UPDATE revision SET context = context + 1; END;\n"
+                }
+            }
+            try db.execute(sql: sql)
+        }
         return m
     }
 }

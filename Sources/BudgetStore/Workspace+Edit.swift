@@ -57,15 +57,20 @@ extension Workspace {
     }
 
     /// Adds one line in one transaction, logged. Refused (nothing written) if it breaks a data rule.
+    /// A line with a basis gets the amount it computes.
     @discardableResult
     public func add(_ item: LineItem, author: String) throws -> StoredItem {
+        try addReporting(item, author: author).saved[0]
+    }
+
+    /// `add`, with every line that moved with it (`AppliedStep.moved`, also in `saved` after the line).
+    public func addReporting(_ item: LineItem, author: String) throws -> AppliedStep {
         try write { db in
             try Workspace.validate(item, db)
-            try Workspace.checkTotal(Workspace.sum(try Workspace.itemTotal(db), item.amount.fen))
-            let id = try Workspace.nextItemID(db)
-            try ItemWriter(db).insert([item], firstID: id)
-            try Workspace.log(db, id: id, author: author, action: "add", before: nil, after: item)
-            return StoredItem(id: id, version: 1, item: item)
+            let total = try Workspace.itemTotal(db)
+            let step = try self.apply([.add(item)], author: author, locate: { _, c in Location(column: c) }, db)
+            try Workspace.checkTotalAfter(db, before: total)
+            return step
         }
     }
 
@@ -85,41 +90,49 @@ extension Workspace {
     /// with its current value, never silently overwritten.
     @discardableResult
     public func set(_ id: Int64, to item: LineItem, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
+        try setReporting(id, to: item, expectedVersion: expectedVersion, author: author).saved[0]
+    }
+
+    /// `set`, with every line that moved with it.
+    public func setReporting(_ id: Int64, to item: LineItem, expectedVersion: Int64? = nil, author: String) throws -> AppliedStep {
         try write { db in
-            let current = try Workspace.current(id, expectedVersion: expectedVersion, db)
+            _ = try Workspace.current(id, expectedVersion: expectedVersion, db)
             try Workspace.validate(item, db)
-            if item.amount > current.item.amount {
-                try Workspace.checkTotal(Workspace.sum(try Workspace.itemTotal(db), item.amount.fen - current.item.amount.fen))
-            }
-            try db.execute(sql: """
-                UPDATE item SET unit = ?, function = ?, economic = ?, source = ?, carryover = ?, kind = ?, project = ?,
-                amount = ?, gov_economic = ?, memo = ?, version = version + 1 WHERE id = ?
-                """, arguments: [item.unit, item.function, item.economic, item.source.rawValue, item.carryover.rawValue,
-                                 item.kind.rawValue, item.project, item.amount.fen, item.governmentEconomic, item.memo, id])
-            try Workspace.log(db, id: id, author: author, action: "set", before: current.item, after: item)
-            return StoredItem(id: id, version: current.version + 1, item: item)
+            let total = try Workspace.itemTotal(db)
+            let step = try self.apply([.set(id: id, to: item, expectedVersion: expectedVersion)], author: author,
+                                      locate: { _, c in Location(column: c, item: id) }, db)
+            try Workspace.checkTotalAfter(db, before: total)
+            return step
         }
     }
 
     /// Removes one line, logged; returns what it was.
     @discardableResult
     public func remove(_ id: Int64, expectedVersion: Int64? = nil, author: String) throws -> StoredItem {
+        try removeReporting(id, expectedVersion: expectedVersion, author: author).removed[0]
+    }
+
+    /// `remove`, with every line that moved with it (refused when a line reads the removed one and would break).
+    public func removeReporting(_ id: Int64, expectedVersion: Int64? = nil, author: String) throws -> AppliedStep {
         try write { db in
-            let current = try Workspace.current(id, expectedVersion: expectedVersion, db)
-            try db.execute(sql: "DELETE FROM item WHERE id = ?", arguments: [id])
-            try Workspace.log(db, id: id, author: author, action: "rm", before: current.item, after: nil)
-            return current
+            _ = try Workspace.current(id, expectedVersion: expectedVersion, db)
+            let total = try Workspace.itemTotal(db)
+            let step = try self.apply([.remove(id: id, expectedVersion: expectedVersion)], author: author,
+                                      locate: { _, c in Location(column: c) }, db)
+            try Workspace.checkTotalAfter(db, before: total)
+            return step
         }
     }
 
     /// Applies the edits of one step of the workbench (a typed cell, a pasted block, a removal,
     /// an undo) in one transaction: every line is checked first (versions, data rules; all
     /// problems at once), then all are written and logged, or nothing is. `locate(i, column)`
-    /// names the place of edit `i` in a problem.
+    /// names the place of edit `i` in a problem. A line with a basis edited without one keeps its
+    /// basis unless the amount changed (see `keepingBases`): the grid does not carry bases yet.
     @discardableResult
     public func apply(_ edits: [LineEdit], author: String,
                       locate: (Int, String) -> Location = { Location(line: $0 + 1, column: $1) }) throws -> AppliedStep {
-        try write { db in try self.apply(edits, author: author, locate: locate, db) }
+        try write { db in try self.apply(edits, author: author, locate: locate, keepingBases: true, db) }
     }
 
     /// Reverts the step that wrote change-log rows `step` (undo; and redo, which reverts the
@@ -157,7 +170,12 @@ extension Workspace {
         }
     }
 
-    func apply(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location, _ db: Database) throws -> AppliedStep {
+    /// `keepingBases`: a `set` whose line comes without a basis keeps the stored line's basis when
+    /// its amount is the stored one — an editor that does not carry bases (the grid) changed
+    /// another field; a different amount is typed over the basis and replaces it. The CLI's
+    /// `--amount` and `--basis ""` and an undo say exactly what they mean and pass false.
+    func apply(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location, keepingBases: Bool = false,
+               _ db: Database) throws -> AppliedStep {
         // The revision is bumped by triggers on every write to codes, units and projects, by any process.
         let revision = try Int64.fetchOne(db, sql: "SELECT context FROM revision") ?? -1
         let validator = try validators.validator(at: revision) {
@@ -189,8 +207,9 @@ extension Workspace {
                 validator.validate(item, at: { locate(i, $0) }, into: &problems)
                 plan.append((next, "add", nil, StoredItem(id: next, version: 1, item: item)))
                 next += 1
-            case .set(let id, let item, let expected):
+            case .set(let id, var item, let expected):
                 let c = try check(id, expected)
+                if keepingBases, item.basis == nil, let kept = c.item.basis, item.amount == c.item.amount { item.basis = kept }
                 validator.validate(item, at: { locate(i, $0) }, into: &problems)
                 let after = StoredItem(id: id, version: c.version + 1, item: item)
                 plan.append((id, "set", c, after))
@@ -212,15 +231,37 @@ extension Workspace {
         }
         do { try problems.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
 
+        // 测算依据: an edited line with a basis gets the amount it computes, and the lines whose
+        // bases read an edited line move with it. Refused, nothing written, on a cycle or a problem.
+        var moved: [AmountChange] = []
+        if try plan.contains(where: { $0.after?.item.basis != nil }) || Workspace.hasBasisLines(db) {
+            var engine = try Workspace.engine(db, lines: true)
+            var index: [Int64: Int] = [:]
+            for (k, p) in plan.enumerated() where index[p.id] == nil { index[p.id] = k }
+            let edits = plan.map { p in p.after.map { BasisEdit.setLine(id: p.id, $0.item) } ?? .removeLine(id: p.id) }
+            let updates: [BasisUpdate]
+            do {
+                updates = try engine.apply(edits, locate: { id in index[id].map { locate($0, "basis") } ?? BasisEngine.itemLocation(id) })
+            } catch { throw WorkspaceError.invalid(error) }
+            for k in plan.indices {
+                guard var a = plan[k].after, a.item.basis != nil, let amount = engine.amount(of: a.id) else { continue }
+                a.item.amount = amount
+                plan[k].after = a
+                LineValueRules.check(amount, at: locate(k, "basis"), into: &problems)
+            }
+            do { try problems.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
+            moved = Workspace.moved(updates, except: Set(plan.map(\.id)))
+        }
+
         let firstLog = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_log") ?? 0) + 1
         let log = try ChangeLogWriter(db, author: author)
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, version, id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, basis, version, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let update = try db.cachedStatement(sql: """
             UPDATE item SET unit = ?, function = ?, economic = ?, source = ?, carryover = ?, kind = ?, project = ?,
-            amount = ?, gov_economic = ?, memo = ?, version = ? WHERE id = ?
+            amount = ?, gov_economic = ?, memo = ?, basis = ?, version = ? WHERE id = ?
             """)
         let delete = try db.cachedStatement(sql: "DELETE FROM item WHERE id = ?")
         var step = AppliedStep()
@@ -229,12 +270,12 @@ extension Workspace {
             case (nil, let a?):
                 let i = a.item
                 try insert.execute(arguments: [i.unit, i.function, i.economic, i.source.rawValue, i.carryover.rawValue, i.kind.rawValue,
-                                               i.project, i.amount.fen, i.governmentEconomic, i.memo, a.version, a.id])
+                                               i.project, i.amount.fen, i.governmentEconomic, i.memo, i.basis, a.version, a.id])
                 step.saved.append(a)
             case (let b?, let a?):
                 let i = a.item
                 try update.execute(arguments: [i.unit, i.function, i.economic, i.source.rawValue, i.carryover.rawValue, i.kind.rawValue,
-                                               i.project, i.amount.fen, i.governmentEconomic, i.memo, a.version, b.id])
+                                               i.project, i.amount.fen, i.governmentEconomic, i.memo, i.basis, a.version, b.id])
                 step.saved.append(a)
             case (let b?, nil):
                 try delete.execute(arguments: [b.id])
@@ -244,7 +285,11 @@ extension Workspace {
             }
             try log.log(id: p.id, action: p.action, before: p.before?.item, after: p.after?.item)
         }
-        if !plan.isEmpty { step.log = firstLog...(firstLog + Int64(plan.count) - 1) }
+        let others = try Workspace.writeMoved(moved, log: log, db)
+        step.saved += others
+        step.moved = moved
+        let logged = plan.count + others.count
+        if logged > 0 { step.log = firstLog...(firstLog + Int64(logged) - 1) }
         return step
     }
 
@@ -264,8 +309,37 @@ extension Workspace {
         LineValueRules.checkTotals(items: items, revenue: revenue ?? [], itemsAt: Location(column: "amount"),
                                    revenueAt: Location(file: "收入"), into: &values)
         do { try values.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
-        let added = BudgetLimits.total(items.lazy.map(\.amount)) ?? .zero
         return try write { db in
+            // 测算依据: the new lines with a basis get their computed amounts, and stored lines
+            // whose bases read the new ones move; one build over the whole result.
+            var items = items
+            var moved: [AmountChange] = []
+            if try items.contains(where: { $0.basis != nil }) || (!replace && Workspace.hasBasisLines(db)) {
+                let old = replace ? [] : try Workspace.fetchItems(db, tail: "ORDER BY id")
+                let first = try Workspace.nextItemID(db)
+                let staff = try Workspace.readStaff(db)
+                let parameters = try Workspace.readParameters(db), standards = try Workspace.readStandards(db)
+                let codes = try Workspace.readCodes(db)
+                let all = old.map(\.item) + items, ids = old.map(\.id) + items.indices.map { first + Int64($0) }
+                let engine: BasisEngine
+                do throws(ProblemsError) {
+                    engine = try BasisEngine(items: all, ids: ids,
+                                             parameters: parameters, standards: standards,
+                                             staff: staff.map(\.row), staffIDs: staff.map(\.id), codes: codes,
+                                             locate: { id in id >= first ? Location(line: Int(id - first) + 1, column: "basis") : BasisEngine.itemLocation(id) })
+                } catch { throw WorkspaceError.invalid(error) }
+                var computed = ProblemCollector()
+                for i in items.indices where items[i].basis != nil {
+                    if let a = engine.amount(of: first + Int64(i)) { items[i].amount = a }
+                    LineValueRules.check(items[i].amount, at: Location(line: i + 1, column: "basis"), into: &computed)
+                }
+                do throws(ProblemsError) { try computed.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
+                moved = old.compactMap { o in
+                    guard let a = engine.amount(of: o.id), a != o.item.amount else { return nil }
+                    return AmountChange(id: o.id, old: o.item.amount, new: a)
+                }
+            }
+            let added = BudgetLimits.total(items.lazy.map(\.amount)) ?? .zero
             try Workspace.checkTotal(Workspace.sum(replace ? 0 : try Workspace.itemTotal(db), added.fen))
             try Workspace.insert(units: newUnits, projects: newProjects, db)
             if let revenue {
@@ -283,6 +357,10 @@ extension Workspace {
             try ItemWriter(db).insert(items, firstID: first)
             for (i, item) in items.enumerated() {
                 try log.log(id: first + Int64(i), action: "add", before: nil, after: item)
+            }
+            if !moved.isEmpty {
+                _ = try Workspace.writeMoved(moved, log: log, db)
+                try Workspace.checkTotalAfter(db, before: 0)
             }
             return items.count
         }
@@ -337,6 +415,9 @@ public struct AppliedStep: Sendable {
     /// The change-log ids the step wrote (contiguous: one transaction); nil when it wrote nothing.
     /// `revert(log)` undoes the step.
     public var log: ClosedRange<Int64>?
+    /// Lines nobody edited whose amount moved with the step (their bases read an edited line),
+    /// old → new; they are also in `saved`, after the edited lines.
+    public var moved: [AmountChange] = []
     public init() {}
 }
 

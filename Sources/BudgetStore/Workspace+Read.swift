@@ -40,6 +40,9 @@ extension Workspace {
         b.revenue = try Row.fetchAll(db, sql: "SELECT source, code, amount FROM revenue ORDER BY id").map {
             RevenueLine(source: Source(rawValue: $0[0]) ?? .governmentFund, code: $0[1], amount: Money(fen: $0[2]))
         }
+        b.parameters = try readParameters(db)
+        b.standards = try readStandards(db)
+        b.staff = try readStaff(db).map(\.row)
         if withItems { try checkLimits(b) }
         return (b, stored)
     }

@@ -113,7 +113,13 @@ public struct Workspace: Sendable {
     @discardableResult
     /// `disclosureFiles`: the folder's disclosure files to carry (name → bytes), nil for none (see
     /// `Workspace.disclosureFiles()`).
-    public static func create(at path: String, budget: Budget, disclosureFiles: [String: [UInt8]]? = nil) throws -> Workspace {
+    public static func create(at path: String, budget given: Budget, disclosureFiles: [String: [UInt8]]? = nil) throws -> Workspace {
+        // The stored amount of a line with a basis is the computed one (the folder reader has
+        // computed it already; a budget built otherwise is computed here).
+        var budget = given
+        do { try budget.computeBasisAmounts(locate: { Location(line: Int($0) + 1, column: "basis") }) } catch {
+            throw WorkspaceError.invalid(error)
+        }
         var limits = ProblemCollector()
         LineValueRules.checkTotals(items: budget.items, revenue: budget.revenue, itemsAt: Location(file: "支出明细"),
                                    revenueAt: Location(file: "收入"), into: &limits)
@@ -183,6 +189,7 @@ public struct Workspace: Sendable {
         try ItemWriter(db).insert(budget.items)
         try db.execute(sql: "CREATE INDEX item_by_unit_project ON item(unit, project)")
         try insert(revenue: budget.revenue, db)
+        try insertBasis(budget, db)
     }
 
     static func insert(units: [BudgetUnit], projects: [Project], _ db: Database) throws {

@@ -35,8 +35,13 @@ extension WorkbookFolder {
             projects.row([p.code, p.unit, p.name, p.category.name])
         }
 
-        var items = CSVWriter(header: itemColumns)
-        for i in canonicallySorted(budget.items) { items.row(TableSchema.ItemColumn.allCases.map { cell($0, of: i) }) }
+        // The basis column only when a line has one: a budget of typed amounts keeps its file as it was.
+        let withBasis = budget.items.contains { $0.basis != nil }
+        var items = CSVWriter(header: withBasis ? TableSchema.itemsWithBasis.keys : itemColumns)
+        for i in canonicallySorted(budget.items) {
+            let cells = TableSchema.ItemColumn.allCases.map { cell($0, of: i) }
+            items.row(withBasis ? cells + [i.basis ?? ""] : cells)
+        }
 
         var revenue = CSVWriter(header: TableSchema.revenue.keys)
         for r in budget.revenue.sorted(by: RevenueLine.canonicalOrder) { revenue.row([r.source.name, r.code, r.amount.yuanText]) }
@@ -55,7 +60,7 @@ extension WorkbookFolder {
         }
         return [("workbook.json", meta), ("units.csv", units.text), ("projects.csv", projects.text),
                 ("items.csv", items.text), ("revenue.csv", revenue.text),
-                ("codes.csv", anyCode ? codes.text : nil), ("economic-map.csv", anyMap ? map.text : nil)]
+                ("codes.csv", anyCode ? codes.text : nil), ("economic-map.csv", anyMap ? map.text : nil)] + renderBasis(budget)
     }
 
     /// What items.csv writes in a column.
@@ -85,15 +90,16 @@ extension WorkbookFolder {
         }
         let unit = ranks(\.unit), project = ranks { $0.project ?? "" }, function = ranks(\.function)
         let economic = ranks(\.economic), gov = ranks { $0.governmentEconomic ?? "" }, memo = ranks(\.memo)
+        let basis = ranks { $0.basis ?? "" }
         // hi: unit 16 bits, carryover 1, kind 1, project 16, function 16, economic 14; lo: gov 32, memo 32.
         guard unit.count <= 1 << 16, project.count <= 1 << 16, function.count <= 1 << 16, economic.count <= 1 << 14,
               gov.count <= 1 << 32, memo.count <= 1 << 32 else {
             return items.sorted(by: LineItem.canonicalOrder)
         }
         struct Key: Comparable {
-            var hi: UInt64, source: Int, amount: Int64, lo: UInt64, index: Int
+            var hi: UInt64, source: Int, amount: Int64, lo: UInt64, basis: UInt64, index: Int
             static func < (a: Key, b: Key) -> Bool {
-                (a.hi, a.source, a.amount, a.lo, a.index) < (b.hi, b.source, b.amount, b.lo, b.index)
+                (a.hi, a.source, a.amount, a.lo, a.basis, a.index) < (b.hi, b.source, b.amount, b.lo, b.basis, b.index)
             }
         }
         var keys: [Key] = []
@@ -102,7 +108,7 @@ extension WorkbookFolder {
             var hi = unit.ranks[i] << 48 | UInt64(item.carryover.rawValue) << 47 | UInt64(item.kind.rawValue) << 46
             hi |= project.ranks[i] << 30 | function.ranks[i] << 14 | economic.ranks[i]
             keys.append(Key(hi: hi, source: item.source.rawValue, amount: item.amount.fen,
-                            lo: gov.ranks[i] << 32 | memo.ranks[i], index: i))
+                            lo: gov.ranks[i] << 32 | memo.ranks[i], basis: basis.ranks[i], index: i))
         }
         keys.sort()
         return keys.map { items[$0.index] }

@@ -12,6 +12,12 @@ public enum WorkbookFolder {
     /// Reads a workbook folder against the default code sets. Throws `ProblemsError` listing every
     /// problem (file, line, column, value, rule), or a `WorkbookError` for a missing folder or file.
     public static func read(_ folder: URL, defaults: CodeBook, limit: Int = 200) throws -> Budget {
+        try readReporting(folder, defaults: defaults, limit: limit).budget
+    }
+
+    /// `read`, with the warnings the load found (a stated amount that differs from its basis):
+    /// the caller shows them; they do not stop the load.
+    public static func readReporting(_ folder: URL, defaults: CodeBook, limit: Int = 200) throws -> (budget: Budget, warnings: [Problem]) {
         var problems = ProblemCollector(limit: limit)
         var fm: Bool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &fm), fm else {
@@ -42,14 +48,17 @@ public enum WorkbookFolder {
             revenue = readRevenue(bytes, problems: &problems)
             budget.revenue = revenue.rows
         }
+        let basis = try readBasisFiles(folder, into: &budget, problems: &problems)
         if contextIsSound {
             v.validate(budget.items, at: { items.location($0, $1) }, into: &problems)
             for (i, r) in budget.revenue.enumerated() { v.validate(r, at: { revenue.location(i, $0) }, into: &problems) }
+            checkUnits(basis, of: budget, problems: &problems)
         }
+        if !problems.hasErrors && !problems.truncated { computeBasis(&budget, items: items, problems: &problems) }
         LineValueRules.checkTotals(items: budget.items, revenue: budget.revenue, itemsAt: Location(file: "items.csv"),
                                    revenueAt: Location(file: "revenue.csv"), into: &problems)
         try problems.throwIfErrors()
-        return budget
+        return (budget, problems.problems.filter { $0.severity != .error })
     }
 
     struct Meta { var department: String; var departmentCode: String; var year: Int; var tableSet: String? }
@@ -153,9 +162,17 @@ public enum WorkbookFolder {
     /// item. The amount unit is what the header states (`金额（万元）`), else `amountUnit`, else 元.
     public static func readItems(_ bytes: [UInt8], file: String, amountUnit: AmountUnit? = nil,
                                  problems: inout ProblemCollector) -> ReadRows<LineItem> {
-        readRows(bytes, file: file, schema: .items, amountUnit: amountUnit, problems: &problems) { r, unit, p in
-            RowRules.item(&r, unit: unit, problems: &p)
+        var omitted: Set<Int> = [], kept = 0
+        var out = readRows(bytes, file: file, schema: .itemsWithBasis, amountUnit: amountUnit, problems: &problems) { (r, unit, p) -> LineItem? in
+            var none = false
+            guard let item = RowRules.item(&r, unit: unit, problems: &p, basisColumn: TableSchema.itemBasisColumn,
+                                           amountOmitted: &none) else { return nil }
+            if none { omitted.insert(kept) }
+            kept += 1
+            return item
         }
+        out.amountOmitted = omitted
+        return out
     }
 
     static func readRevenue(_ bytes: [UInt8], problems: inout ProblemCollector) -> ReadRows<RevenueLine> {

@@ -20,6 +20,8 @@ extension BudgetCommand {
         @Option(help: "合成预算的功能分类项级科目个数（表格行数随之增加）") var functionLeaves = 600
         @Flag(help: "同时测写入 SQLite 工作区") var workspace = false
         @Option(help: "临时文件夹") var tmp = NSTemporaryDirectory()
+        @Option(help: "测算依据基准的明细条数（其中 30% 有测算依据；0 不测）") var basisLines = 1_000_000
+        @Option(help: "测算依据基准中人员信息修改的次数") var basisEdits = 1_000
 
         func run() throws {
             try runReporting {
@@ -27,7 +29,48 @@ extension BudgetCommand {
                 let counts = sizes.split(separator: ",").compactMap { Int($0.trimmingSpaces) }
                 print("budget bench  (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
                 for n in counts { try bench(n, codes: codes) }
+                if basisLines > 0 { try benchBasis(basisLines, codes: codes) }
             }
+        }
+
+        /// The basis figures of issue 12: loading a folder of which 30% of the lines have a basis
+        /// (parse, validate, compute every basis; then the roll-up), then `BasisBenchmark` (full
+        /// evaluation, the busy standard changed and rolled up, the wage line and its five
+        /// dependents). Times are the CPU time of this thread: the machine is shared.
+        func benchBasis(_ n: Int, codes: CodeBook) throws {
+            print("\n== basis (测算依据): \(n) line items, 30% with a basis ==")
+            var input = SyntheticBasis.make(items: n, basisShare: 0.3, codes: codes)
+            input.budget.parameters = input.parameters
+            input.budget.standards = input.standards
+            // The synthetic amounts are sized for the roll-up benchmark; its insurance lines each
+            // read a unit's whole wage 款 (10^4 lines), which passes the 1000 亿元 line limit and
+            // the 10 万亿元 total that a load refuses. 1/100,000 of every typed and roster amount
+            // keeps every figure within the limits; the work is the same.
+            for k in input.budget.items.indices where input.budget.items[k].basis == nil {
+                input.budget.items[k].amount = Money(fen: input.budget.items[k].amount.fen / 100_000)
+            }
+            input.budget.staff = input.staff.map { r in
+                var r = r
+                r.amounts = r.amounts.mapValues { Money(fen: $0.fen / 100_000) }
+                return r
+            }
+            try input.budget.computeBasisAmounts()
+            let folder = URL(fileURLWithPath: tmp).appendingPathComponent("budget-bench-basis-\(n)-\(getpid())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try WorkbookFolder.write(input.budget, to: folder)
+            input = SyntheticBasis.make(items: 0, codes: codes) // free the first copy before the load
+            var t = threadCPUTime(), w = ContinuousClock.now
+            let loaded = try WorkbookFolder.read(folder, defaults: codes)
+            let read = threadCPUTime() - t, readWall = ContinuousClock.now - w
+            t = threadCPUTime(); w = ContinuousClock.now
+            let rollup = Rollup(budget: loaded)
+            let build = threadCPUTime() - t, buildWall = ContinuousClock.now - w
+            print("load folder (parse, validate, compute bases) \(fmt(read.seconds * 1000)) ms CPU (\(fmt(readWall.seconds * 1000)) ms wall)")
+            print("build roll-up                                 \(fmt(build.seconds * 1000)) ms CPU (\(fmt(buildWall.seconds * 1000)) ms wall), \(rollup.knownNodes.count) nodes")
+            print("load total                                    \(fmt((read + build).seconds * 1000)) ms CPU (\(fmt((readWall + buildWall).seconds * 1000)) ms wall)")
+            _ = consume loaded
+            print(try BasisBenchmark.run(lines: n, basisShare: 0.3, edits: basisEdits, codes: codes, timer: threadCPUTime))
+            print("peak memory (process)                         \(peakMemoryMB()) MB")
         }
 
         func bench(_ n: Int, codes: CodeBook) throws {
@@ -98,6 +141,14 @@ extension BudgetCommand {
 }
 
 func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : "%.0f", x) }
+
+/// CPU time of the calling thread (the benchmark's figures on a shared machine).
+func threadCPUTime() -> Duration {
+    var ts = timespec()
+    guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0 else { return ContinuousClock.now - benchStart }
+    return .seconds(ts.tv_sec) + .nanoseconds(ts.tv_nsec)
+}
+let benchStart = ContinuousClock.now
 
 /// The process's peak resident set size so far.
 func peakMemoryMB() -> Int {

@@ -14,7 +14,7 @@ struct BudgetCommand: AsyncParsableCommand {
         discussion: """
         数据目录（Templates/、Workbooks/）在项目目录中自动找到；安装到别处时设置环境变量 \(ResourceRoot.environmentVariable)。
         """,
-        subcommands: [Init.self, Load.self, Save.self, Demo.self, Tree.self, Items.self, Item.self, Codes.self, ImportItems.self, Template.self, Bench.self, Check.self, Compare.self, Narrative.self, Export.self, Publish.self, Serve.self, SyntheticWorkspace.self]
+        subcommands: [Init.self, Load.self, Save.self, Demo.self, Tree.self, Items.self, Item.self, Param.self, StandardCommand.self, Staff.self, Explain.self, Codes.self, ImportItems.self, Template.self, Bench.self, Check.self, Compare.self, Narrative.self, Export.self, Publish.self, Serve.self, SyntheticWorkspace.self]
     )
 }
 

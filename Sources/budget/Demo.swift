@@ -11,7 +11,7 @@ import Foundation
 extension BudgetCommand {
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "用 Workbooks/ 中的示例预算（泽州县自然资源局 2025，及 2024 上年）建立演示工作区。")
+            abstract: "用 Workbooks/ 中的示例预算（泽州县自然资源局 2025，及 2024 上年；示范县农业农村局 2026，由测算依据编制）建立演示工作区。")
 
         @Option(help: "演示文件放在哪个文件夹") var dir = "budget-demo"
 
@@ -52,6 +52,19 @@ extension BudgetCommand {
                 print("  budget save \(ws) --to \(dir)/folder      # 写回工作簿文件夹")
                 print("  budget export \(ws) --out 公开表.xlsx     # 重新导出公开表")
                 print("  budget publish \(ws) --prior \(priorWS) --out 公开.docx  # 整份部门预算公开文档")
+                // The workbook drafted from its basis of calculation (测算依据): a roster and the county's standards.
+                let sampleName = "shifan-agriculture-2026"
+                if FileManager.default.fileExists(atPath: root.workbooks.appendingPathComponent(sampleName).path) {
+                    let sample = out.appendingPathComponent("shifan-2026.budget").path
+                    let drafted = try WorkbookFolder.read(root.workbooks.appendingPathComponent(sampleName), defaults: codes)
+                    try Workspace.create(at: sample, budget: drafted)
+                    print("")
+                    print("由测算依据编制的示例（Workbooks/\(sampleName)：人员信息 \(drafted.staff.count) 行、县定标准 \(drafted.standards.count) 项）：\(sample)")
+                    print("  budget items \(sample)                               # 金额旁是测算依据")
+                    print("  budget explain \(sample) 3                           # 养老保险怎样算出")
+                    print("  budget standard set \(sample) 养老保险单位缴费比例 18%  # 改标准，列出随之变动的明细")
+                    print("  budget staff list \(sample) --unit 121002            # 人员信息")
+                }
             }
         }
     }

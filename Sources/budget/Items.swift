@@ -30,13 +30,16 @@ extension BudgetCommand {
                 }
                 let rows = try w.items(ItemFilter(unit: unit, functionPrefix: function, economicPrefix: economic, source: source,
                                                           carryover: carryover, kind: kind, project: project, limit: limit))
-                var table = [["#", "单位", "功能", "经济", "资金来源", "年度", "类型", "项目", "金额（元）", "备注"]]
+                // The basis beside the amount, when a listed line has one (a computed line is marked 〔算〕 by it).
+                let withBasis = rows.contains { $0.item.basis != nil }
+                var table = [["#", "单位", "功能", "经济", "资金来源", "年度", "类型", "项目", "金额（元）"] + (withBasis ? ["测算依据"] : []) + ["备注"]]
                 var total = Money.zero
                 for s in rows {
                     let i = s.item
                     total += i.amount
                     table.append([String(s.id), i.unit, i.function, i.economic, i.source.name, i.carryover.name, i.kind.name,
-                                  i.project ?? "", Money.hundredthsText(i.amount.fen, grouped: true), i.memo])
+                                  i.project ?? "", Money.hundredthsText(i.amount.fen, grouped: true)]
+                                 + (withBasis ? [i.basis.map { "= " + $0 } ?? ""] : []) + [i.memo])
                 }
                 print(TextTable.render(table, rightAligned: [0, 8]), terminator: "")
                 print("共 \(rows.count) 条，合计 \(Money.hundredthsText(total.fen, grouped: true)) 元")
@@ -59,6 +62,7 @@ extension BudgetCommand {
             // Unconditional: `--amount -100` is a value (refused by the amount rule, with its reason),
             // not a missing value followed by an option named -100.
             @Option(parsing: .unconditional, help: "金额（元，最多两位小数，不能为负数）") var amount: String?
+            @Option(help: "测算依据：金额由它算出，如 \"工资(岗位工资, 在职) × 12\"、\"经济(30101, 30102) × 养老保险单位缴费比例\"（docs/basis.md）；空字符串去掉测算依据") var basis: String?
             @Option(help: "政府预算经济分类（覆盖对照表）") var govEconomic: String?
             @Option(help: "备注") var memo: String?
             @Option(help: "修改人") var author: String = defaultAuthor
@@ -72,8 +76,20 @@ extension BudgetCommand {
                 if let carryover { i.carryover = carryover }
                 if let kind { i.kind = kind }
                 if let project { i.project = project.isEmpty ? nil : project }
+                if amount != nil && basis != nil { throw ValidationError("--amount 与 --basis 只能给一个：有测算依据的金额由它算出") }
                 if let amount {
                     do { i.amount = try Money.parseYuan(amount) } catch { throw ValidationError("--amount：\(error)") }
+                    // A typed amount replaces the basis: the line is no longer computed.
+                    i.basis = nil
+                }
+                if let basis {
+                    let t = basis.trimmingCharacters(in: .whitespaces)
+                    if t.isEmpty {
+                        guard i.basis != nil else { throw ValidationError("--basis 为空：这条明细本来没有测算依据") }
+                        i.basis = nil
+                    } else {
+                        i.basis = t
+                    }
                 }
                 if let govEconomic { i.governmentEconomic = govEconomic.isEmpty ? nil : govEconomic }
                 if let memo { i.memo = memo }
@@ -88,12 +104,14 @@ extension BudgetCommand {
 
             func run() throws {
                 try runReporting {
-                    guard let u = fields.unit, let f = fields.function, let e = fields.economic, fields.amount != nil else {
-                        throw ValidationError("增加明细需要 --unit、--function、--economic 和 --amount")
+                    guard let u = fields.unit, let f = fields.function, let e = fields.economic, fields.amount != nil || fields.basis != nil else {
+                        throw ValidationError("增加明细需要 --unit、--function、--economic 和 --amount（或 --basis）")
                     }
                     let item = try fields.apply(to: LineItem(unit: u, function: f, economic: e, amount: .zero))
-                    let s = try ws.open().add(item, author: fields.author)
-                    print("已增加明细 #\(s.id)：\(item.function) \(item.economic) \(item.amount.yuanText) 元")
+                    let step = try ws.open().addReporting(item, author: fields.author)
+                    let s = step.saved[0]
+                    print("已增加明细 #\(s.id)：\(item.function) \(item.economic) \(s.item.amount.yuanText) 元\(basisNote(s.item))")
+                    printMoved(step.moved)
                 }
             }
         }
@@ -109,8 +127,10 @@ extension BudgetCommand {
                     let w = try ws.open()
                     guard let current = try w.item(id) else { throw WorkspaceError.itemNotFound(id) }
                     let item = try fields.apply(to: current.item)
-                    let s = try w.set(id, to: item, expectedVersion: current.version, author: fields.author)
-                    print("已修改明细 #\(s.id)（第 \(s.version) 版）：\(current.item.amount.yuanText) → \(item.amount.yuanText) 元")
+                    let step = try w.setReporting(id, to: item, expectedVersion: current.version, author: fields.author)
+                    let s = step.saved[0]
+                    print("已修改明细 #\(s.id)（第 \(s.version) 版）：\(current.item.amount.yuanText) → \(s.item.amount.yuanText) 元\(basisNote(s.item))")
+                    printMoved(step.moved)
                 }
             }
         }
@@ -123,8 +143,10 @@ extension BudgetCommand {
 
             func run() throws {
                 try runReporting {
-                    let s = try ws.open().remove(id, author: author)
+                    let step = try ws.open().removeReporting(id, author: author)
+                    let s = step.removed[0]
                     print("已删除明细 #\(id)：\(s.item.function) \(s.item.economic) \(s.item.amount.yuanText) 元")
+                    printMoved(step.moved)
                 }
             }
         }

@@ -23,7 +23,8 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let start = ContinuousClock.now
-                let budget = try WorkbookFolder.read(URL(fileURLWithPath: folder), defaults: try defaultCodes(), limit: maxErrors)
+                let (budget, warnings) = try WorkbookFolder.readReporting(URL(fileURLWithPath: folder), defaults: try defaultCodes(), limit: maxErrors)
+                for w in warnings { print("【警告】\(w)") }
                 // The disclosure files travel with the workspace, so that `budget save` writes them back.
                 let disclosure = try DisclosureFolder.canonicalFiles(in: URL(fileURLWithPath: folder))
                 try Workspace.create(at: workspace, budget: budget, disclosureFiles: disclosure)

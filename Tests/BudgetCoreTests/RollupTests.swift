@@ -82,6 +82,22 @@ struct RollupTests {
         #expect(r.lineCount == live.count)
     }
 
+    @Test("setAmount moves a line's nodes by the difference, as a full update would")
+    func setAmount() {
+        var budget = SyntheticBudget.make(items: 400, units: 3, projectsPerUnit: 4, functionLeaves: 40, seed: 5)
+        var r = Rollup(budget: budget)
+        var rng = SyntheticBudget.RNG(seed: 11)
+        for _ in 0..<300 {
+            let i = Int(rng.next() % UInt64(budget.items.count))
+            budget.items[i].amount = Money(fen: Int64(rng.next() % 1_000_000))
+            r.setAmount(id: Int64(i), to: budget.items[i].amount)
+        }
+        r.setAmount(id: 99_999, to: Money(fen: 5)) // unknown: ignored
+        let scratch = Rollup(budget: budget)
+        #expect(r.knownNodes.count == scratch.knownNodes.count)
+        for node in scratch.knownNodes { #expect(r.slotSums(node) == scratch.slotSums(node), "\(node)") }
+    }
+
     @Test("an edit touches only the line's ancestors")
     func editTouchesAncestors() {
         var codes = CodeBook()

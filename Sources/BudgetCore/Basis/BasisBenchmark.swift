@@ -1,6 +1,6 @@
 /// The basis benchmark (`budget bench` prints it): figures only, never assertions.
 /// On a `SyntheticBasis` budget it times the full evaluation, a change of the standard most lines
-/// read (recomputed, then rolled up through `Rollup.update`), and edits around one wage line
+/// read (recomputed, then rolled up through `Rollup.setAmount`), and edits around one wage line
 /// with five dependents.
 public enum BasisBenchmark {
     public struct Report: Sendable, CustomStringConvertible {
@@ -87,10 +87,7 @@ public enum BasisBenchmark {
             let t = clock.now
             let u = try engine.apply(.setStandard(st))
             let t1 = clock.now
-            for c in u.moved {
-                input.budget.items[Int(c.id)].amount = c.new
-                rollup.update(id: c.id, to: input.budget.items[Int(c.id)])
-            }
+            for c in u.moved { rollup.setAmount(id: c.id, to: c.new) }
             let t2 = clock.now
             recompute.append(t1 - t); roll.append(t2 - t1)
             report.standardMoved = u.moved.count
@@ -109,10 +106,7 @@ public enum BasisBenchmark {
             let u = try engine.apply(.setStaffRow(id: input.wageStaffRow, row))
             samples.append(clock.now - t)
             report.rosterEditEvaluated = u.evaluated
-            for c in u.moved {
-                input.budget.items[Int(c.id)].amount = c.new
-                rollup.update(id: c.id, to: input.budget.items[Int(c.id)])
-            }
+            for c in u.moved { rollup.setAmount(id: c.id, to: c.new) }
             withRollup.append(clock.now - t)
         }
         samples.sort(); withRollup.sort()

@@ -201,6 +201,17 @@ public struct Rollup: Sendable {
     /// Changes a line: its old contribution is taken out and the new one put in.
     public mutating func update(id: Int64, to item: LineItem) { insert(item, id: id) }
 
+    /// Moves a line's amount, its nodes and slot unchanged: what a line recomputed from its basis
+    /// needs (`BasisUpdate.moved`). Its ≤ 12 node sums move by the difference; nothing is resolved
+    /// again. An unknown id is ignored. The amount is within the limits, as for `update`.
+    public mutating func setAmount(id: Int64, to amount: Money) {
+        guard let row = rowOfID[id] else { return }
+        let r = Int(row)
+        apply(row: r, sign: -1)
+        amounts[r] = amount.fen
+        apply(row: r, sign: 1)
+    }
+
     /// A unit's type changed (it picks the economic map): its lines must be resolved again by the caller.
     public mutating func setUnits(_ units: [BudgetUnit]) {
         resolver.setUnitTypes(units)

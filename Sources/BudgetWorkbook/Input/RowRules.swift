@@ -9,6 +9,15 @@ public enum RowRules {
     /// A line of 支出明细 (items.csv).
     public static func item<R: InputRecord>(_ r: inout R, unit amountUnit: AmountUnit,
                                             problems: inout ProblemCollector) -> LineItem? {
+        var omitted = false
+        return item(&r, unit: amountUnit, problems: &problems, basisColumn: nil, amountOmitted: &omitted)
+    }
+
+    /// A line of 支出明细 with its 测算依据 in column `basisColumn` (`TableSchema.itemBasisColumn`, of
+    /// a record read by `TableSchema.itemsWithBasis`); `amountOmitted` tells that a line with a basis
+    /// left its amount empty (its amount is 0 until the basis is computed; no stated amount to compare).
+    public static func item<R: InputRecord>(_ r: inout R, unit amountUnit: AmountUnit, problems: inout ProblemCollector,
+                                            basisColumn: Int?, amountOmitted: inout Bool) -> LineItem? {
         var ok = true
         func required(_ c: I, _ empty: String, _ r: inout R) -> String {
             guard let v = r.code(c.rawValue, &problems) else { ok = false; return "" }
@@ -26,14 +35,114 @@ public enum RowRules {
         }
         let carry = choice(&r, I.carryover.rawValue, Carryover.self, .carryover, &problems) { "`\($0)` 不对，应为 当年 或 上年结转" }
         let kind = choice(&r, I.kind.rawValue, ExpenditureKind.self, .kind, &problems) { "支出类型 `\($0)` 不对，应为 基本支出 或 项目支出" }
-        let amount = r.amount(I.amount.rawValue, unit: amountUnit, &problems)
+        var basisText: String? = ""
+        if let c = basisColumn { basisText = r.text(c, &problems) }
+        let basis = basisText.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+        amountOmitted = basis != nil && r.shown(I.amount.rawValue).isEmpty
+        let amount = amountOmitted ? Money.zero : r.amount(I.amount.rawValue, unit: amountUnit, &problems)
         let project = r.code(I.project.rawValue, &problems)
         let gov = r.code(I.governmentEconomic.rawValue, &problems)
         let memo = r.text(I.memo.rawValue, &problems)
-        guard ok, let source, let carry, let kind, let amount, let project, let gov, let memo else { return nil }
+        guard ok, let source, let carry, let kind, let amount, let project, let gov, let memo, basisText != nil else { return nil }
         return LineItem(unit: unit, function: function, economic: economic, source: source, carryover: carry, kind: kind,
                         project: project.isEmpty ? nil : project, amount: amount,
-                        governmentEconomic: gov.isEmpty ? nil : gov, memo: memo)
+                        governmentEconomic: gov.isEmpty ? nil : gov, memo: memo, basis: basis)
+    }
+
+    /// A parameter (parameters.csv): a unit, a name a basis can use, a value; `seen` holds the
+    /// (unit, name) pairs before it. The unit is checked against units.csv by the caller.
+    public static func parameter<R: InputRecord>(_ r: inout R, seen: inout Set<[String]>, problems: inout ProblemCollector) -> Parameter? {
+        let unit = r.code(0, &problems)
+        let name = basisName(&r, 1, what: "参数名称", &problems)
+        let value = basisValue(&r, 2, &problems)
+        let memo = r.text(3, &problems)
+        if unit == "" { problems.add(Problem(rule: .emptyValue, location: r.location(0), message: "单位为空")) }
+        guard let unit, !unit.isEmpty, let name, let value, let memo else { return nil }
+        guard seen.insert([unit, name]).inserted else {
+            problems.add(Problem(rule: .basisDuplicateParameter, location: r.location(1), value: name,
+                                 message: "单位 `\(unit)` 的参数 `\(name)` 重复"))
+            return nil
+        }
+        return Parameter(unit: unit, name: name, value: value, memo: memo)
+    }
+
+    /// A standard (standards.csv): a name a basis can use and a value; `seen` holds the names before it.
+    public static func standard<R: InputRecord>(_ r: inout R, seen: inout Set<String>, problems: inout ProblemCollector) -> Standard? {
+        let name = basisName(&r, 0, what: "标准名称", &problems)
+        let value = basisValue(&r, 1, &problems)
+        let memo = r.text(2, &problems)
+        guard let name, let value, let memo else { return nil }
+        guard seen.insert(name).inserted else {
+            problems.add(Problem(rule: .basisDuplicateStandard, location: r.location(0), value: name, message: "标准 `\(name)` 重复"))
+            return nil
+        }
+        return Standard(name: name, value: value, memo: memo)
+    }
+
+    /// A roster row (staff.csv): unit, name, category, count (empty = 1) and the monthly amounts of
+    /// `fields` (columns 4…, 元; an empty cell is 0). The unit is checked by the caller.
+    public static func staffRow<R: InputRecord>(_ r: inout R, fields: [String], problems: inout ProblemCollector) -> StaffRow? {
+        let unit = r.code(0, &problems)
+        let name = r.name(1, &problems)
+        let category = r.name(2, &problems)
+        let countText = r.name(3, &problems)
+        if unit == "" { problems.add(Problem(rule: .emptyValue, location: r.location(0), message: "单位为空")) }
+        if name == "" { problems.add(Problem(rule: .emptyValue, location: r.location(1), message: "姓名（或岗位）为空")) }
+        if category == "" { problems.add(Problem(rule: .emptyValue, location: r.location(2), message: "人员类别为空（如 在职、退休、遗属）")) }
+        var count: Int64? = 1
+        if let t = countText, !t.isEmpty {
+            count = staffCount(t)
+            if count == nil {
+                problems.add(Problem(rule: .basisStaffCount, location: r.location(3), value: t,
+                                     message: "人数 `\(t)` 应为 0 至 \(BasisLimits.staffCount) 的整数（留空为 1）"))
+            }
+        }
+        var amounts: [String: Money] = [:]
+        var ok = true
+        for (k, field) in fields.enumerated() {
+            let c = 4 + k
+            if r.shown(c).isEmpty { amounts[field] = .zero; continue }
+            if let m = r.amount(c, unit: .yuan, &problems) { amounts[field] = m } else { ok = false }
+        }
+        guard ok, let unit, !unit.isEmpty, let name, !name.isEmpty, let category, !category.isEmpty, let count else { return nil }
+        return StaffRow(unit: unit, name: name, category: category, count: count, amounts: amounts)
+    }
+
+    /// A head count: ASCII or full-width digits, 0 … `BasisLimits.staffCount`.
+    static func staffCount(_ t: String) -> Int64? {
+        var n: Int64 = 0
+        for u in t.unicodeScalars {
+            let d: UInt32
+            switch u.value {
+            case 0x30...0x39: d = u.value - 0x30
+            case 0xFF10...0xFF19: d = u.value - 0xFF10
+            default: return nil
+            }
+            n = n * 10 + Int64(d)
+            if n > BasisLimits.staffCount { return nil }
+        }
+        return n
+    }
+
+    /// A name a basis can refer to (`BasisName.problem`).
+    static func basisName<R: InputRecord>(_ r: inout R, _ c: Int, what: String, _ problems: inout ProblemCollector) -> String? {
+        guard let name = r.name(c, &problems) else { return nil }
+        if name.isEmpty { problems.add(Problem(rule: .emptyValue, location: r.location(c), message: "\(what)为空")); return nil }
+        if let why = BasisName.problem(name) {
+            problems.add(Problem(rule: .basisBadName, location: r.location(c), value: name, message: "\(what)：\(why)"))
+            return nil
+        }
+        return name
+    }
+
+    /// A parameter's or standard's value (`BasisNumber.parse`: `23`, `0.16`, `16%`).
+    static func basisValue<R: InputRecord>(_ r: inout R, _ c: Int, _ problems: inout ProblemCollector) -> BasisNumber? {
+        guard let text = r.name(c, &problems) else { return nil }
+        do { return try BasisNumber.parse(text) } catch {
+            problems.add(Problem(rule: text.trimmingSpaces.hasPrefix("-") ? .basisNegativeValue : .basisValue,
+                                 location: r.location(c), value: text, message: error.description))
+            return nil
+        }
     }
 
     /// A unit (units.csv, the 单位 sheet); `seen` holds the codes of the rows before it.

@@ -103,6 +103,8 @@ public struct ReadRows<Row: Sendable>: Sendable {
     public var amountUnit: AmountUnit = .yuan
     /// Rows read (for the speed figures), kept or not.
     public var rowsRead = 0
+    /// Items with a basis whose amount cell was empty (indices into `rows`): no stated amount to compare.
+    public var amountOmitted: Set<Int> = []
 
     public init() {}
 

@@ -121,8 +121,48 @@ extension TableSchema {
         }
     }
 
-    /// 支出明细: items.csv.
+    /// items.csv's 测算依据 column (docs/basis.md), after the `ItemColumn` cases. Only readers that
+    /// pass it to `RowRules.item` read it (the workbook folder, a CSV import); the input template's
+    /// sheet and the grid's line input do not carry it yet.
+    public static let itemBasisColumn = ItemColumn.allCases.count
+
+    /// 支出明细: the columns of a line item (the input template's sheet).
     public static let items = TableSchema(title: "支出明细", file: "items.csv", columns: ItemColumn.allCases.map(\.column))
+
+    /// items.csv as the workbook folder reads it: the line item's columns and `basis`.
+    public static let itemsWithBasis = TableSchema(title: "支出明细", file: "items.csv", columns: items.columns + [
+        TableColumn("basis", "测算依据", aliases: ["计算依据", "测算公式"], required: false, kind: .text),
+    ])
+
+    /// 参数: parameters.csv, named quantities of one unit (在职人数 23).
+    public static let parameters = TableSchema(title: "参数", file: "parameters.csv", columns: [
+        TableColumn("unit", "单位", aliases: ["单位编码", "预算单位"], required: true, kind: .code, example: "080001"),
+        TableColumn("name", "参数名称", aliases: ["名称", "参数"], required: true, kind: .name),
+        TableColumn("value", "数值", aliases: ["值"], required: true, kind: .name),
+        TableColumn("memo", "备注", aliases: ["说明"], required: false, kind: .text),
+    ])
+
+    /// 标准: standards.csv, the county's rates and quotas for the year (养老保险单位缴费比例 16%).
+    public static let standards = TableSchema(title: "标准", file: "standards.csv", columns: [
+        TableColumn("name", "标准名称", aliases: ["名称", "标准"], required: true, kind: .name),
+        TableColumn("value", "数值", aliases: ["值"], required: true, kind: .name),
+        TableColumn("memo", "备注", aliases: ["说明"], required: false, kind: .text),
+    ])
+
+    /// 人员信息: staff.csv's fixed columns; every other column is a monthly amount field (元) named by
+    /// its header (`staff(fields:)`).
+    public static let staffFixed: [TableColumn] = [
+        TableColumn("unit", "单位", aliases: ["单位编码", "预算单位"], required: true, kind: .code, example: "080001"),
+        TableColumn("name", "姓名", aliases: ["名称", "岗位"], required: true, kind: .name),
+        TableColumn("category", "类别", aliases: ["人员类别"], required: true, kind: .name),
+        TableColumn("count", "人数", aliases: [], required: false, kind: .name),
+    ]
+
+    /// staff.csv with these amount fields, in this order.
+    public static func staff(fields: [String]) -> TableSchema {
+        TableSchema(title: "人员信息", file: "staff.csv",
+                    columns: staffFixed + fields.map { TableColumn($0, $0, required: false, kind: .amount) })
+    }
 
     /// 单位: units.csv.
     public static let units = TableSchema(title: "单位", file: "units.csv", columns: [
