@@ -91,9 +91,12 @@ public enum FileImporter {
             func table(_ sheet: String) throws -> TableInput {
                 TableInput(reader: reader, name: sheet, merged: try mergedReader.mergedRanges(sheet: sheet))
             }
-            out.itemTable = try readSheet(try table(itemSheet), schema: .items, amountUnit: options.amountUnit,
+            // The template's 测算依据 column is read like items.csv's: a line with a basis gets its amount
+            // computed on import (an empty amount cell is allowed there).
+            out.itemTable = try readSheet(try table(itemSheet), schema: .itemsWithBasis, amountUnit: options.amountUnit,
                                           warnings: &out.warnings, problems: &problems) { r, unit, p in
-                RowRules.item(&r, unit: unit, problems: &p)
+                var omitted = false
+                return RowRules.item(&r, unit: unit, problems: &p, basisColumn: TableSchema.itemBasisColumn, amountOmitted: &omitted)
             }
             // The other sheets of an input workbook, when reading it whole.
             if options.sheet == nil, itemSheet == itemsSheet {

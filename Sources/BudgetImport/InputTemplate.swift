@@ -157,8 +157,10 @@ public enum InputTemplate {
         // Printed landscape one page wide at about 87% (Excel): long labels wrap in narrower columns
         // (the widths once added to 220 characters, and 备注 ran over further, so a page printed at
         // about 5 pt).
-        let itemWidths: [Double] = [24, 22, 18, 14, 8, 8, 20, 13, 15, 22]
-        try headerRow(itemSheet, .items, widths: itemWidths, wrapped: [0, 1, 2, 3, 6, 8, 9], rows: budget.items.count)
+        // The 测算依据 column last (TableSchema.itemsWithBasis): a line with a basis keeps it through
+        // template → import (its amount is computed again on import; the cell shows the computed one).
+        let itemWidths: [Double] = [22, 20, 17, 12, 8, 8, 18, 13, 14, 16, 18]
+        try headerRow(itemSheet, .itemsWithBasis, widths: itemWidths, wrapped: [0, 1, 2, 3, 6, 8, 9, 10], rows: budget.items.count)
         for (r, i) in WorkbookFolder.canonicallySorted(budget.items).enumerated() {
             let row = r + 1
             let unit = labelled(i.unit, unitNames[i.unit]), function = labelled(i.function, codes.name(.function, i.function))
@@ -167,7 +169,7 @@ public enum InputTemplate {
             let government = i.governmentEconomic.map { labelled($0, codes.name(.governmentEconomic, $0)) } ?? ""
             try wrapHeight(itemSheet, row, [(unit, itemWidths[0]), (function, itemWidths[1]), (economic, itemWidths[2]),
                                             (i.source.name, itemWidths[3]), (project, itemWidths[6]),
-                                            (government, itemWidths[8]), (i.memo, itemWidths[9])])
+                                            (government, itemWidths[8]), (i.memo, itemWidths[9]), (i.basis ?? "", itemWidths[10])])
             try itemSheet.writeString(row, 0, unit, style: wrappedText)
             try itemSheet.writeString(row, 1, function, style: wrappedText)
             try itemSheet.writeString(row, 2, economic, style: wrappedText)
@@ -179,6 +181,7 @@ public enum InputTemplate {
             try itemSheet.writeNumber(row, 7, Double(i.amount.fen) / 100, style: money)
             if !government.isEmpty { try itemSheet.writeString(row, 8, government, style: wrappedText) }
             if !i.memo.isEmpty { try itemSheet.writeString(row, 9, i.memo, style: wrappedText) }
+            if let basis = i.basis { try itemSheet.writeString(row, TableSchema.itemBasisColumn, basis, style: wrappedText) }
         }
         for (key, list) in [("unit", "单位"), ("function", "功能科目"), ("economic", "经济科目"), ("source", "资金来源"),
                             ("carryover", "上年结转"), ("kind", "支出类型"), ("project", "项目"), ("gov_economic", "政府经济科目")] {
@@ -254,6 +257,7 @@ public enum InputTemplate {
         try line("怎样填写")
         try line("支出明细", "每行一条支出明细。单位、功能科目、经济科目、资金来源、上年结转、支出类型、金额必填；项目支出必须填项目，基本支出不填项目。")
         try line("编码", "功能科目为 7 位项级科目（如 2080501），经济科目为 5 位款级科目（如 30101），政府经济科目为 5 位款级科目（如 50101）。可从下拉列表选择（如“2080501 行政单位离退休”），也可只填编码数字。请勿让 Excel 把编码显示成 2.08E+06 这样的科学计数法。")
+        try line("测算依据", "可不填。填了测算依据（如 在职人数×8000、经济(30101,30102)×16%）的明细，金额由测算依据算出，导入时重新计算；参数、标准和人员信息在工作区中维护（budget param、budget standard、budget staff），导入时使用工作区中的数值。")
         try line("金额", "以元为单位，最多两位小数，不能为负数，如 1044950.00，一条最多 \(BudgetLimits.text(BudgetLimits.lineAmount))。可以填数字，也可以填文字形式的数字；全角数字可以；千分位逗号只能从个位起每三位一个（如 1,234,567.89）。金额列按两位小数显示，不加千分位。")
         try line("上年结转", "填“当年”或“上年结转”。")
         try line("政府经济科目", "一般不填，按单位类型由经济科目对照得出；只有需要改变对照时才填写。")

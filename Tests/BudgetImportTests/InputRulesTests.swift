@@ -65,7 +65,7 @@ import Testing
         let url = dir.file("input.xlsx")
         try InputTemplate.write(try demoBudget(), to: url)
         let reader = try XLSXReader(url: url)
-        for (sheet, schema) in [("单位", TableSchema.units), ("项目", .projects), ("支出明细", .items), ("收入", .revenue)] {
+        for (sheet, schema) in [("单位", TableSchema.units), ("项目", .projects), ("支出明细", .itemsWithBasis), ("收入", .revenue)] {
             #expect(try reader.rows(sheet: sheet)[0].cells.map(\.value) == schema.columns.map { .string($0.chinese) }, "\(sheet)")
         }
         let xml = try zipText(url, "xl/worksheets/sheet4.xml")

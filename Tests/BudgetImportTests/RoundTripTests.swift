@@ -39,6 +39,23 @@ import ZIPFoundation
         }
     }
 
+    /// Template → `import --replace` once turned every computed line into a typed amount, silently.
+    @Test("a budget drafted from its basis keeps every basis and amount through template → import --replace")
+    func basisSurvivesTheTemplate() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let sample = try WorkbookFolder.read(repoRoot.appendingPathComponent("Workbooks/shifan-agriculture-2026"), defaults: try defaultCodes())
+        #expect(sample.items.contains { $0.basis != nil })
+        let path = dir.file("sample.budget").path
+        let ws = try Workspace.create(at: path, budget: sample)
+        let before = try ws.budget().items.map { [$0.basis ?? "", String($0.amount.fen)] }
+        let xlsx = dir.file("input.xlsx")
+        try InputTemplate.write(try ws.budget(), to: xlsx)
+        let (after, file) = try importFile(xlsx, into: path, replace: true)
+        #expect(file.problems.problems.isEmpty && file.warnings.isEmpty, "\(file.problems.problems) \(file.warnings)")
+        #expect(try after.budget().items.map { [$0.basis ?? "", String($0.amount.fen)] } == before)
+    }
+
     @Test func templateIsDeterministic() throws {
         let dir = try TempDir()
         defer { dir.remove() }
@@ -65,7 +82,7 @@ import ZIPFoundation
 
         let items = try reader.rows(sheet: "支出明细")
         #expect(items[0].cells.map(\.value) == ["单位", "功能科目", "经济科目", "资金来源", "上年结转", "支出类型", "项目", "金额",
-                                                 "政府经济科目", "备注"].map { XLSXValue.string($0) })
+                                                 "政府经济科目", "备注", "测算依据"].map { XLSXValue.string($0) })
         #expect(items.count == demo.items.count + 1)
         let first = items[1]
         #expect(first.value(at: 0) == .string("080001 泽州县自然资源局"))

@@ -58,7 +58,7 @@ import ZIPFoundation
         let (_, xml, dir) = try Self.parts()
         defer { dir.remove() }
         let demo = try demoBudget()
-        #expect(try xml("xl/worksheets/sheet4.xml").contains("<autoFilter ref=\"A1:J\(demo.items.count + 1)\"/>"))
+        #expect(try xml("xl/worksheets/sheet4.xml").contains("<autoFilter ref=\"A1:K\(demo.items.count + 1)\"/>"))
         #expect(try xml("xl/worksheets/sheet2.xml").contains("<autoFilter ref=\"A1:C2\"/>"))
         #expect(try xml("xl/worksheets/sheet3.xml").contains("<autoFilter ref=\"A1:D\(demo.projects.count + 1)\"/>"))
         #expect(try xml("xl/worksheets/sheet5.xml").contains("<autoFilter ref=\"A1:C2\"/>"))
