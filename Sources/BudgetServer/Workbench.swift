@@ -164,9 +164,10 @@ public actor Workbench {
 
     /// Writes one step (all or nothing) and takes it in; also returns the touched lines as they were.
     @discardableResult
-    func commit(_ edits: [LineEdit], author: String,
-                locate: (Int, String) -> Location) throws -> (step: AppliedStep, before: [Int64: StoredItem]) {
-        let step = try workspace.apply(edits, author: author, locate: locate)
+    /// `keepingBases`: false for the intentions, which carry each line's basis (`LineDraft`).
+    func commit(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location,
+                keepingBases: Bool = true) throws -> (step: AppliedStep, before: [Int64: StoredItem]) {
+        let step = try workspace.apply(edits, author: author, locate: locate, keepingBases: keepingBases)
         return (step, try absorb(step))
     }
 
