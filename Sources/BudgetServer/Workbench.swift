@@ -233,7 +233,7 @@ public actor Workbench {
         try refresh()
         let m = matching(filter)
         let start = min(max(0, offset), m.ids.count)
-        let end = min(m.ids.count, start + max(0, limit))
+        let end = start + min(max(0, limit), m.ids.count - start)
         return (m.ids.count, m.sum, m.ids[start..<end].compactMap { stored[$0] })
     }
 
@@ -242,7 +242,7 @@ public actor Workbench {
         try refresh()
         let m = matching(filter)
         let start = min(max(0, offset), m.ids.count)
-        let end = min(m.ids.count, start + max(0, limit))
+        let end = start + min(max(0, limit), m.ids.count - start)
         var t: Int64 = 0
         for id in m.ids[start..<end] { t &+= stored[id]?.item.amount.fen ?? 0 }
         return (end - start, t)

@@ -197,6 +197,27 @@ struct BasisRouteTests {
     }
 }
 
+@Suite("The status bar's sum")
+struct SumRouteTests {
+    /// `offset` without `limit` (the page asks for the sum of all lines from a row on): the end of the
+    /// range was `offset + Int.max`, which trapped the server.
+    @Test func anOffsetWithoutALimitSumsToTheEnd() async throws {
+        let (ws, dir) = try basisWorkspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let items = try ws.budgetWithItems().items.sorted { $0.id < $1.id }
+        let app = Application(router: buildRouter(workbench: try Workbench(workspace: ws), configuration: ServerConfiguration()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/sum?offset=1", method: .get) { r in
+                #expect(r.status == .ok)
+                struct Sum: Decodable { var count: Int; var sum: Int64 }
+                let s = try decode(Sum.self, r)
+                #expect(s.count == items.count - 1)
+                #expect(s.sum == items.dropFirst().reduce(0) { $0 + $1.item.amount.fen })
+            }
+        }
+    }
+}
+
 struct PageJSONWithBasis: Decodable {
     struct Item: Decodable { var id: Int64; var basis: String? }
     var items: [Item]
