@@ -28,6 +28,9 @@ enum API {
         /// The exact amount as edited in that unit, without separators (`1045000.50` or `104.50005`).
         var amountInput: String
         var memo: String
+        /// 测算依据: the expression the amount is computed from (in 元, whatever the page shows), or
+        /// absent for a typed amount. The page shows it in the formula bar and marks the cell.
+        var basis: String? = nil
     }
 
     /// A line as the browser sends it (add or change). Enumerations by their Chinese names.
@@ -200,6 +203,7 @@ extension API.Item {
         amountText = money.text(i.amount.fen)
         amountInput = money.inputText(i.amount.fen)
         memo = i.memo
+        basis = i.basis
     }
 }
 

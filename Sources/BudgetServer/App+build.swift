@@ -63,6 +63,19 @@ struct WorkbenchController: Sendable {
         g.get("tables") { _, _ in try json(try await Integrations.tables(workbench, tableSet: tableSet)) }
         g.get("export") { _, _ in try await export() }
         g.get("narrative") { _, _ in try await narrative() }
+        g.get("parameters") { _, _ in try json(try await workbench.parameterRows()) }
+        g.get("standards") { _, _ in try json(try await workbench.standardRows()) }
+        g.get("staff") { _, _ in try json(try await workbench.staffSheet()) }
+        g.post("basis") { req, _ in try await basisEdit(req) }
+    }
+
+    /// One edit of the 参数, 标准 or 人员 sheet, through the store in one transaction.
+    func basisEdit(_ req: Request) async throws -> Response {
+        let intent = try await req.decodeJSON(API.BasisIntent.self, limit: limit)
+        let b = try await workbench.currentContext()
+        do {
+            return try json(try await workbench.performBasis(intent))
+        } catch { throw APIError.from(error, context: b) }
     }
 
     // MARK: - Reads

@@ -45,8 +45,8 @@ button.primary { background: var(--sel); color: #fff; border-color: var(--sel); 
 .author { color: var(--muted); }
 
 main { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) 320px; grid-template-rows: minmax(0, 46fr) minmax(0, 54fr); min-height: 0; position: relative; }
-#tree-pane, #tables-pane { grid-column: 1; grid-row: 1; display: flex; flex-direction: column; min-height: 0; border-bottom: 2px solid var(--line); }
-#tree-pane[hidden], #tables-pane[hidden] { display: none; }
+#tree-pane, #tables-pane, #sheets-pane { grid-column: 1; grid-row: 1; display: flex; flex-direction: column; min-height: 0; border-bottom: 2px solid var(--line); }
+#tree-pane[hidden], #tables-pane[hidden], #sheets-pane[hidden] { display: none; }
 #grid-pane { grid-column: 1; grid-row: 2; display: flex; flex-direction: column; min-height: 0; }
 #side { grid-column: 2; grid-row: 1 / 3; border-left: 1px solid var(--line); display: flex; flex-direction: column; min-height: 0; background: #fcfcfd; }
 /* Folded away: the panes get the whole width (at 1366 px the grid's amount column stays in view). */
@@ -195,6 +195,39 @@ body.side-floating #side { position: absolute; right: 0; top: 0; bottom: 0; widt
   .dtable th { background: none; }
   .print-pages .dtable:last-child { break-after: auto; }
 }
+
+/* the formula bar (Excel's): the selected line's amount or its basis =… */
+#formula-bar { display: flex; align-items: center; gap: 8px; padding: 3px 10px; border-bottom: 1px solid var(--line); background: #fff; }
+#fx-ref { min-width: 96px; color: #344054; font-family: "DejaVu Sans Mono", monospace; font-size: 12px; white-space: nowrap; }
+#formula-bar .fx-icon { color: #1a73e8; font-style: italic; font-weight: 600; }
+#fx-input { flex: 1; min-width: 200px; font: inherit; padding: 2px 6px; border: 1px solid #c3c8cf; border-radius: 3px; height: 24px; }
+#fx-input.computed { background: #f3f8ff; color: #174ea6; }
+#fx-input:focus { outline: 2px solid var(--sel); outline-offset: -1px; }
+#fx-note { color: var(--muted); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 40%; }
+/* a computed amount: ƒ and a tint (the basis is the tooltip); a line that moved with an edit */
+#grid .cell.computed { background: #f3f8ff; }
+#grid .cell.computed::before { content: "ƒ"; float: left; color: #1a73e8; font-style: italic; font-family: serif; }
+#grid .cell.moved { background: #fff3bf; }
+
+/* the 参数, 标准 and 人员 sheets */
+#sheet-tabs button { margin-right: -1px; border-radius: 0; }
+#sheet-tabs button:first-child { border-radius: 4px 0 0 4px; }
+#sheet-tabs button:last-child { border-radius: 0 4px 4px 0; }
+/* separate borders: a sticky header cell of a collapsed table lets the rows show through in Chromium */
+table.sheet { border-collapse: separate; border-spacing: 0; font-size: 12.5px; border-left: 1px solid #d0d5dc; }
+table.sheet th, table.sheet td { border: 0; border-right: 1px solid #d0d5dc; border-bottom: 1px solid #d0d5dc; padding: 2px 8px; white-space: nowrap; height: 24px; }
+#sheet-box { padding-top: 0; }
+table.sheet th { background: var(--head); font-weight: 600; position: sticky; top: 0; z-index: 1; box-shadow: 0 1px 0 #b8bec6; }
+table.sheet td.amt { text-align: right; font-variant-numeric: tabular-nums; font-family: "DejaVu Sans Mono", monospace; }
+table.sheet td.edit { cursor: cell; min-width: 64px; }
+table.sheet td.edit:hover { background: var(--selbg); }
+table.sheet td.edit:focus { outline: 2px solid var(--sel); outline-offset: -2px; }
+table.sheet td.pending { color: var(--muted); font-style: italic; }
+table.sheet td input { font: inherit; width: 100%; min-width: 80px; border: 0; outline: 2px solid var(--sel); padding: 0 4px; }
+table.sheet td input.num { text-align: right; }
+table.sheet tr.newrow td { background: #fbfcfe; }
+table.sheet tr.newrow input, table.sheet tr.newrow select { font: inherit; font-size: 12px; border: 1px solid #c3c8cf; outline: 0; }
+table.sheet td.key { font-weight: 600; }
 """#),
         "grid.js": ("text/javascript; charset=utf-8", #"""
 // The line-item grid, as Excel is used: arrows, typing replaces, F2 edits, Enter and Tab move,
@@ -320,11 +353,12 @@ function draftText(c) {
   if (col.kind === 'code' && v) return v + '  ' + (S.draftNames[col.key] || '');
   return v;
 }
-/** The text a cell is edited and copied as (an amount without separators, a code without its name). */
-function rawValue(item, c) {
+/** The text a cell is copied as (an amount without separators, a code without its name); edited
+ *  (`forEdit`), a computed amount is its basis `=…`, as Excel edits a formula. */
+function rawValue(item, c, forEdit) {
   const col = cols()[c];
   if (!item) return S.draft[col.key] || '';
-  if (col.key === 'amount') return item.amountInput;
+  if (col.key === 'amount') return forEdit && item.basis ? '=' + item.basis : item.amountInput;
   return item[col.key] == null ? '' : String(item[col.key]);
 }
 
@@ -365,12 +399,17 @@ export function renderGrid() {
         d.textContent = item._pending && item._pending[col.key] !== undefined ? item._pending[col.key] : cellText(item, c);
         if (item._pending && item._pending[col.key] !== undefined) d.classList.add('pending');
         if (col.kind !== 'amount' && d.textContent.length > 8) d.title = d.textContent;
+        // A computed amount is marked (ƒ and a tint), its basis the tooltip; a line that just moved
+        // with an edit of what it reads is tinted until the next step.
+        if (col.kind === 'amount' && item.basis) { d.classList.add('computed'); d.title = '测算依据：=' + item.basis; }
+        if (col.kind === 'amount' && S.movedIds && S.movedIds.has(item.id)) d.classList.add('moved');
       } else { d.textContent = c === 0 ? '…' : ''; want.add(Math.floor(r / PAGE)); }
       div.appendChild(d);
     }
     frag.appendChild(div);
   }
   holder.replaceChildren(frag);
+  updateFormulaBar();
   for (const p of want) {
     if (S.pending.has(p) || S.pages.has(p)) continue;
     fetchPage(p).then(() => requestAnimationFrame(renderGrid)).catch(e => status(errorText(e), true));
@@ -443,7 +482,7 @@ export function beginEdit(mode, initial) {
   if ((!item && !isDraft(r)) || cols()[S.sel.c].kind === 'id') return;
   const ed = $('editor');
   S.edit = { r, c: S.sel.c, mode, picks: [], pickIndex: -1 };
-  ed.value = mode === 'type' ? initial : rawValue(item, S.sel.c);
+  ed.value = mode === 'type' ? initial : rawValue(item, S.sel.c, true);
   ed.className = cols()[S.sel.c].kind === 'amount' ? 'num' : '';
   ed.hidden = false;
   positionEditor();
@@ -568,7 +607,7 @@ async function saveCell(r, key, text, name, t0) {
     return;
   }
   const item = itemAt(r);
-  if (!item || rawValue(item, colIndex(key)) === text) return;
+  if (!item || rawValue(item, colIndex(key), true) === text) return;
   item._pending = { ...(item._pending || {}), [key]: name ? `${text}  ${name}` : text };
   renderGrid();
   try {
@@ -582,16 +621,29 @@ async function saveCell(r, key, text, name, t0) {
   }
 }
 
-/** Draws what a step changed: the lines, the tree rows (or the whole tree when rows came or went). */
-async function afterStep(out, t0) {
+/** Draws what a step changed: the lines (with those that moved with it), the tree rows (or the
+ *  whole tree when rows came or went). Also used for the 参数, 标准 and 人员 sheets' edits. */
+export async function afterStep(out, t0) {
+  S.movedIds = new Set(out.moved || []);
   for (const it of out.items) replaceCached(it);
   if (!applyTreeDelta(out.tree)) scheduleTreeReload(0);
   if (t0) noteLatency(t0);
   status(out.message + (out.notes.length ? '　' + out.notes.join('；') : ''));
   if (out.notes.length) toast(out.notes.join('\n'));
   updateUndoButtons();
-  if (out.added.length || out.removed.length) await reloadGrid(); else { renderGrid(); showFigures(); }
+  if (out.added.length || out.removed.length) await reloadGrid(); else { renderGrid(); showFigures(); refreshSum(); }
   S.onSelect && S.onSelect();
+}
+
+/** The status bar's sum of the filtered lines after a step that changed amounts but no rows. */
+async function refreshSum() {
+  const gen = S.gridGen;
+  try {
+    const s = await api('GET', '/api/sum?' + qs(query()));
+    if (gen !== S.gridGen) return;
+    S.sumText = s.text;
+    if (!S.anchor) showFigures();
+  } catch (e) { status(errorText(e), true); }
 }
 
 function replaceCached(item) {
@@ -646,6 +698,51 @@ export async function undoRedo(op) {
     const out = await intend(op, {});
     await afterStep(out);
   } catch (err) { toast(errorText(err), true); updateUndoButtons(); }
+}
+
+// ---------- the formula bar ----------
+/** Shows the selected line's amount cell as Excel's formula bar does: its basis `=…`, or the typed
+ *  amount. Left alone while the clerk types in it. */
+export function updateFormulaBar() {
+  const fx = $('fx-input');
+  if (!fx || document.activeElement === fx) return;
+  const r = S.sel.r, item = itemAt(r), ref = $('fx-ref'), note = $('fx-note');
+  const unit = S.money === 'wan' ? '万元' : '元';
+  fx.classList.remove('computed');
+  if (isDraft(r)) {
+    ref.textContent = '新明细 金额';
+    fx.value = S.draft.amount || '';
+    note.textContent = '输入金额，或以 = 开头的测算依据';
+    return;
+  }
+  if (!item) { ref.textContent = '—'; fx.value = ''; note.textContent = ''; return; }
+  ref.textContent = `#${item.id} 金额`;
+  fx.value = rawValue(item, colIndex('amount'), true);
+  if (item.basis) {
+    fx.classList.add('computed');
+    note.textContent = `= ${item.amountText} ${unit}（由测算依据算出，按元计算）`;
+  } else note.textContent = '手工填写的金额；输入 =… 改为按测算依据计算';
+}
+
+function wireFormulaBar() {
+  const fx = $('fx-input');
+  if (!fx) return;
+  fx.addEventListener('keydown', (ev) => {
+    if (ev.isComposing) return;
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      const r = S.sel.r, text = fx.value.trim();
+      $('grid').focus({ preventScroll: true });
+      saveCell(r, 'amount', text, '', performance.now());
+      updateFormulaBar();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      $('grid').focus({ preventScroll: true });
+      updateFormulaBar();
+    }
+  });
+  fx.addEventListener('focus', () => { if (S.sel.c !== colIndex('amount')) { S.sel.c = colIndex('amount'); renderGrid(); } });
+  fx.addEventListener('blur', () => setTimeout(updateFormulaBar, 0));
 }
 
 // ---------- copy and paste ----------
@@ -776,6 +873,7 @@ export function wireGrid() {
   grid.addEventListener('keydown', gridKey);
   grid.addEventListener('paste', onPaste);
   grid.addEventListener('copy', onCopy);
+  wireFormulaBar();
   const ed = $('editor');
   ed.addEventListener('keydown', editorKey);
   ed.addEventListener('input', () => { if (S.edit) updatePicker(); });
@@ -823,6 +921,7 @@ export { loadTree };
   <div class="spacer"></div>
   <button id="btn-checks" title="运行审核">审核</button>
   <button id="btn-narrative" title="预算说明（与上年比较）">说明</button>
+  <button id="btn-sheets" title="参数、标准和人员信息：测算依据读取的数，改了它们，用到的明细和小计随之重算">参数·标准·人员</button>
   <button id="btn-tables" title="公开表：点格子看它由哪些明细组成">公开表</button>
   <button id="btn-print" title="打印汇总表和公开表">打印</button>
   <a id="btn-export" class="button" href="/api/export" download title="导出公开表（XLSX）">导出 XLSX</a>
@@ -854,6 +953,19 @@ export { loadTree };
     <div id="table-box" class="tscroll" tabindex="0"></div>
   </section>
 
+  <section id="sheets-pane" aria-label="参数、标准、人员" hidden>
+    <div class="pane-bar">
+      <nav id="sheet-tabs" aria-label="测算依据读取的表">
+        <button data-sheet="parameters" class="on">参数</button><button data-sheet="standards">标准</button><button data-sheet="staff">人员</button>
+      </nav>
+      <span class="muted" id="sheet-count"></span>
+      <button id="sheet-moved" class="small" hidden></button>
+      <button id="sheets-close" class="small">返回汇总</button>
+      <span class="hint">点格子修改，Enter 保存，Esc 取消；用到它的明细和小计随之重算</span>
+    </div>
+    <div id="sheet-box" class="tscroll" tabindex="0"></div>
+  </section>
+
   <section id="grid-pane" aria-label="支出明细">
     <div class="pane-bar">
       <strong>支出明细</strong>
@@ -865,6 +977,13 @@ export { loadTree };
       <button id="undo" class="small" title="Ctrl+Z">撤销</button>
       <button id="redo" class="small" title="Ctrl+Y">重做</button>
       <span class="hint" id="grid-count"></span>
+    </div>
+    <div id="formula-bar">
+      <span id="fx-ref">—</span>
+      <span class="fx-icon" aria-hidden="true">ƒx</span>
+      <input id="fx-input" autocomplete="off" spellcheck="false" aria-label="编辑栏：所选明细的金额或测算依据"
+             placeholder="选中一行明细：这里显示它的金额，或以 = 开头的测算依据">
+      <span id="fx-note"></span>
     </div>
     <div id="grid" class="vscroll" tabindex="0">
       <div class="vhead hrow" id="grid-head"></div>
@@ -915,6 +1034,7 @@ import { loadTree, renderTree, renderTreeHead, wireTree, setPickHandler, pickTre
 import { reloadGrid, renderGrid, renderGridHead, setFilter, wireGrid, resetDraft, updateUndoButtons, itemAt } from './grid.js';
 import { wirePanels, scheduleHistory, foldPanel } from './panels.js';
 import { wireTables, tableSetName } from './tables.js';
+import { wireSheets } from './sheets.js';
 
 // ---------- live changes from others ----------
 let pollFailures = 0;
@@ -981,6 +1101,7 @@ function wire() {
   wireGrid();
   wirePanels();
   wireTables();
+  wireSheets();
   setPickHandler((filter, label) => setFilter(filter, label));
   S.onSelect = scheduleHistory;
   for (const b of document.querySelectorAll('#views button')) b.onclick = () => switchView(b.dataset.view);
@@ -1278,6 +1399,223 @@ export async function intend(op, fields) {
   return out;
 }
 """#),
+        "sheets.js": ("text/javascript; charset=utf-8", #"""
+// The sheets of what bases read: 参数 (a unit's parameters), 标准 (the county's standards) and 人员
+// (the roster). Listed from /api/parameters, /api/standards and /api/staff; each edit goes to
+// POST /api/basis, which applies it through the store in one transaction and answers like a grid
+// step: the lines that moved with it and the tree rows they changed (drawn by the grid's afterStep).
+// Values are sent as typed; the server reads them by the loaders' rules.
+import { S } from './state.js';
+import { api } from './server.js';
+import { $, el, toast, status, errorText } from './ui.js';
+import { afterStep, setFilter } from './grid.js';
+import { renderTree } from './tree.js';
+
+const TITLES = { parameters: '参数', standards: '标准', staff: '人员' };
+let current = 'parameters';
+let data = null;
+
+/** Sends one sheet edit; draws the lines and subtotals it moved, then the sheet as it is now. */
+async function send(body) {
+  const out = await api('POST', '/api/basis', { author: S.author, view: S.view, money: S.money, ...body });
+  S.last = Math.max(S.last, out.last || 0);
+  await afterStep(out);
+  const moved = out.moved || [];
+  S.sheetMoved = moved;
+  const b = $('sheet-moved');
+  b.hidden = moved.length === 0;
+  b.textContent = `显示随之重算的 ${moved.length} 行明细`;
+  await load();
+  return out;
+}
+
+async function load() {
+  const name = current;
+  const path = { parameters: '/api/parameters', standards: '/api/standards', staff: '/api/staff' }[name];
+  try {
+    const answer = await api('GET', path);
+    if (name !== current) return;   // another tab was picked meanwhile: its own answer draws it
+    data = answer;
+    render();
+  } catch (e) { $('sheet-box').replaceChildren(el('p', 'problem', errorText(e))); }
+}
+
+const unitLabel = (code) => { const u = S.meta.units.find(x => x.code === code); return u ? `${code} ${u.name}` : code; };
+
+/** A cell that is edited in place: click, type, Enter saves, Esc cancels (a changed value also saves on leaving). */
+function editable(td, value, save, numeric) {
+  td.classList.add('edit');
+  if (numeric) td.classList.add('amt');
+  td.textContent = value;
+  td.tabIndex = 0;
+  const open = (initial) => {
+    if (td.querySelector('input')) return;
+    const input = el('input', numeric ? 'num' : '');
+    input.value = initial === undefined ? value : initial;
+    td.replaceChildren(input);
+    input.focus();
+    if (initial === undefined) input.select();
+    let done = false;
+    const finish = async (keep) => {
+      if (done) return;
+      done = true;
+      const v = input.value.trim();
+      if (!keep || v === value) { td.textContent = value; return; }
+      td.textContent = v;
+      td.classList.add('pending');
+      try { await save(v); } catch (e) { td.classList.remove('pending'); td.textContent = value; toast(errorText(e), true); status(errorText(e).split('\n')[0], true); }
+    };
+    input.addEventListener('keydown', (ev) => {
+      if (ev.isComposing) return;
+      if (ev.key === 'Enter') { ev.preventDefault(); finish(true); }
+      else if (ev.key === 'Escape') { ev.preventDefault(); finish(false); }
+    });
+    input.addEventListener('blur', () => finish(true));
+  };
+  td.addEventListener('click', () => open());
+  td.addEventListener('keydown', (ev) => {
+    if (ev.target !== td) return;
+    if (ev.key === 'Enter' || ev.key === 'F2') { ev.preventDefault(); open(); }
+    else if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) { ev.preventDefault(); open(ev.key); }
+  });
+}
+
+function removeButton(what, body) {
+  const b = el('button', 'small', '删除');
+  b.title = `删除${what}（有明细用到它时会被拒绝，并列出这些明细）`;
+  b.onclick = async () => {
+    if (!confirm(`删除${what}？`)) return;
+    try { await send(body); } catch (e) { toast(errorText(e), true); }
+  };
+  return b;
+}
+
+function head(titles) {
+  const thead = el('thead'), tr = el('tr');
+  for (const t of titles) tr.appendChild(el('th', '', t));
+  thead.appendChild(tr);
+  return thead;
+}
+
+function unitSelect() {
+  const s = el('select');
+  for (const u of S.meta.units) { const o = el('option', '', `${u.code} ${u.name}`); o.value = u.code; s.appendChild(o); }
+  return s;
+}
+
+/** The new-row form under a sheet: the fields, then 保存. */
+function addRow(cells, save) {
+  const tr = el('tr', 'newrow');
+  for (const c of cells) { const td = el('td'); if (c) td.appendChild(c); tr.appendChild(td); }
+  const td = el('td'), b = el('button', 'small primary', '保存');
+  b.onclick = async () => { try { await save(); } catch (e) { toast(errorText(e), true); } };
+  td.appendChild(b);
+  tr.appendChild(td);
+  return tr;
+}
+const input = (ph, cls) => { const i = el('input', cls || ''); i.placeholder = ph; return i; };
+
+function render() {
+  const box = $('sheet-box');
+  const table = el('table', 'sheet');
+  table.dataset.sheet = current;
+  const tbody = el('tbody');
+  if (current === 'parameters') {
+    table.appendChild(head(['预算单位', '名称', '数值', '说明', '']));
+    for (const p of data) {
+      const tr = el('tr');
+      tr.dataset.key = `${p.unit}/${p.name}`;
+      tr.appendChild(el('td', '', unitLabel(p.unit)));
+      tr.appendChild(el('td', 'key', p.name));
+      const v = el('td'), m = el('td');
+      editable(v, p.value, (x) => send({ op: 'setParameter', unit: p.unit, name: p.name, value: x }), true);
+      editable(m, p.memo, (x) => send({ op: 'setParameter', unit: p.unit, name: p.name, value: p.value, memo: x }));
+      tr.append(v, m);
+      const d = el('td'); d.appendChild(removeButton(`参数 ${p.name}（${p.unit}）`, { op: 'removeParameter', unit: p.unit, name: p.name })); tr.appendChild(d);
+      tbody.appendChild(tr);
+    }
+    const u = unitSelect(), n = input('名称，如 在职人数'), v = input('数值，如 23 或 16%', 'num'), m = input('说明');
+    tbody.appendChild(addRow([u, n, v, m], () => send({ op: 'setParameter', unit: u.value, name: n.value, value: v.value, memo: m.value })));
+  } else if (current === 'standards') {
+    table.appendChild(head(['名称', '数值', '说明', '']));
+    for (const s of data) {
+      const tr = el('tr');
+      tr.dataset.key = s.name;
+      tr.appendChild(el('td', 'key', s.name));
+      const v = el('td'), m = el('td');
+      editable(v, s.value, (x) => send({ op: 'setStandard', name: s.name, value: x }), true);
+      editable(m, s.memo, (x) => send({ op: 'setStandard', name: s.name, value: s.value, memo: x }));
+      tr.append(v, m);
+      const d = el('td'); d.appendChild(removeButton(`标准 ${s.name}`, { op: 'removeStandard', name: s.name })); tr.appendChild(d);
+      tbody.appendChild(tr);
+    }
+    const n = input('名称，如 公用经费定额'), v = input('数值，如 8000 或 12%', 'num'), m = input('说明');
+    tbody.appendChild(addRow([n, v, m], () => send({ op: 'setStandard', name: n.value, value: v.value, memo: m.value })));
+  } else {
+    const fields = data.fields;
+    table.appendChild(head(['#', '预算单位', '姓名或岗位', '类别', '人数', ...fields.map(f => `${f}（元/月）`), '']));
+    for (const r of data.rows) {
+      const tr = el('tr');
+      tr.dataset.id = r.id;
+      tr.appendChild(el('td', 'amt muted', String(r.id)));
+      tr.appendChild(el('td', '', unitLabel(r.unit)));
+      const name = el('td'), cat = el('td'), count = el('td');
+      editable(name, r.name, (x) => send({ op: 'setStaff', id: r.id, name: x }));
+      editable(cat, r.category, (x) => send({ op: 'setStaff', id: r.id, category: x }));
+      editable(count, String(r.count), (x) => send({ op: 'setStaff', id: r.id, count: x }), true);
+      count.dataset.field = 'count';
+      tr.append(name, cat, count);
+      for (const f of fields) {
+        const td = el('td');
+        td.dataset.field = f;
+        editable(td, r.amounts[f] === undefined ? '' : r.amounts[f], (x) => send({ op: 'setStaff', id: r.id, amounts: { [f]: x } }), true);
+        tr.appendChild(td);
+      }
+      const d = el('td'); d.appendChild(removeButton(`人员信息第 ${r.id} 行（${r.name}）`, { op: 'removeStaff', id: r.id })); tr.appendChild(d);
+      tbody.appendChild(tr);
+    }
+    const u = unitSelect(), n = input('姓名或岗位'), c = input('类别，如 在职'), k = input('人数', 'num');
+    const amounts = fields.map(() => input('0.00', 'num'));
+    tbody.appendChild(addRow([null, u, n, c, k, ...amounts], () => send({
+      op: 'addStaff', unit: u.value, name: n.value, category: c.value, count: k.value,
+      amounts: Object.fromEntries(fields.map((f, i) => [f, amounts[i].value]).filter(([, v]) => v.trim() !== '')),
+    })));
+  }
+  table.appendChild(tbody);
+  const count = current === 'staff' ? data.rows.length : data.length;
+  $('sheet-count').textContent = `${TITLES[current]} ${count} 行`;
+  box.replaceChildren(table);
+}
+
+export async function openSheet(name) {
+  current = name || current;
+  for (const b of document.querySelectorAll('#sheet-tabs button')) b.classList.toggle('on', b.dataset.sheet === current);
+  $('tree-pane').hidden = true;
+  $('tables-pane').hidden = true;
+  $('sheets-pane').hidden = false;
+  await load();
+}
+
+function closeSheets() {
+  $('sheets-pane').hidden = true;
+  $('tree-pane').hidden = false;
+  renderTree();
+}
+
+export function wireSheets() {
+  $('btn-sheets').onclick = () => ($('sheets-pane').hidden ? openSheet() : closeSheets());
+  $('sheets-close').onclick = closeSheets;
+  for (const b of document.querySelectorAll('#sheet-tabs button')) b.onclick = () => openSheet(b.dataset.sheet);
+  $('sheet-moved').onclick = () => {
+    const ids = S.sheetMoved || [];
+    if (!ids.length) return;
+    S.picked = null;
+    renderTree();
+    setFilter({ ids: ids.join(',') }, `随之重算的 ${ids.length} 行明细`);
+  };
+  S.openSheet = openSheet;
+}
+"""#),
         "state.js": ("text/javascript; charset=utf-8", #"""
 // The page's state: what the server said, and where the clerk is. One object, shared by the
 // modules (and exposed as window.__budget for the browser tests). Nothing here knows a budget
@@ -1415,6 +1753,7 @@ export async function openTables(key) {
     await ensureTables(true);
   } catch (e) { status(errorText(e), true); return; }
   $('tree-pane').hidden = true;
+  $('sheets-pane').hidden = true;
   $('tables-pane').hidden = false;
   renderTable(key || S.shownTable || S.tables[0].key);
 }

@@ -25,6 +25,7 @@ enum GridColumns {
         if let c = all.first(where: { $0.key == key }) { return c.title.replacing("（项）", with: "").replacing("（款）", with: "") }
         switch key {
         case "gov_economic": return "政府经济分类"
+        case "basis": return "测算依据"
         default: return key
         }
     }

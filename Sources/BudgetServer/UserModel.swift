@@ -110,6 +110,9 @@ extension API {
         var redo: String?
         /// The first line the step wrote, for the cursor.
         var focus: Int64?
+        /// Lines nobody edited whose amount moved with the step (their bases read what changed);
+        /// they are in `items` too, and their tree rows in `tree`.
+        var moved: [Int64] = []
     }
 
     /// The rows of the page's tree that changed; `reload` when rows appear or disappear (or too many changed).
@@ -127,6 +130,8 @@ struct LineDraft {
     var input: API.ItemInput
     /// An amount typed in 万元, parsed before `lineItem` (which reads 元).
     private var wanAmount: String?
+    /// 测算依据: `=…` typed in the amount cell sets it (without the `=`); a plain amount clears it.
+    var basis: String?
 
     /// A line as it is, as texts.
     init(_ i: LineItem) {
@@ -134,6 +139,7 @@ struct LineDraft {
                               carryover: i.carryover.name, kind: i.kind.name, project: i.project, amount: i.amount.yuanText,
                               memo: i.memo, version: nil, author: nil)
         governmentEconomic = i.governmentEconomic
+        basis = i.basis
     }
 
     /// The grid's new-line row: only what the page filled in.
@@ -175,6 +181,14 @@ struct LineDraft {
             input.project = first.isEmpty ? nil
                 : (context.projects.first { $0.unit == unit && ($0.code == first || $0.name == t) }?.code ?? first)
         case "amount":
+            // `=…` (or `＝…`, as an input method types it) is a basis, in 元 whatever the page shows:
+            // the store computes the amount. Anything else is an amount and the line is no longer computed.
+            if let expression = Self.basisText(t) {
+                basis = expression
+                wanAmount = nil
+                return
+            }
+            basis = nil
             if money == .wan { wanAmount = text } else { input.amount = text; wanAmount = nil }
         case "memo": input.memo = text
         default: break
@@ -196,7 +210,15 @@ struct LineDraft {
         do { line = try draft.lineItem(row: row) } catch { throw ProblemsError(problems + error.problems) }
         if !problems.isEmpty { throw ProblemsError(problems) }
         line.governmentEconomic = governmentEconomic
+        line.basis = basis
         return line
+    }
+
+    /// The expression of a typed `=…` (trimmed, without the `=`), nil for anything else. A lone `=`
+    /// is an empty expression: the engine refuses it with its own message.
+    static func basisText(_ typed: String) -> String? {
+        guard let first = typed.first, first == "=" || first == "＝" else { return nil }
+        return String(typed.dropFirst()).trimmingSpaces
     }
 }
 
@@ -252,11 +274,12 @@ extension Workbench {
             if line == current.item {
                 return try outcome(AppliedStep(), before: [:], view: view, money: money, session: session, message: "没有改动", notes: [])
             }
-            let names = GridColumns.editable.filter { fields[$0] != nil }.map { "「\(GridColumns.title($0))」" }.joined()
+            let names = GridColumns.editable.filter { fields[$0] != nil }
+                .map { "「\($0 == "amount" && line.basis != nil ? GridColumns.title("basis") : GridColumns.title($0))」" }.joined()
             message = "已修改明细 #\(id) 的\(names)"
             let before: [Int64: StoredItem]
             (step, before) = try commit([.set(id: id, to: line, expectedVersion: version)], author: author,
-                              locate: { _, c in Location(column: GridColumns.title(c), item: id) })
+                              locate: { _, c in Location(column: GridColumns.title(c), item: id) }, keepingBases: false)
             record(step, session, label: "修改明细 #\(id) 的\(names)")
             return try outcome(step, before: before, view: view, money: money, session: session, message: message, notes: notes)
         case "add":
@@ -281,7 +304,8 @@ extension Workbench {
             let plan = try pastePlan(intent, money: money)
             notes = plan.notes
             let before: [Int64: StoredItem]
-            (step, before) = try commit(plan.edits, author: author, locate: { i, c in GridColumns.pastedAt(plan.rows[i] - 1, c) })
+            (step, before) = try commit(plan.edits, author: author, locate: { i, c in GridColumns.pastedAt(plan.rows[i] - 1, c) },
+                                        keepingBases: false)
             let changed = plan.edits.filter { if case .set = $0 { return true } else { return false } }.count
             let added = plan.edits.count - changed
             var parts: [String] = []
@@ -462,10 +486,16 @@ extension Workbench {
         if tree.reload { tree.rows = []; tree.total = nil }
         let next = userModel.next(session)
         let ctx = context
+        var message = message
+        if !step.moved.isEmpty {
+            let shown = step.moved.prefix(8).map { "#\($0.id)" }.joined(separator: " ")
+            message += "；另有 \(step.moved.count) 行明细随之重算（\(shown)\(step.moved.count > 8 ? " …" : "")）"
+        }
         return API.Outcome(message: message, notes: notes,
                            items: step.saved.compactMap { stored[$0.id] }.map { API.Item($0, context: ctx, money: money) },
                            added: step.saved.filter { before[$0.id] == nil }.map(\.id), removed: step.removed.map(\.id),
-                           tree: tree, last: lastChange, undo: next.undo, redo: next.redo, focus: step.saved.first?.id)
+                           tree: tree, last: lastChange, undo: next.undo, redo: next.redo, focus: step.saved.first?.id,
+                           moved: step.moved.map(\.id))
     }
 }
 

@@ -164,9 +164,10 @@ public actor Workbench {
 
     /// Writes one step (all or nothing) and takes it in; also returns the touched lines as they were.
     @discardableResult
-    func commit(_ edits: [LineEdit], author: String,
-                locate: (Int, String) -> Location) throws -> (step: AppliedStep, before: [Int64: StoredItem]) {
-        let step = try workspace.apply(edits, author: author, locate: locate)
+    /// `keepingBases`: false for the intentions, which carry each line's basis (`LineDraft`).
+    func commit(_ edits: [LineEdit], author: String, locate: (Int, String) -> Location,
+                keepingBases: Bool = true) throws -> (step: AppliedStep, before: [Int64: StoredItem]) {
+        let step = try workspace.apply(edits, author: author, locate: locate, keepingBases: keepingBases)
         return (step, try absorb(step))
     }
 
@@ -232,7 +233,7 @@ public actor Workbench {
         try refresh()
         let m = matching(filter)
         let start = min(max(0, offset), m.ids.count)
-        let end = min(m.ids.count, start + max(0, limit))
+        let end = start + min(max(0, limit), m.ids.count - start)
         return (m.ids.count, m.sum, m.ids[start..<end].compactMap { stored[$0] })
     }
 
@@ -241,7 +242,7 @@ public actor Workbench {
         try refresh()
         let m = matching(filter)
         let start = min(max(0, offset), m.ids.count)
-        let end = min(m.ids.count, start + max(0, limit))
+        let end = start + min(max(0, limit), m.ids.count - start)
         var t: Int64 = 0
         for id in m.ids[start..<end] { t &+= stored[id]?.item.amount.fen ?? 0 }
         return (end - start, t)

@@ -127,12 +127,14 @@ extension Workspace {
     /// Applies the edits of one step of the workbench (a typed cell, a pasted block, a removal,
     /// an undo) in one transaction: every line is checked first (versions, data rules; all
     /// problems at once), then all are written and logged, or nothing is. `locate(i, column)`
-    /// names the place of edit `i` in a problem. A line with a basis edited without one keeps its
-    /// basis unless the amount changed (see `keepingBases`): the grid does not carry bases yet.
+    /// names the place of edit `i` in a problem. With `keepingBases` (the default), a line with a
+    /// basis edited without one keeps its basis unless the amount changed: for an editor that does
+    /// not carry bases. The workbench's intentions carry them and pass false.
     @discardableResult
     public func apply(_ edits: [LineEdit], author: String,
-                      locate: (Int, String) -> Location = { Location(line: $0 + 1, column: $1) }) throws -> AppliedStep {
-        try write { db in try self.apply(edits, author: author, locate: locate, keepingBases: true, db) }
+                      locate: (Int, String) -> Location = { Location(line: $0 + 1, column: $1) },
+                      keepingBases: Bool = true) throws -> AppliedStep {
+        try write { db in try self.apply(edits, author: author, locate: locate, keepingBases: keepingBases, db) }
     }
 
     /// Reverts the step that wrote change-log rows `step` (undo; and redo, which reverts the

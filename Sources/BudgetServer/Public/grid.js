@@ -121,11 +121,12 @@ function draftText(c) {
   if (col.kind === 'code' && v) return v + '  ' + (S.draftNames[col.key] || '');
   return v;
 }
-/** The text a cell is edited and copied as (an amount without separators, a code without its name). */
-function rawValue(item, c) {
+/** The text a cell is copied as (an amount without separators, a code without its name); edited
+ *  (`forEdit`), a computed amount is its basis `=…`, as Excel edits a formula. */
+function rawValue(item, c, forEdit) {
   const col = cols()[c];
   if (!item) return S.draft[col.key] || '';
-  if (col.key === 'amount') return item.amountInput;
+  if (col.key === 'amount') return forEdit && item.basis ? '=' + item.basis : item.amountInput;
   return item[col.key] == null ? '' : String(item[col.key]);
 }
 
@@ -166,12 +167,17 @@ export function renderGrid() {
         d.textContent = item._pending && item._pending[col.key] !== undefined ? item._pending[col.key] : cellText(item, c);
         if (item._pending && item._pending[col.key] !== undefined) d.classList.add('pending');
         if (col.kind !== 'amount' && d.textContent.length > 8) d.title = d.textContent;
+        // A computed amount is marked (ƒ and a tint), its basis the tooltip; a line that just moved
+        // with an edit of what it reads is tinted until the next step.
+        if (col.kind === 'amount' && item.basis) { d.classList.add('computed'); d.title = '测算依据：=' + item.basis; }
+        if (col.kind === 'amount' && S.movedIds && S.movedIds.has(item.id)) d.classList.add('moved');
       } else { d.textContent = c === 0 ? '…' : ''; want.add(Math.floor(r / PAGE)); }
       div.appendChild(d);
     }
     frag.appendChild(div);
   }
   holder.replaceChildren(frag);
+  updateFormulaBar();
   for (const p of want) {
     if (S.pending.has(p) || S.pages.has(p)) continue;
     fetchPage(p).then(() => requestAnimationFrame(renderGrid)).catch(e => status(errorText(e), true));
@@ -244,7 +250,7 @@ export function beginEdit(mode, initial) {
   if ((!item && !isDraft(r)) || cols()[S.sel.c].kind === 'id') return;
   const ed = $('editor');
   S.edit = { r, c: S.sel.c, mode, picks: [], pickIndex: -1 };
-  ed.value = mode === 'type' ? initial : rawValue(item, S.sel.c);
+  ed.value = mode === 'type' ? initial : rawValue(item, S.sel.c, true);
   ed.className = cols()[S.sel.c].kind === 'amount' ? 'num' : '';
   ed.hidden = false;
   positionEditor();
@@ -369,7 +375,7 @@ async function saveCell(r, key, text, name, t0) {
     return;
   }
   const item = itemAt(r);
-  if (!item || rawValue(item, colIndex(key)) === text) return;
+  if (!item || rawValue(item, colIndex(key), true) === text) return;
   item._pending = { ...(item._pending || {}), [key]: name ? `${text}  ${name}` : text };
   renderGrid();
   try {
@@ -383,16 +389,29 @@ async function saveCell(r, key, text, name, t0) {
   }
 }
 
-/** Draws what a step changed: the lines, the tree rows (or the whole tree when rows came or went). */
-async function afterStep(out, t0) {
+/** Draws what a step changed: the lines (with those that moved with it), the tree rows (or the
+ *  whole tree when rows came or went). Also used for the 参数, 标准 and 人员 sheets' edits. */
+export async function afterStep(out, t0) {
+  S.movedIds = new Set(out.moved || []);
   for (const it of out.items) replaceCached(it);
   if (!applyTreeDelta(out.tree)) scheduleTreeReload(0);
   if (t0) noteLatency(t0);
   status(out.message + (out.notes.length ? '　' + out.notes.join('；') : ''));
   if (out.notes.length) toast(out.notes.join('\n'));
   updateUndoButtons();
-  if (out.added.length || out.removed.length) await reloadGrid(); else { renderGrid(); showFigures(); }
+  if (out.added.length || out.removed.length) await reloadGrid(); else { renderGrid(); showFigures(); refreshSum(); }
   S.onSelect && S.onSelect();
+}
+
+/** The status bar's sum of the filtered lines after a step that changed amounts but no rows. */
+async function refreshSum() {
+  const gen = S.gridGen;
+  try {
+    const s = await api('GET', '/api/sum?' + qs(query()));
+    if (gen !== S.gridGen) return;
+    S.sumText = s.text;
+    if (!S.anchor) showFigures();
+  } catch (e) { status(errorText(e), true); }
 }
 
 function replaceCached(item) {
@@ -447,6 +466,51 @@ export async function undoRedo(op) {
     const out = await intend(op, {});
     await afterStep(out);
   } catch (err) { toast(errorText(err), true); updateUndoButtons(); }
+}
+
+// ---------- the formula bar ----------
+/** Shows the selected line's amount cell as Excel's formula bar does: its basis `=…`, or the typed
+ *  amount. Left alone while the clerk types in it. */
+export function updateFormulaBar() {
+  const fx = $('fx-input');
+  if (!fx || document.activeElement === fx) return;
+  const r = S.sel.r, item = itemAt(r), ref = $('fx-ref'), note = $('fx-note');
+  const unit = S.money === 'wan' ? '万元' : '元';
+  fx.classList.remove('computed');
+  if (isDraft(r)) {
+    ref.textContent = '新明细 金额';
+    fx.value = S.draft.amount || '';
+    note.textContent = '输入金额，或以 = 开头的测算依据';
+    return;
+  }
+  if (!item) { ref.textContent = '—'; fx.value = ''; note.textContent = ''; return; }
+  ref.textContent = `#${item.id} 金额`;
+  fx.value = rawValue(item, colIndex('amount'), true);
+  if (item.basis) {
+    fx.classList.add('computed');
+    note.textContent = `= ${item.amountText} ${unit}（由测算依据算出，按元计算）`;
+  } else note.textContent = '手工填写的金额；输入 =… 改为按测算依据计算';
+}
+
+function wireFormulaBar() {
+  const fx = $('fx-input');
+  if (!fx) return;
+  fx.addEventListener('keydown', (ev) => {
+    if (ev.isComposing) return;
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      const r = S.sel.r, text = fx.value.trim();
+      $('grid').focus({ preventScroll: true });
+      saveCell(r, 'amount', text, '', performance.now());
+      updateFormulaBar();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      $('grid').focus({ preventScroll: true });
+      updateFormulaBar();
+    }
+  });
+  fx.addEventListener('focus', () => { if (S.sel.c !== colIndex('amount')) { S.sel.c = colIndex('amount'); renderGrid(); } });
+  fx.addEventListener('blur', () => setTimeout(updateFormulaBar, 0));
 }
 
 // ---------- copy and paste ----------
@@ -577,6 +641,7 @@ export function wireGrid() {
   grid.addEventListener('keydown', gridKey);
   grid.addEventListener('paste', onPaste);
   grid.addEventListener('copy', onCopy);
+  wireFormulaBar();
   const ed = $('editor');
   ed.addEventListener('keydown', editorKey);
   ed.addEventListener('input', () => { if (S.edit) updatePicker(); });

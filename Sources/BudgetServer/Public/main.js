@@ -9,6 +9,7 @@ import { loadTree, renderTree, renderTreeHead, wireTree, setPickHandler, pickTre
 import { reloadGrid, renderGrid, renderGridHead, setFilter, wireGrid, resetDraft, updateUndoButtons, itemAt } from './grid.js';
 import { wirePanels, scheduleHistory, foldPanel } from './panels.js';
 import { wireTables, tableSetName } from './tables.js';
+import { wireSheets } from './sheets.js';
 
 // ---------- live changes from others ----------
 let pollFailures = 0;
@@ -75,6 +76,7 @@ function wire() {
   wireGrid();
   wirePanels();
   wireTables();
+  wireSheets();
   setPickHandler((filter, label) => setFilter(filter, label));
   S.onSelect = scheduleHistory;
   for (const b of document.querySelectorAll('#views button')) b.onclick = () => switchView(b.dataset.view);

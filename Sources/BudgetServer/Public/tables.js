@@ -96,6 +96,7 @@ export async function openTables(key) {
     await ensureTables(true);
   } catch (e) { status(errorText(e), true); return; }
   $('tree-pane').hidden = true;
+  $('sheets-pane').hidden = true;
   $('tables-pane').hidden = false;
   renderTable(key || S.shownTable || S.tables[0].key);
 }
