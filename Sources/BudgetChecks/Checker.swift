@@ -4,7 +4,7 @@ import BudgetTables
 /// Runs a rule set over a budget (and its tables, and the prior year when given).
 ///
 /// Cross-table rules compare exact amounts in 分, so rounding never raises a false alarm; a printed
-/// total that differs from the sum of its printed parts is reported as info (DOMAIN.md: "a printed
+/// total that differs from the sum of its printed parts is reported as info (docs/domain.md: "a printed
 /// total may differ by 0.01 from the sum of its printed parts").
 public struct Checker: Sendable {
     public var rules: RuleSet

@@ -155,7 +155,7 @@ public struct PriorComparison: Sendable {
         ("合计", ["30212", "30217", "31013", "30231"]),
     ]
 
-    /// "三公"经费 = 30212, 30217, 31013, 30231 from 财政拨款, current year, basic and project alike (DOMAIN.md).
+    /// "三公"经费 = 30212, 30217, 31013, 30231 from 财政拨款, current year, basic and project alike (docs/domain.md).
     public static let threePublicMeasure = Measure(sources: Measure.fiscalSources, carryover: [.currentYear])
     /// 机关运行经费 = 公用经费 of basic lines from 财政拨款, current year, in 行政 and 参公 units only.
     public static let organOperationMeasure = Measure(sources: Measure.fiscalSources, carryover: [.currentYear],

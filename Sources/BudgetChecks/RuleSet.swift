@@ -129,7 +129,7 @@ public struct Footing: Sendable {
     }
 }
 
-/// The data rules of DOMAIN.md.
+/// The data rules of docs/domain.md.
 public enum DataCheck: String, Sendable, CaseIterable {
     /// Codes exist and are leaves (function 项, economic 款, government economic 款, revenue code), units exist.
     case codes = "codes-exist-and-are-leaves"

@@ -16,7 +16,7 @@ public enum Source: Int, CaseIterable, Sendable, Hashable, Codable {
         }
     }
 
-    /// 财政拨款 = the first three sources (DOMAIN.md).
+    /// 财政拨款 = the first three sources (docs/domain.md).
     public var isFiscal: Bool { rawValue <= 2 }
 
     /// Chinese names, and English aliases accepted on input.
@@ -65,7 +65,7 @@ public enum ExpenditureKind: Int, CaseIterable, Sendable, Hashable, Codable {
 }
 
 /// 人员经费 or 公用经费, derived from the economic 类: "人员经费 = economic 类 301 and 303;
-/// 公用经费 = every other 类" (DOMAIN.md). Only meaningful for basic lines.
+/// 公用经费 = every other 类" (docs/domain.md). Only meaningful for basic lines.
 public enum CostNature: Int, CaseIterable, Sendable, Hashable {
     case personnel = 0   // 人员经费
     case publicUse       // 公用经费

@@ -21,7 +21,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// 万元 rounded once, half up, to two decimals: the printed figure of the tables.
-    /// DOMAIN.md: "a total is rounded once, from exact amounts, never summed from rounded parts".
+    /// docs/domain.md: "a total is rounded once, from exact amounts, never summed from rounded parts".
     public var wanHundredths: Int64 { Money.roundHalfUp(fen, divisor: 10_000) }
 
     /// The printed 万元 figure, `3744.74`; zero prints as an empty string.

@@ -1,4 +1,4 @@
-/// The data rules a line item must satisfy to enter a workspace (DOMAIN.md, "Data rules").
+/// The data rules a line item must satisfy to enter a workspace (docs/domain.md, "Data rules").
 /// Review flags (personnel codes on project lines, 三公 codes) belong to the checks, not here.
 public struct LineItemValidator: Sendable {
     public let codes: CodeBook

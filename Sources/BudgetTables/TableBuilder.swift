@@ -4,7 +4,7 @@ import Foundation
 /// Computes disclosure tables from a template set, a budget and its roll-up.
 ///
 /// Every figure is one roll-up look-up (or a sum of a few): exact 分, never rounded here.
-/// DOMAIN.md: "Tree rows show every 类, 款 and 项 with a non-zero figure in that table, ordered by
+/// docs/domain.md: "Tree rows show every 类, 款 and 项 with a non-zero figure in that table, ordered by
 /// code, after a 合计 row."
 public struct TableBuilder: Sendable {
     public let budget: Budget

@@ -67,7 +67,7 @@ public enum MeasureSyntax {
     public static func present(in o: [String: JSONValue]) -> Bool { o.keys.contains { keys.contains($0) } }
 
     /// The measure an object states; keys other than the measure's are left to the caller.
-    /// `财政拨款` in `sources` stands for its three sources, added to any other listed (DOMAIN.md: "财政拨款
+    /// `财政拨款` in `sources` stands for its three sources, added to any other listed (docs/domain.md: "财政拨款
     /// = the first three sources"). `substitute` fills `{var}` placeholders (rules repeat over values).
     public static func measure(in o: [String: JSONValue], substitute: (String) -> String = { $0 }) -> (measure: Measure, problems: [SpecProblem]) {
         var problems: [SpecProblem] = []

@@ -17,7 +17,7 @@ struct RuleFileTests {
         } catch { return ["\(error)"] }
     }
 
-    @Test("随附的规则集能读取，覆盖 DOMAIN.md 的每条规则")
+    @Test("随附的规则集能读取，覆盖 docs/domain.md 的每条规则")
     func shipped() throws {
         let set = try Fixtures.rules()
         let ids = Set(set.rules.map(\.id))

@@ -42,7 +42,7 @@ struct PrintedFigureTests {
         #expect(total.value(at: 4).doubleValue == 9537.02)
         let leaf = try #require(rows.first { $0.value(at: 0) == .string("2080501") })
         #expect(leaf.value(at: 2).doubleValue == 118.60)      // not 118.6049
-        // 工资福利支出 prints 3744.74 while its printed items add to 3744.75 (DOMAIN.md): the cells
+        // 工资福利支出 prints 3744.74 while its printed items add to 3744.75 (docs/domain.md): the cells
         // keep that, as the published table does.
         let t6 = try reader.rows(sheet: "表6 一般公共预算基本支出分经济科目表")
         let wages = try #require(t6.first { $0.value(at: 0) == .string("工资福利支出") })
