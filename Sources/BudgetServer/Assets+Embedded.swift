@@ -33,8 +33,12 @@ button.small { padding: 1px 8px; font-size: 12px; }
 button.primary { background: var(--sel); color: #fff; border-color: var(--sel); }
 .button.disabled { color: #9aa0a6; pointer-events: none; }
 
-#top { display: flex; align-items: center; gap: 10px; padding: 6px 12px; border-bottom: 1px solid var(--line); background: #fafbfc; }
-#top .title { font-size: 15px; font-weight: 600; margin-right: 8px; white-space: nowrap; }
+#top { display: flex; align-items: center; gap: 6px; padding: 6px 12px; border-bottom: 1px solid var(--line); background: #fafbfc; }
+/* At 1366 px the buttons keep one line each; a long department name gives way (ellipsis) instead. */
+#top .title { font-size: 15px; font-weight: 600; margin-right: 8px; white-space: nowrap; min-width: 0; flex: 0 1 auto;
+  overflow: hidden; text-overflow: ellipsis; }
+#top > *:not(.title) { flex-shrink: 0; }
+#top button, #top .button { white-space: nowrap; }
 #views button { margin-right: -1px; border-radius: 0; }
 #views button:first-child { border-radius: 4px 0 0 4px; }
 #views button:last-child { border-radius: 0 4px 4px 0; }
@@ -1137,6 +1141,7 @@ async function start() {
   $('dept').textContent = S.meta.department;
   $('year').textContent = `${S.meta.year} 年部门预算` + (S.meta.priorYear ? `（对比 ${S.meta.priorYear} 年）` : '');
   document.title = `${S.meta.department} ${S.meta.year} 年预算 — 编制工作台`;
+  document.querySelector('#top .title').title = `${S.meta.department} ${$('year').textContent}`;
   const exp = $('btn-export');
   if (S.token) exp.href = '/api/export?token=' + encodeURIComponent(S.token);
   if (S.meta.tableSet) {

@@ -112,6 +112,7 @@ async function start() {
   $('dept').textContent = S.meta.department;
   $('year').textContent = `${S.meta.year} 年部门预算` + (S.meta.priorYear ? `（对比 ${S.meta.priorYear} 年）` : '');
   document.title = `${S.meta.department} ${S.meta.year} 年预算 — 编制工作台`;
+  document.querySelector('#top .title').title = `${S.meta.department} ${$('year').textContent}`;
   const exp = $('btn-export');
   if (S.token) exp.href = '/api/export?token=' + encodeURIComponent(S.token);
   if (S.meta.tableSet) {
