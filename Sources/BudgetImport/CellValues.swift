@@ -117,10 +117,23 @@ struct SheetRecord: InputRecord {
 
     var line: Int { row.number }
 
-    mutating func code(_ c: Int) throws(FieldRefusal) -> String { try CellValues.code(row.values[c]) }
+    mutating func code(_ c: Int) throws(FieldRefusal) -> String {
+        let v = row.values[c]
+        // A sheet repeats a few hundred codes over its rows: each distinct text cell is read once.
+        guard case .string(let s) = v else { return try CellValues.code(v) }
+        if let known = table.codeCache[s] { return known }
+        let code = try CellValues.code(v)
+        table.remember(s, code, in: \.codeCache)
+        return code
+    }
 
     mutating func choice<T: InputChoice>(_ c: Int, as type: T.Type) throws(FieldRefusal) -> T? {
-        T(name: try CellValues.word(row.values[c]))
+        let v = row.values[c]
+        guard case .string(let s) = v else { return T(name: try CellValues.word(v)) }
+        if let known = table.wordCache[s] { return T(name: known) }
+        let word = try CellValues.word(v)
+        table.remember(s, word, in: \.wordCache)
+        return T(name: word)
     }
 
     mutating func name(_ c: Int) throws(FieldRefusal) -> String { try CellValues.text(row.values[c]).trimmingSpaces }

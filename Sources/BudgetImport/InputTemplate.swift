@@ -161,25 +161,31 @@ public enum InputTemplate {
         // template → import (its amount is computed again on import; the cell shows the computed one).
         let itemWidths: [Double] = [22, 20, 17, 12, 8, 8, 18, 13, 14, 16, 18]
         try headerRow(itemSheet, .itemsWithBasis, widths: itemWidths, wrapped: [0, 1, 2, 3, 6, 8, 9, 10], rows: budget.items.count)
+        // A 10^6-line sheet repeats a few thousand codes: each label and its width in columns is
+        // built once (`Label`), not once a row.
+        var labels = LabelCache()
         for (r, i) in WorkbookFolder.canonicallySorted(budget.items).enumerated() {
             let row = r + 1
-            let unit = labelled(i.unit, unitNames[i.unit]), function = labelled(i.function, codes.name(.function, i.function))
-            let economic = labelled(i.economic, codes.name(.economic, i.economic))
-            let project = i.project.map { labelled($0, projectNames["\(i.unit)/\($0)"]) } ?? ""
-            let government = i.governmentEconomic.map { labelled($0, codes.name(.governmentEconomic, $0)) } ?? ""
-            try wrapHeight(itemSheet, row, [(unit, itemWidths[0]), (function, itemWidths[1]), (economic, itemWidths[2]),
-                                            (i.source.name, itemWidths[3]), (project, itemWidths[6]),
-                                            (government, itemWidths[8]), (i.memo, itemWidths[9]), (i.basis ?? "", itemWidths[10])])
-            try itemSheet.writeString(row, 0, unit, style: wrappedText)
-            try itemSheet.writeString(row, 1, function, style: wrappedText)
-            try itemSheet.writeString(row, 2, economic, style: wrappedText)
-            try itemSheet.writeString(row, 3, i.source.name, style: wrappedText)
+            let unit = labels.get(.unit, i.unit) { labelled(i.unit, unitNames[i.unit]) }
+            let function = labels.get(.function, i.function) { labelled(i.function, codes.name(.function, i.function)) }
+            let economic = labels.get(.economic, i.economic) { labelled(i.economic, codes.name(.economic, i.economic)) }
+            let project = i.project.map { p in labels.get(.project, i.unit + "/" + p) { labelled(p, projectNames["\(i.unit)/\(p)"]) } } ?? .none
+            let government = i.governmentEconomic.map { g in labels.get(.government, g) { labelled(g, codes.name(.governmentEconomic, g)) } } ?? .none
+            let source = labels.get(.source, i.source.name) { i.source.name }
+            try wrapHeight(itemSheet, row, [(unit.columns, itemWidths[0]), (function.columns, itemWidths[1]), (economic.columns, itemWidths[2]),
+                                            (source.columns, itemWidths[3]), (project.columns, itemWidths[6]),
+                                            (government.columns, itemWidths[8]), (Label.columns(i.memo), itemWidths[9]),
+                                            (Label.columns(i.basis ?? ""), itemWidths[10])])
+            try itemSheet.writeString(row, 0, unit.text, style: wrappedText)
+            try itemSheet.writeString(row, 1, function.text, style: wrappedText)
+            try itemSheet.writeString(row, 2, economic.text, style: wrappedText)
+            try itemSheet.writeString(row, 3, source.text, style: wrappedText)
             try itemSheet.writeString(row, 4, i.carryover.name, style: text)
             try itemSheet.writeString(row, 5, i.kind.name, style: text)
-            if !project.isEmpty { try itemSheet.writeString(row, 6, project, style: wrappedText) }
+            if !project.text.isEmpty { try itemSheet.writeString(row, 6, project.text, style: wrappedText) }
             // 分 → 元: the cell holds the nearest double; import reads it back to the exact 分.
             try itemSheet.writeNumber(row, 7, Double(i.amount.fen) / 100, style: money)
-            if !government.isEmpty { try itemSheet.writeString(row, 8, government, style: wrappedText) }
+            if !government.text.isEmpty { try itemSheet.writeString(row, 8, government.text, style: wrappedText) }
             if !i.memo.isEmpty { try itemSheet.writeString(row, 9, i.memo, style: wrappedText) }
             if let basis = i.basis { try itemSheet.writeString(row, TableSchema.itemBasisColumn, basis, style: wrappedText) }
         }
@@ -219,13 +225,45 @@ public enum InputTemplate {
     /// their columns gets the height of its longest, 15 points a line. Set before the row's cells,
     /// as constant-memory mode requires.
     static func wrapHeight(_ sheet: XLSXWorksheet, _ row: Int, _ texts: [(text: String, width: Double)]) throws {
-        let lines = texts.map { t in
-            // A column of the width is a digit (7 px at 11 pt); a Chinese character in 宋体 11 pt
-            // is 14.7 px, 2.1 columns.
-            let columns = t.text.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 2.1 : 1) }
-            return Int((columns / max(t.width, 1)).rounded(.up))
-        }.max() ?? 1
+        try wrapHeight(sheet, row, texts.map { (Label.columns($0.text), $0.width) })
+    }
+
+    /// The same, from each text's width in columns (`Label.columns`).
+    static func wrapHeight(_ sheet: XLSXWorksheet, _ row: Int, _ texts: [(columns: Double, width: Double)]) throws {
+        var lines = 1
+        for t in texts { lines = max(lines, Int((t.columns / max(t.width, 1)).rounded(.up))) }
         if lines > 1 { try sheet.setRowHeight(row, Double(min(lines, 10)) * 15) }
+    }
+
+    /// A cell's text and its width in columns, for `wrapHeight`.
+    struct Label {
+        var text: String
+        var columns: Double
+        static let none = Label(text: "", columns: 0)
+
+        init(text: String, columns: Double) { self.text = text; self.columns = columns }
+        init(_ text: String) { self.init(text: text, columns: Label.columns(text)) }
+
+        /// A column of the width is a digit (7 px at 11 pt); a Chinese character in 宋体 11 pt is
+        /// 14.7 px, 2.1 columns.
+        static func columns(_ text: String) -> Double {
+            var c = 0.0
+            for u in text.unicodeScalars { c += u.value > 0x2E80 ? 2.1 : 1 }
+            return c
+        }
+    }
+
+    /// The labels of the codes of one sheet, each built once, by kind and key.
+    struct LabelCache {
+        enum Kind: Int { case unit, function, economic, project, government, source }
+        private var cache: [[String: Label]] = Array(repeating: [:], count: 6)
+
+        mutating func get(_ kind: Kind, _ key: String, _ make: () -> String) -> Label {
+            if let l = cache[kind.rawValue][key] { return l }
+            let l = Label(make())
+            cache[kind.rawValue][key] = l
+            return l
+        }
     }
 
     /// `2080501` of `2080501 行政单位离退休`.

@@ -33,6 +33,17 @@ final class TableReader {
     /// How many rows at the top may precede the header (titles, notes).
     static let headerSearchRows = 20
 
+    /// Text cells already read as a code or a vocabulary word, and what they gave (refusals are
+    /// not kept: a refused text is refused again, with its own row's location). Bounded: past
+    /// `cacheLimit` distinct texts a cache stops growing and further texts are read each time.
+    var codeCache: [String: String] = [:]
+    var wordCache: [String: String] = [:]
+    static let cacheLimit = 50_000
+
+    func remember(_ text: String, _ value: String, in cache: ReferenceWritableKeyPath<TableReader, [String: String]>) {
+        if self[keyPath: cache].count < Self.cacheLimit { self[keyPath: cache][text] = value }
+    }
+
     init(input: TableInput, schema: TableSchema) {
         self.input = input
         self.schema = schema
