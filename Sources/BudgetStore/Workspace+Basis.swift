@@ -322,6 +322,89 @@ extension Workspace {
         }
     }
 
+    /// Makes the stored parameters, standards and roster what `tables` says (an import's sheets, in
+    /// the import's transaction), logging each row that changes in basis_log. The caller evaluates
+    /// the lines afterwards. Roster rows held exactly as before keep their ids; a row replaced by
+    /// one of the same (unit, category, name), when only one of each is left, is a `set`.
+    static func writeBasisTables(_ tables: BasisTables, author: String, _ db: Database) throws {
+        guard !tables.isEmpty else { return }
+        let log = BasisLogWriter(db: db, author: author, at: Workspace.now())
+        if let wanted = tables.parameters {
+            let old = try readParameters(db)
+            let given = Dictionary(wanted.map { ([$0.unit, $0.name], $0) }, uniquingKeysWith: { _, b in b })
+            for p in old where given[[p.unit, p.name]] == nil {
+                try db.execute(sql: "DELETE FROM parameter WHERE unit = ? AND name = ?", arguments: [p.unit, p.name])
+                try log.log("parameter", "rm", key: "\(p.unit)/\(p.name)", before: BasisJSON.parameter(p), after: nil)
+            }
+            let stored = Dictionary(old.map { ([$0.unit, $0.name], $0) }, uniquingKeysWith: { a, _ in a })
+            for p in wanted.sorted(by: { ($0.unit, $0.name) < ($1.unit, $1.name) }) where stored[[p.unit, p.name]] != p {
+                try checkName(p.name, what: "参数名称")
+                let before = stored[[p.unit, p.name]]
+                try db.execute(sql: "INSERT OR REPLACE INTO parameter(unit, name, value, memo) VALUES (?, ?, ?, ?)",
+                               arguments: [p.unit, p.name, p.value.text, p.memo])
+                try log.log("parameter", before == nil ? "add" : "set", key: "\(p.unit)/\(p.name)",
+                            before: before.map(BasisJSON.parameter), after: BasisJSON.parameter(p))
+            }
+        }
+        if let wanted = tables.standards {
+            let old = try readStandards(db)
+            let given = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { _, b in b })
+            for s in old where given[s.name] == nil {
+                try db.execute(sql: "DELETE FROM standard WHERE name = ?", arguments: [s.name])
+                try log.log("standard", "rm", key: s.name, before: BasisJSON.standard(s), after: nil)
+            }
+            let stored = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for s in wanted.sorted(by: { $0.name < $1.name }) where stored[s.name] != s {
+                try checkName(s.name, what: "标准名称")
+                let before = stored[s.name]
+                try db.execute(sql: "INSERT OR REPLACE INTO standard(name, value, memo) VALUES (?, ?, ?)",
+                               arguments: [s.name, s.value.text, s.memo])
+                try log.log("standard", before == nil ? "add" : "set", key: s.name, before: before.map(BasisJSON.standard),
+                            after: BasisJSON.standard(s))
+            }
+        }
+        if let wanted = tables.staff {
+            // Pair the wanted rows with stored ones: identical rows first, then one-to-one by key
+            // (hashed, so a large roster pairs in linear time).
+            let stored = try readStaff(db)
+            var byRow: [StaffRow: [Int]] = [:]
+            for (k, s) in stored.enumerated().reversed() { byRow[s.row, default: []].append(k) }
+            var storedPaired = [Bool](repeating: false, count: stored.count)
+            var kept: [Int64?] = Array(repeating: nil, count: wanted.count)
+            for (i, r) in wanted.enumerated() {
+                if let k = byRow[r]?.popLast() { kept[i] = stored[k].id; storedPaired[k] = true }
+            }
+            func key(_ r: StaffRow) -> [String] { [r.unit, r.category, r.name] }
+            var storedByKey: [[String]: [Int]] = [:], wantedByKey: [[String]: [Int]] = [:]
+            for k in stored.indices where !storedPaired[k] { storedByKey[key(stored[k].row), default: []].append(k) }
+            for i in wanted.indices where kept[i] == nil { wantedByKey[key(wanted[i]), default: []].append(i) }
+            var set: [(id: Int64, before: StaffRow, after: StaffRow)] = []
+            for i in wanted.indices where kept[i] == nil {
+                guard let mine = storedByKey[key(wanted[i])], mine.count == 1, wantedByKey[key(wanted[i])]?.count == 1 else { continue }
+                kept[i] = stored[mine[0]].id
+                storedPaired[mine[0]] = true
+                set.append((stored[mine[0]].id, stored[mine[0]].row, wanted[i]))
+            }
+            let unpaired = stored.indices.filter { !storedPaired[$0] }.map { stored[$0] }
+            for old in unpaired {
+                try db.execute(sql: "DELETE FROM staff WHERE id = ?", arguments: [old.id])
+                try log.log("staff", "rm", key: String(old.id), before: BasisJSON.staff(old.row), after: nil)
+            }
+            for c in set {
+                try db.execute(sql: "DELETE FROM staff WHERE id = ?", arguments: [c.id])
+                try insertStaff(c.after, id: c.id, db)
+                try log.log("staff", "set", key: String(c.id), before: BasisJSON.staff(c.before), after: BasisJSON.staff(c.after))
+            }
+            var next = try nextStaffID(db)
+            for (i, r) in wanted.enumerated() where kept[i] == nil {
+                try checkUnit(r.unit, db)
+                try insertStaff(r, id: next, db)
+                try log.log("staff", "add", key: String(next), before: nil, after: BasisJSON.staff(r))
+                next += 1
+            }
+        }
+    }
+
     /// Inserts what a budget's bases read (a new workspace).
     static func insertBasis(_ budget: Budget, _ db: Database) throws {
         for p in budget.parameters {
