@@ -18,10 +18,10 @@ extension InputTemplate {
         // A value is written as text (`16%`, `0.16`): the cell keeps what the clerk sees, and a
         // percentage stays a percentage through the round trip.
         let parameters = budget.parameters.sorted { ($0.unit, $0.name) < ($1.unit, $1.name) }
-        try headerRow(sheets.parameters, .parameters, [24, 24, 14, 36], parameters.count)
+        try headerRow(sheets.parameters, .parameters, [32, 24, 14, 36], parameters.count)
         for (r, p) in parameters.enumerated() {
             let unit = labelled(p.unit, unitNames[p.unit])
-            try wrapHeight(sheets.parameters, r + 1, [(unit, 24), (p.memo, 36)])
+            try wrapHeight(sheets.parameters, r + 1, [(unit, 32), (p.memo, 36)])
             try sheets.parameters.writeString(r + 1, 0, unit, style: wrappedText)
             try sheets.parameters.writeString(r + 1, 1, p.name, style: text)
             try sheets.parameters.writeString(r + 1, 2, p.value.text, style: text)
@@ -41,12 +41,12 @@ extension InputTemplate {
         // 人员: the fixed columns, then the amount fields in name order (as staff.csv), 元 a month.
         let fields = WorkbookFolder.staffFields(budget.staff)
         let schema = TableSchema.staff(fields: fields)
-        try headerRow(sheets.staff, schema, [24, 16, 10, 8] + fields.map { max(12, Double($0.count) * 2.2 + 2) }, budget.staff.count)
+        try headerRow(sheets.staff, schema, [32, 26, 10, 8] + fields.map { max(12, Double($0.count) * 2.2 + 2) }, budget.staff.count)
         for (r, row) in WorkbookFolder.sortedStaff(budget.staff).enumerated() {
             let unit = labelled(row.unit, unitNames[row.unit])
-            try wrapHeight(sheets.staff, r + 1, [(unit, 24)])
+            try wrapHeight(sheets.staff, r + 1, [(unit, 32), (row.name, 26)])
             try sheets.staff.writeString(r + 1, 0, unit, style: wrappedText)
-            try sheets.staff.writeString(r + 1, 1, row.name, style: text)
+            try sheets.staff.writeString(r + 1, 1, row.name, style: wrappedText)
             try sheets.staff.writeString(r + 1, 2, row.category, style: text)
             try sheets.staff.writeNumber(r + 1, 3, Double(row.count))
             for (k, f) in fields.enumerated() {
