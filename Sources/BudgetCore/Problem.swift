@@ -90,6 +90,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, CustomStringConvert
     case unitDiffers = "unit-differs"
     case projectDiffers = "project-differs"
     case revenueDiffers = "revenue-differs"
+    /// Roster rows of one (unit, category, name) that an import without `--replace` cannot pair with the workspace's.
+    case staffAmbiguous = "staff-ambiguous"
     // A basis of calculation (测算依据) and what it reads: parameters, standards, the roster.
     case basisSyntax = "basis-syntax"
     case basisUnknownName = "basis-unknown-name"
@@ -112,6 +114,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, CustomStringConvert
     case basisStaffCount = "basis-staff-count"
     /// A parameter's or standard's value that is not a number (`8000`, `0.16`, `16%`).
     case basisValue = "basis-value"
+    /// A parameter or standard removed while lines still read it.
+    case basisInUse = "basis-in-use"
     /// A stated amount that differs from the one its basis computes (a warning: the computed one is kept).
     case basisAmountDiffers = "basis-amount-differs"
     /// A pasted row with nothing in it (the workbench).

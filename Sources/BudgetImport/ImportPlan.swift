@@ -19,6 +19,8 @@ public struct ImportChanges: Sendable, Equatable {
     public var newProjects: [Project] = []
     /// The 收入 sheet, when it replaces the workspace's revenue (only with `replace`).
     public var revenue: [RevenueLine]?
+    /// The 参数, 标准 and 人员 sheets: each table as it will be after the import (`basisTables`).
+    public var basis = BasisTables()
 }
 
 extension FileImporter {
@@ -40,6 +42,9 @@ extension FileImporter {
             context.units = file.units ?? []
             context.projects = file.projects ?? []
             context.revenue = file.revenue ?? []
+            context.parameters = file.parameters ?? []
+            context.standards = file.standards ?? []
+            context.staff = file.staff ?? []
         } else {
             let new = compareWithWorkspace(file, current, replace: replace, &problems)
             context.units += new.units
@@ -50,6 +55,10 @@ extension FileImporter {
                 context.revenue = revenue
                 changes.revenue = revenue
             }
+            changes.basis = basisTables(file, current, replace: replace, &problems)
+            context.parameters = changes.basis.parameters ?? context.parameters
+            context.standards = changes.basis.standards ?? context.standards
+            context.staff = changes.basis.staff ?? context.staff
         }
         // Lines are checked against the units and projects only when those sheets read cleanly (as
         // `budget load` does): a unit row that failed would make each of its projects and lines a
@@ -62,6 +71,7 @@ extension FileImporter {
                 v.validate(p, at: { file.projectTable!.location(i, $0) }, into: &problems)
             }
             if projectsSound { v.validate(file.items, at: { file.itemLocation($0, $1) }, into: &problems) }
+            checkBasisUnits(file, units: Set(context.units.map(\.code)), &problems)
         }
         let revenueReplaced = rebuild || changes.revenue != nil
         if revenueReplaced, file.revenueTable?.clean ?? true {
@@ -74,6 +84,17 @@ extension FileImporter {
         LineValueRules.checkTotals(items: file.items, revenue: revenueReplaced ? context.revenue : [],
                                    itemsAt: Location(file: file.itemSource), revenueAt: Location(file: revenueSheet),
                                    into: &problems)
+        // With every line replaced, the file's bases are computed here against the tables as they
+        // will be, so a problem names its sheet and row (the store computes them again in its
+        // transaction, with the workspace's own lines when they stay).
+        if (rebuild || replace) && !problems.hasErrors {
+            var after = context
+            after.items = file.items
+            do { try after.computeBasisAmounts(locate: { file.itemLocation(Int($0), "basis") }) } catch {
+                for p in error.problems { problems.add(p) }
+                if error.truncated { problems.markTruncated() }
+            }
+        }
         try problems.throwIfErrors()
         if rebuild {
             context.items = file.items // the workspace has no line (currentIsEmpty)
@@ -124,5 +145,75 @@ extension FileImporter {
             }
         }
         return (newUnits, newProjects)
+    }
+}
+
+extension FileImporter {
+    /// The 参数, 标准 and 人员 sheets against the workspace's tables: with `replace`, each sheet the
+    /// file has replaces its table; without it, a parameter or standard of a name the workspace has
+    /// is set, a new one added, and none is removed. Roster rows pair by (unit, category, name): a
+    /// new one is added; rows the workspace holds exactly so stay; one row each side is set; any
+    /// other pairing (the workspace has two 科员 rows and the sheet one) is a problem asking for
+    /// `--replace`, never a guess.
+    static func basisTables(_ file: ImportedFile, _ current: Budget, replace: Bool,
+                            _ problems: inout ProblemCollector) -> BasisTables {
+        var out = BasisTables()
+        if let sheet = file.parameters {
+            if replace { out.parameters = sheet } else {
+                var all = current.parameters
+                for p in sheet {
+                    if let k = all.firstIndex(where: { $0.unit == p.unit && $0.name == p.name }) { all[k] = p } else { all.append(p) }
+                }
+                out.parameters = all
+            }
+        }
+        if let sheet = file.standards {
+            if replace { out.standards = sheet } else {
+                var all = current.standards
+                for s in sheet {
+                    if let k = all.firstIndex(where: { $0.name == s.name }) { all[k] = s } else { all.append(s) }
+                }
+                out.standards = all
+            }
+        }
+        if let sheet = file.staff, let table = file.staffTable {
+            if replace { out.staff = sheet } else {
+                func key(_ r: StaffRow) -> [String] { [r.unit, r.category, r.name] }
+                var stored: [[String]: [Int]] = [:]
+                for (k, r) in current.staff.enumerated() { stored[key(r), default: []].append(k) }
+                var given: [[String]: [Int]] = [:], order: [[String]] = []
+                for (i, r) in sheet.enumerated() {
+                    if given[key(r)] == nil { order.append(key(r)) }
+                    given[key(r), default: []].append(i)
+                }
+                var all = current.staff
+                for k in order {
+                    let rows = given[k]!.map { sheet[$0] }, mine = (stored[k] ?? []).map { current.staff[$0] }
+                    if mine.isEmpty {
+                        all += rows
+                    } else if mine.count == 1 && rows.count == 1 {
+                        all[stored[k]![0]] = rows[0]
+                    } else if Dictionary(rows.map { ($0, 1) }, uniquingKeysWith: +) != Dictionary(mine.map { ($0, 1) }, uniquingKeysWith: +) {
+                        problems.add(Problem(rule: .staffAmbiguous, location: table.location(given[k]![0], "name"), value: k[2],
+                                             message: "单位 `\(k[0])` 的人员“\(k[2])（\(k[1])）”工作区中有 \(mine.count) 行，表中有 \(rows.count) 行，"
+                                                 + "不加 --replace 时无法确定表中各行改的是工作区的哪一行；请用 --replace 导入（人员表替换工作区的全部人员信息）"))
+                    }
+                }
+                out.staff = all
+            }
+        }
+        return out
+    }
+
+    /// Every parameter and roster row of the sheets names a unit of the workspace or of the 单位 sheet.
+    static func checkBasisUnits(_ file: ImportedFile, units: Set<String>, _ problems: inout ProblemCollector) {
+        for (i, p) in (file.parameters ?? []).enumerated() where !units.contains(p.unit) {
+            problems.add(Problem(rule: .unknownUnit, location: file.parameterTable!.location(i, "unit"), value: p.unit,
+                                 message: "单位 `\(p.unit)` 不在工作区中，也不在单位表中"))
+        }
+        for (i, r) in (file.staff ?? []).enumerated() where !units.contains(r.unit) {
+            problems.add(Problem(rule: .unknownUnit, location: file.staffTable!.location(i, "unit"), value: r.unit,
+                                 message: "单位 `\(r.unit)` 不在工作区中，也不在单位表中"))
+        }
     }
 }

@@ -29,6 +29,10 @@ public struct ImportedFile: Sendable {
     public var unitTable: ReadRows<BudgetUnit>?
     public var projectTable: ReadRows<Project>?
     public var revenueTable: ReadRows<RevenueLine>?
+    /// The 参数, 标准 and 人员 sheets of an input workbook; nil when the file has no such sheet.
+    public var parameterTable: ReadRows<Parameter>?
+    public var standardTable: ReadRows<Standard>?
+    public var staffTable: ReadRows<StaffRow>?
     /// The sheet (or file) the items came from.
     public var itemSource = ""
     /// Ignored columns and the like: shown, but they do not stop the import.
@@ -41,6 +45,9 @@ public struct ImportedFile: Sendable {
     public var units: [BudgetUnit]? { unitTable?.rows }
     public var projects: [Project]? { projectTable?.rows }
     public var revenue: [RevenueLine]? { revenueTable?.rows }
+    public var parameters: [Parameter]? { parameterTable?.rows }
+    public var standards: [Standard]? { standardTable?.rows }
+    public var staff: [StaffRow]? { staffTable?.rows }
     /// The unit amounts were read in.
     public var amountUnit: AmountUnit { itemTable.amountUnit }
     /// Rows read from the item sheet (for the speed figures).
@@ -49,7 +56,8 @@ public struct ImportedFile: Sendable {
     public func itemLocation(_ i: Int, _ key: String) -> Location { itemTable.location(i, key) }
 }
 
-/// Reads line items (and, from an input workbook, units, projects and revenue) from XLSX or CSV.
+/// Reads line items (and, from an input workbook, units, projects, revenue, parameters, standards
+/// and the roster) from XLSX or CSV.
 public enum FileImporter {
     /// The sheet names of the input workbook (`budget template`).
     public static let itemsSheet = TableSchema.items.title
@@ -114,6 +122,7 @@ public enum FileImporter {
                     out.revenueTable = try readSheet(try table(revenueSheet), schema: .revenue, warnings: &out.warnings,
                                                      problems: &problems) { r, unit, p in RowRules.revenue(&r, unit: unit, problems: &p) }
                 }
+                try readBasisSheets(names, table: table, into: &out, problems: &problems)
             }
         }
         out.problems = problems

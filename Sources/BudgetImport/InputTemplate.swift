@@ -57,6 +57,9 @@ public enum InputTemplate {
         let projectSheet = try wb.addSheet(name: FileImporter.projectsSheet)
         let itemSheet = try wb.addSheet(name: FileImporter.itemsSheet)
         let revenueSheet = try wb.addSheet(name: FileImporter.revenueSheet)
+        let basisSheets = try BasisSheetSet(parameters: wb.addSheet(name: FileImporter.parametersSheet),
+                                            standards: wb.addSheet(name: FileImporter.standardsSheet),
+                                            staff: wb.addSheet(name: FileImporter.staffSheet))
         let lists = try wb.addSheet(name: listsSheet)
 
         // The lists behind the drop-downs, one column each, on the hidden sheet.
@@ -207,6 +210,10 @@ public enum InputTemplate {
         try dropDown(revenueSheet, .revenue, "source", "收入来源")
         try dropDown(revenueSheet, .revenue, "code", "收入科目")
 
+        // 参数, 标准, 人员
+        try writeBasisSheets(basisSheets, budget, unitNames: unitNames, headerRow: { try headerRow($0, $1, widths: $2, rows: $3) },
+                             unitDropDown: { try dropDown($0, $1, "unit", "单位") })
+
         try writeInstructions(info, budget)
     }
 
@@ -295,11 +302,15 @@ public enum InputTemplate {
         try line("怎样填写")
         try line("支出明细", "每行一条支出明细。单位、功能科目、经济科目、资金来源、上年结转、支出类型、金额必填；项目支出必须填项目，基本支出不填项目。")
         try line("编码", "功能科目为 7 位项级科目（如 2080501），经济科目为 5 位款级科目（如 30101），政府经济科目为 5 位款级科目（如 50101）。可从下拉列表选择（如“2080501 行政单位离退休”），也可只填编码数字。请勿让 Excel 把编码显示成 2.08E+06 这样的科学计数法。")
-        try line("测算依据", "可不填。填了测算依据（如 在职人数×8000、经济(30101,30102)×16%）的明细，金额由测算依据算出，导入时重新计算；参数、标准和人员信息在工作区中维护（budget param、budget standard、budget staff），导入时使用工作区中的数值。")
+        try line("测算依据", "可不填。填了测算依据（如 在职人数×8000、经济(30101,30102)×16%）的明细，金额由测算依据算出，导入时按“参数”“标准”“人员”三张表重新计算（金额格可留空）。")
         try line("金额", "以元为单位，最多两位小数，不能为负数，如 1044950.00，一条最多 \(BudgetLimits.text(BudgetLimits.lineAmount))。可以填数字，也可以填文字形式的数字；全角数字可以；千分位逗号只能从个位起每三位一个（如 1,234,567.89）。金额列按两位小数显示，不加千分位。")
         try line("上年结转", "填“当年”或“上年结转”。")
         try line("政府经济科目", "一般不填，按单位类型由经济科目对照得出；只有需要改变对照时才填写。")
         try line("单位、项目、收入", "这三张表列出工作区中的单位、项目和收入，供选择和核对。导入到空工作区时，按这三张表建立单位、项目和收入。导入到已有单位的工作区时，表中新增的单位和项目随明细一并加入；已有的单位、项目若与工作区不同，导入会报错（请在工作簿文件夹中修改）；用 --replace 导入时，收入表替换工作区中的收入，否则收入表必须与工作区一致。")
+        try line("参数", "单位的参数：单位、参数名称、数值、备注。测算依据中写参数名称（如 在职人数）。数值如 23、1200、0.16 或 16%。同一单位的参数名称不能重复。")
+        try line("标准", "县里的标准：标准名称、数值、备注（如 养老保险单位缴费比例 16%）。单位的同名参数优先于标准。")
+        try line("人员", "人员信息：单位、姓名（或岗位）、类别（在职、退休、遗属……）、人数（留空为 1），其后每列一个月金额字段（元），列名即字段名，测算依据中写 工资(岗位工资, 在职)、人数(在职)。可以增加金额列。")
+        try line("参数、标准、人员的导入", "这三张表与明细一并导入。用 --replace 导入时替换工作区中的全部参数、标准和人员信息；不加 --replace 时，同名的参数和标准改为表中的数值，新的增加，表中删去的保留；人员按单位、类别、姓名对应，新的增加，一行对一行的改为表中的数值，对应不清时导入报错，请改用 --replace。删去一张表则工作区中的这部分不变。")
         try line("列表", "隐藏的“列表”表是下拉列表的来源，请不要修改。")
         r += 1
         try line("导入")

@@ -150,12 +150,12 @@ extension Workspace {
 
     /// One edit of what bases read, in one transaction: the engine is built, the edit applied, then
     /// `write` changes the table, and the moved lines are written and logged.
-    func basisStep(author: String, _ edits: (Database) throws -> [BasisEdit],
+    func basisStep(author: String, _ edits: (Database, BasisEngine) throws -> [BasisEdit],
                    write: (Database, BasisLogWriter) throws -> Void) throws -> BasisOutcome {
         try self.write { db in
             let total = try Workspace.itemTotal(db)
             var engine = try Workspace.engine(db)
-            let updates = try Workspace.apply(try edits(db), to: &engine)
+            let updates = try Workspace.apply(try edits(db, engine), to: &engine)
             let at = Workspace.now()
             try write(db, BasisLogWriter(db: db, author: author, at: at))
             let moved = Workspace.moved(updates)
@@ -170,7 +170,7 @@ extension Workspace {
     /// Adds or changes a parameter of a unit; the lines that read it are recomputed.
     @discardableResult
     public func setParameter(_ p: Parameter, author: String) throws -> BasisOutcome {
-        try basisStep(author: author, { db in
+        try basisStep(author: author, { db, _ in
             try Workspace.checkUnit(p.unit, db)
             try Workspace.checkName(p.name, what: "参数名称")
             return [.setParameter(p)]
@@ -186,10 +186,14 @@ extension Workspace {
     /// Removes a parameter; refused while a line reads it (the problem names the lines).
     @discardableResult
     public func removeParameter(unit: String, name: String, author: String) throws -> BasisOutcome {
-        try basisStep(author: author, { db in
+        try basisStep(author: author, { db, engine in
             guard try Workspace.readParameters(db).contains(where: { $0.unit == unit && $0.name == name }) else {
                 throw WorkspaceError.invalid(ProblemsError([Problem(rule: .basisUnknownName, location: Location(column: "name"), value: name,
                                                                     message: "单位 `\(unit)` 没有参数 `\(name)`")]))
+            }
+            // Without a standard of the name to fall back on, every line that reads it would break.
+            if try !Workspace.readStandards(db).contains(where: { $0.name == name }) {
+                try Workspace.refuseIfUsed(engine.linesUsing(parameter: name, unit: unit), what: "单位 `\(unit)` 的参数「\(name)」", name: name)
             }
             return [.removeParameter(unit: unit, name: name)]
         }, write: { db, log in
@@ -202,7 +206,7 @@ extension Workspace {
     /// Adds or changes a standard; the lines that read it are recomputed.
     @discardableResult
     public func setStandard(_ s: Standard, author: String) throws -> BasisOutcome {
-        try basisStep(author: author, { _ in
+        try basisStep(author: author, { _, _ in
             try Workspace.checkName(s.name, what: "标准名称")
             return [.setStandard(s)]
         }, write: { db, log in
@@ -216,11 +220,21 @@ extension Workspace {
     /// Removes a standard; refused while a line reads it.
     @discardableResult
     public func removeStandard(name: String, author: String) throws -> BasisOutcome {
-        try basisStep(author: author, { db in
+        try basisStep(author: author, { db, engine in
             guard try Workspace.readStandards(db).contains(where: { $0.name == name }) else {
                 throw WorkspaceError.invalid(ProblemsError([Problem(rule: .basisUnknownName, location: Location(column: "name"), value: name,
                                                                     message: "没有标准 `\(name)`")]))
             }
+            // A line of a unit with its own parameter of the name reads that, and does not break.
+            var users = engine.linesUsing(standard: name)
+            let overriding = Set(try Workspace.readParameters(db).filter { $0.name == name }.map(\.unit))
+            if !overriding.isEmpty, !users.isEmpty {
+                let units = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, unit FROM item WHERE basis IS NOT NULL").map {
+                    ($0[0] as Int64, $0[1] as String)
+                })
+                users = users.filter { units[$0].map { !overriding.contains($0) } ?? true }
+            }
+            try Workspace.refuseIfUsed(users, what: "标准「\(name)」", name: name)
             return [.removeStandard(name: name)]
         }, write: { db, log in
             let old = try Workspace.readStandards(db).first { $0.name == name }
@@ -237,7 +251,7 @@ extension Workspace {
     @discardableResult
     public func importStaff(_ rows: [StaffRow], replace: Bool, author: String) throws -> BasisOutcome {
         var units: Set<String> = []
-        return try basisStep(author: author, { db in
+        return try basisStep(author: author, { db, _ in
             units = Set(rows.map(\.unit))
             for u in units.sorted() { try Workspace.checkUnit(u, db) }
             // The new rows first: the engine keeps every line valid after each edit of a batch, and
@@ -268,7 +282,7 @@ extension Workspace {
     /// Changes one roster row (its count or an amount, say).
     @discardableResult
     public func setStaffRow(_ id: Int64, to row: StaffRow, author: String) throws -> BasisOutcome {
-        try basisStep(author: author, { db in
+        try basisStep(author: author, { db, _ in
             guard try Workspace.readStaff(db).contains(where: { $0.id == id }) else { throw Workspace.noStaffRow(id) }
             try Workspace.checkUnit(row.unit, db)
             return [.setStaffRow(id: id, row)]
@@ -283,7 +297,7 @@ extension Workspace {
     /// Removes one roster row; refused when a line would break.
     @discardableResult
     public func removeStaffRow(_ id: Int64, author: String) throws -> BasisOutcome {
-        try basisStep(author: author, { db in
+        try basisStep(author: author, { db, _ in
             guard try Workspace.readStaff(db).contains(where: { $0.id == id }) else { throw Workspace.noStaffRow(id) }
             return [.removeStaffRow(id: id)]
         }, write: { db, log in
@@ -291,6 +305,19 @@ extension Workspace {
             try db.execute(sql: "DELETE FROM staff WHERE id = ?", arguments: [id])
             try log.log("staff", "rm", key: String(id), before: old.map(BasisJSON.staff), after: nil)
         })
+    }
+
+    /// Refuses the removal of a parameter or standard that lines still read, naming the first few
+    /// lines and how many there are (`标准「公用经费定额」仍被明细 #12、#40 使用，不能删除`), rather than
+    /// one "unknown name" problem a line.
+    static func refuseIfUsed(_ lines: [Int64], what: String, name: String) throws {
+        guard !lines.isEmpty else { return }
+        let shown = 5
+        let ids = lines.prefix(shown).map { "#\($0)" }.joined(separator: "、")
+        let used = lines.count > shown ? " 等 \(lines.count) 条使用" : " 使用"
+        throw WorkspaceError.invalid(ProblemsError([Problem(
+            rule: .basisInUse, location: Location(), value: name,
+            message: "\(what)仍被明细 \(ids)\(used)，不能删除（请先修改这些明细的测算依据）")]))
     }
 
     static func noStaffRow(_ id: Int64) -> WorkspaceError {
@@ -319,6 +346,89 @@ extension Workspace {
         if let why = BasisName.problem(name) {
             throw WorkspaceError.invalid(ProblemsError([Problem(rule: .basisBadName, location: Location(column: "name"), value: name,
                                                                 message: "\(what)：\(why)")]))
+        }
+    }
+
+    /// Makes the stored parameters, standards and roster what `tables` says (an import's sheets, in
+    /// the import's transaction), logging each row that changes in basis_log. The caller evaluates
+    /// the lines afterwards. Roster rows held exactly as before keep their ids; a row replaced by
+    /// one of the same (unit, category, name), when only one of each is left, is a `set`.
+    static func writeBasisTables(_ tables: BasisTables, author: String, _ db: Database) throws {
+        guard !tables.isEmpty else { return }
+        let log = BasisLogWriter(db: db, author: author, at: Workspace.now())
+        if let wanted = tables.parameters {
+            let old = try readParameters(db)
+            let given = Dictionary(wanted.map { ([$0.unit, $0.name], $0) }, uniquingKeysWith: { _, b in b })
+            for p in old where given[[p.unit, p.name]] == nil {
+                try db.execute(sql: "DELETE FROM parameter WHERE unit = ? AND name = ?", arguments: [p.unit, p.name])
+                try log.log("parameter", "rm", key: "\(p.unit)/\(p.name)", before: BasisJSON.parameter(p), after: nil)
+            }
+            let stored = Dictionary(old.map { ([$0.unit, $0.name], $0) }, uniquingKeysWith: { a, _ in a })
+            for p in wanted.sorted(by: { ($0.unit, $0.name) < ($1.unit, $1.name) }) where stored[[p.unit, p.name]] != p {
+                try checkName(p.name, what: "参数名称")
+                let before = stored[[p.unit, p.name]]
+                try db.execute(sql: "INSERT OR REPLACE INTO parameter(unit, name, value, memo) VALUES (?, ?, ?, ?)",
+                               arguments: [p.unit, p.name, p.value.text, p.memo])
+                try log.log("parameter", before == nil ? "add" : "set", key: "\(p.unit)/\(p.name)",
+                            before: before.map(BasisJSON.parameter), after: BasisJSON.parameter(p))
+            }
+        }
+        if let wanted = tables.standards {
+            let old = try readStandards(db)
+            let given = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { _, b in b })
+            for s in old where given[s.name] == nil {
+                try db.execute(sql: "DELETE FROM standard WHERE name = ?", arguments: [s.name])
+                try log.log("standard", "rm", key: s.name, before: BasisJSON.standard(s), after: nil)
+            }
+            let stored = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for s in wanted.sorted(by: { $0.name < $1.name }) where stored[s.name] != s {
+                try checkName(s.name, what: "标准名称")
+                let before = stored[s.name]
+                try db.execute(sql: "INSERT OR REPLACE INTO standard(name, value, memo) VALUES (?, ?, ?)",
+                               arguments: [s.name, s.value.text, s.memo])
+                try log.log("standard", before == nil ? "add" : "set", key: s.name, before: before.map(BasisJSON.standard),
+                            after: BasisJSON.standard(s))
+            }
+        }
+        if let wanted = tables.staff {
+            // Pair the wanted rows with stored ones: identical rows first, then one-to-one by key
+            // (hashed, so a large roster pairs in linear time).
+            let stored = try readStaff(db)
+            var byRow: [StaffRow: [Int]] = [:]
+            for (k, s) in stored.enumerated().reversed() { byRow[s.row, default: []].append(k) }
+            var storedPaired = [Bool](repeating: false, count: stored.count)
+            var kept: [Int64?] = Array(repeating: nil, count: wanted.count)
+            for (i, r) in wanted.enumerated() {
+                if let k = byRow[r]?.popLast() { kept[i] = stored[k].id; storedPaired[k] = true }
+            }
+            func key(_ r: StaffRow) -> [String] { [r.unit, r.category, r.name] }
+            var storedByKey: [[String]: [Int]] = [:], wantedByKey: [[String]: [Int]] = [:]
+            for k in stored.indices where !storedPaired[k] { storedByKey[key(stored[k].row), default: []].append(k) }
+            for i in wanted.indices where kept[i] == nil { wantedByKey[key(wanted[i]), default: []].append(i) }
+            var set: [(id: Int64, before: StaffRow, after: StaffRow)] = []
+            for i in wanted.indices where kept[i] == nil {
+                guard let mine = storedByKey[key(wanted[i])], mine.count == 1, wantedByKey[key(wanted[i])]?.count == 1 else { continue }
+                kept[i] = stored[mine[0]].id
+                storedPaired[mine[0]] = true
+                set.append((stored[mine[0]].id, stored[mine[0]].row, wanted[i]))
+            }
+            let unpaired = stored.indices.filter { !storedPaired[$0] }.map { stored[$0] }
+            for old in unpaired {
+                try db.execute(sql: "DELETE FROM staff WHERE id = ?", arguments: [old.id])
+                try log.log("staff", "rm", key: String(old.id), before: BasisJSON.staff(old.row), after: nil)
+            }
+            for c in set {
+                try db.execute(sql: "DELETE FROM staff WHERE id = ?", arguments: [c.id])
+                try insertStaff(c.after, id: c.id, db)
+                try log.log("staff", "set", key: String(c.id), before: BasisJSON.staff(c.before), after: BasisJSON.staff(c.after))
+            }
+            var next = try nextStaffID(db)
+            for (i, r) in wanted.enumerated() where kept[i] == nil {
+                try checkUnit(r.unit, db)
+                try insertStaff(r, id: next, db)
+                try log.log("staff", "add", key: String(next), before: nil, after: BasisJSON.staff(r))
+                next += 1
+            }
         }
     }
 

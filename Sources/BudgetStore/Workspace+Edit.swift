@@ -299,10 +299,12 @@ extension Workspace {
     /// Units and projects the lines need can come in the same transaction, and `revenue`, when
     /// given, replaces the revenue lines. All-or-nothing: the caller has validated the lines against
     /// the codes (FileImporter.plan); their values and the totals are checked here, inside the
-    /// transaction, and a constraint broken anywhere refuses the whole batch.
+    /// transaction, and a constraint broken anywhere refuses the whole batch. `basis` (the input
+    /// template's 参数, 标准 and 人员 sheets) is written first in the same transaction, so the lines
+    /// are computed against it.
     @discardableResult
     public func addItems(_ items: [LineItem], replace: Bool, author: String, newUnits: [BudgetUnit] = [],
-                         newProjects: [Project] = [], revenue: [RevenueLine]? = nil) throws -> Int {
+                         newProjects: [Project] = [], revenue: [RevenueLine]? = nil, basis: BasisTables = BasisTables()) throws -> Int {
         var values = ProblemCollector()
         for (i, item) in items.enumerated() {
             LineValueRules.check(item, at: { Location(line: i + 1, column: $0) }, into: &values)
@@ -312,6 +314,8 @@ extension Workspace {
                                    revenueAt: Location(file: "收入"), into: &values)
         do { try values.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
         return try write { db in
+            try Workspace.insert(units: newUnits, projects: newProjects, db)
+            try Workspace.writeBasisTables(basis, author: author, db)
             // 测算依据: the new lines with a basis get their computed amounts, and stored lines
             // whose bases read the new ones move; one build over the whole result.
             var items = items
@@ -343,7 +347,6 @@ extension Workspace {
             }
             let added = BudgetLimits.total(items.lazy.map(\.amount)) ?? .zero
             try Workspace.checkTotal(Workspace.sum(replace ? 0 : try Workspace.itemTotal(db), added.fen))
-            try Workspace.insert(units: newUnits, projects: newProjects, db)
             if let revenue {
                 try db.execute(sql: "DELETE FROM revenue")
                 try Workspace.insert(revenue: revenue, db)

@@ -13,16 +13,18 @@ extension WorkbookFolder {
     static func readBasisFiles(_ folder: URL, into budget: inout Budget, problems: inout ProblemCollector) throws -> BasisFiles {
         var out = BasisFiles()
         if let bytes = try optionalFile(folder, "parameters.csv") {
-            var seen = Set<[String]>()
+            var seen = Set<[String]>(), rows = 0
             out.parameters = readRows(bytes, file: "parameters.csv", schema: .parameters, problems: &problems) { r, _, p in
-                RowRules.parameter(&r, seen: &seen, problems: &p)
+                guard RowRules.withinTableRows(&rows, title: "参数", at: Location(file: "parameters.csv", line: r.line), problems: &p) else { return nil }
+                return RowRules.parameter(&r, seen: &seen, problems: &p)
             }
             budget.parameters = out.parameters.rows
         }
         if let bytes = try optionalFile(folder, "standards.csv") {
-            var seen = Set<String>()
+            var seen = Set<String>(), rows = 0
             budget.standards = readRows(bytes, file: "standards.csv", schema: .standards, problems: &problems) { r, _, p in
-                RowRules.standard(&r, seen: &seen, problems: &p)
+                guard RowRules.withinTableRows(&rows, title: "标准", at: Location(file: "standards.csv", line: r.line), problems: &p) else { return nil }
+                return RowRules.standard(&r, seen: &seen, problems: &p)
             }.rows
         }
         if let bytes = try optionalFile(folder, "staff.csv") {
@@ -47,18 +49,15 @@ extension WorkbookFolder {
                 for cell in cells {
                     let text = reader.trimmed(cell)
                     if text.isEmpty || fixed.column(forHeader: text) != nil { continue }
-                    if fields.contains(text) { continue } // TableHeader reports the duplicate
-                    if let why = BasisName.problem(text) {
-                        problems.add(Problem(rule: .basisBadName, location: Location(file: file, line: reader.recordLine, column: text),
-                                             value: text, message: "人员信息的金额列名：\(why)（列名即测算依据中 工资(列名) 的字段名）"))
-                        continue
-                    }
-                    fields.append(text)
+                    let here = Location(file: file, line: reader.recordLine, column: text)
+                    if !RowRules.staffField(text, fields: &fields, at: here, problems: &problems) { break }
                 }
             }
         }
+        var rows = 0
         return readRows(bytes, file: file, schema: .staff(fields: fields), problems: &problems) { r, _, p in
-            RowRules.staffRow(&r, fields: fields, problems: &p)
+            guard RowRules.withinTableRows(&rows, title: "人员信息", at: Location(file: file, line: r.line), problems: &p) else { return nil }
+            return RowRules.staffRow(&r, fields: fields, problems: &p)
         }
     }
 

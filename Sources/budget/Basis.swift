@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetCore
+import BudgetImport
 import BudgetStore
 import BudgetWorkbook
 import Foundation
@@ -12,6 +13,29 @@ func printMoved(_ moved: [AmountChange], limit: Int = 50) {
         print("  #\(c.id)  \(Money.hundredthsText(c.old.fen, grouped: true)) → \(Money.hundredthsText(c.new.fen, grouped: true)) 元")
     }
     if moved.count > limit { print("  ……（另有 \(moved.count - limit) 条，见 budget items 或 budget item history）") }
+}
+
+/// A refusal as the clerk reads it: a problem placed on a stored line (`明细 #12`) names its column
+/// by the header the clerk sees (测算依据, 金额), as the browser does, not by the workbook folder's
+/// key (`basis`); problems placed in a file keep that file's own column names.
+func namingColumns(_ error: any Error) -> any Error {
+    func renamed(_ e: ProblemsError) -> ProblemsError {
+        var out = e
+        out.problems = e.problems.map { p in
+            var p = p
+            if p.location.item != nil, p.location.file == nil, let key = p.location.column,
+               let column = TableSchema.itemsWithBasis.columns.first(where: { $0.key == key }) {
+                p.location.column = column.chinese
+            }
+            return p
+        }
+        return out
+    }
+    switch error {
+    case let e as ProblemsError: return renamed(e)
+    case WorkspaceError.invalid(let e): return WorkspaceError.invalid(renamed(e))
+    default: return error
+    }
 }
 
 /// `（测算依据 = …）` after a line's amount when it is computed.
@@ -146,22 +170,32 @@ extension BudgetCommand {
 
         struct Import: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "导入人员信息（CSV，列同 staff.csv：unit,name,category,count,各月金额列）。",
+                abstract: "导入人员信息（CSV 或 XLSX，列同 staff.csv：unit,name,category,count,各月金额列；中文表头 单位、姓名、类别、人数 亦可）。",
                 discussion: "一个事务：全部通过才写入。--replace 替换文件中出现的单位的全部人员（其他单位的不动）；若有明细因此无法计算，整个导入不做。")
             @OptionGroup var ws: WorkspaceArgument
-            @Argument(help: "CSV 文件") var file: String
+            @Argument(help: "CSV 或 XLSX 文件（XLSX 读“人员”表，没有则读第一张表）") var file: String
+            @Option(help: "XLSX 中人员信息所在的工作表") var sheet: String?
             @Flag(help: "替换文件中各单位原有的人员信息") var replace = false
             @Option(help: "修改人") var author: String = defaultAuthor
 
             func run() throws {
                 try runReporting {
-                    guard !file.lowercased().hasSuffix(".xlsx") else {
-                        throw ValidationError("暂只能导入 CSV 文件（XLSX 请在 Excel 中另存为 CSV UTF-8）：\(file)")
-                    }
-                    guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("无法读取文件 \(file)") }
-                    let name = URL(fileURLWithPath: file).lastPathComponent
+                    let url = URL(fileURLWithPath: file)
+                    guard FileManager.default.fileExists(atPath: file) else { throw WorkbookError.missingFile(file) }
                     var problems = ProblemCollector()
-                    let rows = WorkbookFolder.readStaff([UInt8](data), file: name, problems: &problems)
+                    let rows: ReadRows<StaffRow>
+                    if ["xlsx", "xlsm"].contains(url.pathExtension.lowercased()) {
+                        // The 人员 sheet of an input template, or the given or first sheet: the same
+                        // columns and row rules as the CSV.
+                        var warnings: [Problem] = []
+                        rows = try FileImporter.readStaff(url, sheet: sheet, warnings: &warnings, problems: &problems)
+                        var stderr = StandardError()
+                        for w in warnings { print("警告：\(w)", to: &stderr) }
+                    } else {
+                        guard sheet == nil else { throw ValidationError("--sheet 只用于 XLSX 文件") }
+                        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("无法读取文件 \(file)") }
+                        rows = WorkbookFolder.readStaff([UInt8](data), file: url.lastPathComponent, problems: &problems)
+                    }
                     let w = try ws.open()
                     let units = Swift.Set(try w.budgetWithoutItems().budget.units.map(\.code))
                     for (i, r) in rows.rows.enumerated() where !units.contains(r.unit) {

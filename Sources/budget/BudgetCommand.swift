@@ -66,7 +66,7 @@ let defaultAuthor = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 /// Prints an error a clerk understands and exits non-zero, instead of a stack of Swift types.
 func reportFailure(_ error: any Error) -> ExitCode {
     var stderr = StandardError()
-    print("错误：\(error)", to: &stderr)
+    print("错误：\(namingColumns(error))", to: &stderr)
     return ExitCode.failure
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import BudgetXLSX
 import Testing
 @testable import budget
 
@@ -84,6 +85,43 @@ struct BasisCLITests {
         try expectSnapshot(text, "basis-session")
         let saved = try String(contentsOf: dir.appendingPathComponent("out/items.csv"), encoding: .utf8)
         #expect(saved.contains(",经济(30101) × 养老保险单位缴费比例\n"))
+    }
+
+    /// Writes rows of text cells (a number when it parses as one) as sheet `sheet` of an XLSX file.
+    func writeXLSX(_ url: URL, sheets: [(String, [[String]])]) throws {
+        let wb = try XLSXWorkbook(path: url.path)
+        for (name, rows) in sheets {
+            let s = try wb.addSheet(name: name)
+            for (r, row) in rows.enumerated() {
+                for (c, t) in row.enumerated() where !t.isEmpty {
+                    if let n = Double(t), r > 0, c >= 3 { try s.writeNumber(r, c, n) } else { try s.writeString(r, c, t) }
+                }
+            }
+        }
+        try wb.close()
+    }
+
+    @Test("staff import reads an XLSX roster (its 人员 sheet, else the first) by the rules and messages of the CSV")
+    func staffImportXLSX() throws {
+        let dir = try folder()
+        _ = try session(["load", "f", "--into", "w.budget"], in: dir)
+        let good = [["单位", "姓名", "类别", "人数", "基本工资"], ["900001", "新人", "在职", "2", "1000"]]
+        try writeXLSX(dir.appendingPathComponent("new.xlsx"), sheets: [("说明", [["填写说明"]]), ("人员", good)])
+        try writeXLSX(dir.appendingPathComponent("first.xlsx"), sheets: [("Sheet1", good)])
+        let bad = [["unit", "name", "category", "count", "基本工资"], ["900001", "新人", "在职", "2.5", "-1"], ["900009", "某人", "在职", "1", "100"]]
+        try writeXLSX(dir.appendingPathComponent("bad.xlsx"), sheets: [("人员", bad)])
+        try bad.map { $0.joined(separator: ",") + "\n" }.joined().write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        var text = ""
+        for args in [
+            ["staff", "import", "w.budget", "new.xlsx", "--author", "张会计"],
+            ["staff", "import", "w.budget", "first.xlsx", "--author", "张会计"],
+            ["staff", "import", "w.budget", "bad.xlsx"],
+            ["staff", "import", "w.budget", "bad.csv"],
+            ["staff", "list", "w.budget", "--unit", "900001"],
+        ] {
+            text += try session(args, in: dir) + "\n"
+        }
+        try expectSnapshot(text, "basis-staff-xlsx")
     }
 
     @Test("帮助：测算依据的命令", arguments: [

@@ -76,7 +76,7 @@ import ZIPFoundation
         let url = dir.file("input.xlsx")
         try InputTemplate.write(demo, to: url)
         let reader = try XLSXReader(url: url)
-        #expect(reader.sheets.map(\.name) == ["说明", "单位", "项目", "支出明细", "收入", "列表"])
+        #expect(reader.sheets.map(\.name) == ["说明", "单位", "项目", "支出明细", "收入", "参数", "标准", "人员", "列表"])
         #expect(reader.sheets.first { $0.name == "列表" }?.state == .hidden)
         #expect(reader.sheets.filter { $0.name != "列表" }.allSatisfy { $0.state == .visible })
 

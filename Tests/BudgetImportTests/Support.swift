@@ -47,7 +47,7 @@ func importFile(_ url: URL, into path: String, replace: Bool = false,
     switch try FileImporter.plan(file, current: current, currentIsEmpty: isEmpty, replace: replace) {
     case .addItems(let c):
         try w.addItems(c.items, replace: c.replace, author: "test", newUnits: c.newUnits, newProjects: c.newProjects,
-                       revenue: c.revenue)
+                       revenue: c.revenue, basis: c.basis)
         return (w, file)
     case .rebuild(let budget):
         try w.close()

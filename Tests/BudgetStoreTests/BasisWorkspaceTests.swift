@@ -115,6 +115,50 @@ struct BasisWorkspaceTests {
         }
     }
 
+    /// The refusal once said, line by line, that the name was unknown (未知的名称), as if the clerk had mistyped it.
+    @Test("removing a standard or parameter that lines read says which lines use it and how many; nothing changes")
+    func removalInUse() throws {
+        let path = temporaryPath()
+        var b = try basisBudget()
+        // Seven lines on the standard, so the message shows the first five and the count.
+        for _ in 0..<6 {
+            b.items.append(LineItem(unit: "900001", function: "2010101", economic: "30201", amount: .zero, basis: "公用经费定额 × 2"))
+        }
+        let ws = try Workspace.create(at: path, budget: b)
+        let before = try ws.budget()
+        func refusal(_ body: () throws -> Void) -> [Problem] {
+            do { try body() } catch WorkspaceError.invalid(let e) { return e.problems } catch { Issue.record("\(error)") }
+            Issue.record("not refused")
+            return []
+        }
+        let standard = refusal { try ws.removeStandard(name: "公用经费定额", author: "张会计") }
+        #expect(standard.map(\.rule) == [.basisInUse])
+        #expect(standard.first?.message == "标准「公用经费定额」仍被明细 #3、#6、#7、#8、#9 等 7 条使用，不能删除（请先修改这些明细的测算依据）")
+        let parameter = refusal { try ws.removeParameter(unit: "900001", name: "单价", author: "张会计") }
+        #expect(parameter.map(\.rule) == [.basisInUse])
+        #expect(parameter.first?.message == "单位 `900001` 的参数「单价」仍被明细 #4 使用，不能删除（请先修改这些明细的测算依据）")
+        #expect(try ws.budget() == before)
+        #expect(try ws.basisHistory().isEmpty)
+    }
+
+    @Test("a unit's parameter that overrides a standard may go: its lines fall back to the standard; the standard cannot go while others read it")
+    func removalWithOverride() throws {
+        let path = temporaryPath()
+        var b = try basisBudget()
+        b.parameters.append(Parameter(unit: "900001", name: "公用经费定额", value: try BasisNumber.parse("9000")))
+        b.items.append(LineItem(unit: "900002", function: "2010101", economic: "30201", amount: .zero, basis: "公用经费定额 × 2"))
+        let ws = try Workspace.create(at: path, budget: b)
+        // 900002's line (#6) reads the standard; 900001's line (#3) reads its own parameter.
+        do {
+            try ws.removeStandard(name: "公用经费定额", author: "x")
+            Issue.record("not refused")
+        } catch WorkspaceError.invalid(let e) {
+            #expect(e.problems.first?.message.contains("仍被明细 #6 使用") == true, "\(e)")
+        }
+        let out = try ws.removeParameter(unit: "900001", name: "公用经费定额", author: "x")
+        #expect(out.moved == [AmountChange(id: 3, old: Money(fen: 2_700_000), new: Money(fen: 2_400_000))])
+    }
+
     @Test("a line set with a basis is computed; an amount clears the basis; a plain line read by 经济() moves its readers")
     func lines() throws {
         let ws = try Workspace.create(at: temporaryPath(), budget: try basisBudget())

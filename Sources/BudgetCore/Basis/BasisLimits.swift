@@ -15,6 +15,10 @@ public enum BasisLimits {
     public static let amountFen: Int64 = 1_000_000_000_000_000_000
     /// `count` of one roster row (人员信息).
     public static let staffCount: Int64 = 1_000_000
+    /// Rows of one parameters, standards or roster table (a file or a sheet of the input template).
+    public static let tableRows = 1_000_000
+    /// Monthly amount fields (columns) of a roster.
+    public static let staffFields = 100
     /// Distinct units, and distinct names, categories, fields and codes, the engine can intern.
     public static let units = 65_535
     public static let symbols = 4_000_000

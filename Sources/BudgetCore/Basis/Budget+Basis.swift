@@ -25,3 +25,18 @@ extension Budget {
         return engine.initialDifferences
     }
 }
+
+/// What an import sets of the tables a basis reads, each as the whole table after the import;
+/// nil leaves that table as it is (the file had no such sheet).
+public struct BasisTables: Sendable, Equatable {
+    public var parameters: [Parameter]?
+    public var standards: [Standard]?
+    public var staff: [StaffRow]?
+
+    public init(parameters: [Parameter]? = nil, standards: [Standard]? = nil, staff: [StaffRow]? = nil) {
+        self.parameters = parameters; self.standards = standards; self.staff = staff
+    }
+
+    /// Nothing to set.
+    public var isEmpty: Bool { parameters == nil && standards == nil && staff == nil }
+}

@@ -108,6 +108,37 @@ public enum RowRules {
         return StaffRow(unit: unit, name: name, category: category, count: count, amounts: amounts)
     }
 
+    /// A roster header cell that is not a fixed column: an amount field named by it, which must be a
+    /// name a basis can use (`工资(岗位工资, 在职)`), once (a repeat is the header's duplicate column),
+    /// and at most `BasisLimits.staffFields` of them. Appends it to `fields`; false past the limit.
+    public static func staffField(_ text: String, fields: inout [String], at location: Location,
+                                  problems: inout ProblemCollector) -> Bool {
+        if fields.contains(text) { return true }
+        if let why = BasisName.problem(text) {
+            problems.add(Problem(rule: .basisBadName, location: location, value: text,
+                                 message: "人员信息的金额列名：\(why)（列名即测算依据中 工资(列名) 的字段名）"))
+            return true
+        }
+        guard fields.count < BasisLimits.staffFields else {
+            problems.add(Problem(rule: .basisLimit, location: location, value: text,
+                                 message: "人员信息的金额列超过 \(BasisLimits.staffFields) 列的上限"))
+            return false
+        }
+        fields.append(text)
+        return true
+    }
+
+    /// Counts a data row of a parameters, standards or roster table against `BasisLimits.tableRows`:
+    /// the first row past it is a problem naming the limit; false for it and every row after (not kept).
+    public static func withinTableRows(_ rows: inout Int, title: String, at location: Location,
+                                       problems: inout ProblemCollector) -> Bool {
+        rows += 1
+        if rows == BasisLimits.tableRows + 1 {
+            problems.add(Problem(rule: .basisLimit, location: location, message: "\(title)超过 \(BasisLimits.tableRows) 行的上限"))
+        }
+        return rows <= BasisLimits.tableRows
+    }
+
     /// A head count: ASCII or full-width digits, 0 … `BasisLimits.staffCount`.
     static func staffCount(_ t: String) -> Int64? {
         var n: Int64 = 0
