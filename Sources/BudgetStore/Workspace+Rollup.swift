@@ -51,6 +51,9 @@ extension Workspace {
     /// so is a slot that came back to zero, so the kept nodes are exactly those a roll-up built
     /// from the lines has. The schema refuses a negative sum or count (an inconsistency).
     static func keep(_ delta: Rollup, _ db: Database) throws {
+        if try !(Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM rollup_node)") ?? true) {
+            return try keepFirst(delta, db)
+        }
         // UPDATE, then INSERT when there was no row: an upsert would check the delta itself
         // (negative for a line taken out) against the CHECKs before it found the row.
         let addNode = try db.cachedStatement(sql: "UPDATE rollup_node SET lines = lines + ? WHERE kind = ? AND a = ? AND b = ?")
@@ -75,6 +78,19 @@ extension Workspace {
             // Its sums are all zero by now when the kept sums were right; if not, the foreign key
             // refuses the delete and the write fails rather than lose the inconsistency.
             if lines == 0 { try dropNode.execute(arguments: [id]) }
+        }
+    }
+
+    /// `keep` into empty tables (a load, an import that replaces every line): plain inserts, one
+    /// per node and per nonzero slot.
+    private static func keepFirst(_ rollup: Rollup, _ db: Database) throws {
+        let newNode = try db.cachedStatement(sql: "INSERT INTO rollup_node(kind, a, b, lines) VALUES (?, ?, ?, ?)")
+        let newSum = try db.cachedStatement(sql: "INSERT INTO rollup_sum(node, slot, fen) VALUES (?, ?, ?)")
+        for k in rollup.keptNodes where k.lines != 0 || k.sums.contains(where: { $0 != 0 }) {
+            let (kind, a, b) = key(k.node)
+            try newNode.execute(arguments: [kind, a, b, k.lines])
+            let id = db.lastInsertedRowID
+            for (slot, fen) in k.sums.enumerated() where fen != 0 { try newSum.execute(arguments: [id, slot, fen]) }
         }
     }
 
