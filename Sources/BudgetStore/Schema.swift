@@ -181,6 +181,28 @@ enum Schema {
             }
             try db.execute(sql: sql)
         }
+        m.registerMigration("v5-subtotals") { db in
+            // The kept roll-up (docs/workspace.md): per node of the engine's Rollup, how many lines
+            // reach it, and its nonzero slot sums (Slot: source × carryover × kind × nature), in 分.
+            // Every write of `item` moves them in its transaction; an old workspace gets them here.
+            try db.execute(sql: """
+                CREATE TABLE rollup_node (
+                    id    INTEGER PRIMARY KEY,
+                    kind  TEXT NOT NULL CHECK (kind IN ('department','function','economic','pair','unit','project','unit-function')),
+                    a     TEXT NOT NULL,
+                    b     TEXT NOT NULL,
+                    lines INTEGER NOT NULL CHECK (lines >= 0),
+                    UNIQUE (kind, a, b)
+                );
+                CREATE TABLE rollup_sum (
+                    node INTEGER NOT NULL REFERENCES rollup_node(id),
+                    slot INTEGER NOT NULL CHECK (slot BETWEEN 0 AND 39),
+                    fen  INTEGER NOT NULL CHECK (fen >= 0),
+                    PRIMARY KEY (node, slot)
+                ) WITHOUT ROWID;
+                """)
+            try Workspace.rebuildKeptRollup(db)
+        }
         return m
     }
 }

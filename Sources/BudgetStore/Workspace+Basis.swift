@@ -126,10 +126,12 @@ extension Workspace {
         guard !moved.isEmpty else { return [] }
         let update = try db.cachedStatement(sql: "UPDATE item SET amount = ?, version = version + 1 WHERE id = ?")
         var out: [StoredItem] = []
+        var delta = try rollupDelta(db) // the kept subtotals move with the amounts
         for c in moved {
             guard let before = try fetchItems(db, tail: "WHERE id = ?", arguments: [c.id]).first else { continue }
             var after = before
             after.item.amount = c.new
+            delta.add(before.item, sign: -1); delta.add(after.item, sign: 1)
             after.version += 1
             var limit = ProblemCollector()
             LineValueRules.check(c.new, at: Location(column: "amount", item: c.id), into: &limit)
@@ -138,6 +140,7 @@ extension Workspace {
             try log.log(id: c.id, action: "set", before: before.item, after: after.item)
             out.append(after)
         }
+        try keep(delta, db)
         return out
     }
 

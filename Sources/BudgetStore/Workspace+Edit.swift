@@ -267,7 +267,10 @@ extension Workspace {
             """)
         let delete = try db.cachedStatement(sql: "DELETE FROM item WHERE id = ?")
         var step = AppliedStep()
+        var delta = try deltas.rollup(at: revision) { try Workspace.rollupDelta(db) }
         for p in plan {
+            if let b = p.before { delta.add(b.item, sign: -1) }
+            if let a = p.after { delta.add(a.item, sign: 1) }
             switch (p.before, p.after) {
             case (nil, let a?):
                 let i = a.item
@@ -287,6 +290,7 @@ extension Workspace {
             }
             try log.log(id: p.id, action: p.action, before: p.before?.item, after: p.after?.item)
         }
+        try Workspace.keep(delta, db)
         let others = try Workspace.writeMoved(moved, log: log, db)
         step.saved += others
         step.moved = moved
@@ -357,9 +361,14 @@ extension Workspace {
                 for o in try Workspace.fetchItems(db, tail: "ORDER BY id") {
                     try log.log(id: o.id, action: "rm", before: o.item, after: nil)
                 }
-                try db.execute(sql: "DELETE FROM item")
+                try db.execute(sql: "DELETE FROM item; DELETE FROM rollup_sum; DELETE FROM rollup_node")
             }
             try ItemWriter(db).insert(items, firstID: first)
+            // The new lines' roll-up, computed in memory once and added node by node (a whole
+            // replacement starts from empty kept sums).
+            var delta = try Workspace.rollupDelta(db)
+            for item in items { delta.add(item, sign: 1) }
+            try Workspace.keep(delta, db)
             for (i, item) in items.enumerated() {
                 try log.log(id: first + Int64(i), action: "add", before: nil, after: item)
             }
@@ -440,5 +449,23 @@ final class ValidatorCache: @unchecked Sendable {
         self.revision = revision
         validator = v
         return v
+    }
+}
+
+/// An empty line-free roll-up over the context of the newest revision a step read: a step's
+/// delta starts from a copy, so an edit does not read the code book again.
+final class RollupDeltaCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var revision: Int64 = -1
+    private var empty: Rollup?
+
+    func rollup(at revision: Int64, read: () throws -> Rollup) throws -> Rollup {
+        lock.lock()
+        defer { lock.unlock() }
+        if revision >= 0, revision == self.revision, let r = empty { return r }
+        let r = try read()
+        self.revision = revision
+        empty = r
+        return r
     }
 }

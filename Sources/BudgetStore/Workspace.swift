@@ -65,6 +65,8 @@ public struct Workspace: Sendable {
     /// The data rules of the context (codes, units, projects) at a context revision: a step reads
     /// them once per revision instead of once per transaction.
     let validators = ValidatorCache()
+    /// The empty kept-subtotal delta of the context at a revision (`Workspace.keep`).
+    let deltas = RollupDeltaCache()
 
     /// Opens an existing workspace, refusing a foreign SQLite file or one from a newer program.
     public static func open(_ path: String) throws -> Workspace {
@@ -188,6 +190,10 @@ public struct Workspace: Sendable {
         try db.execute(sql: "DROP INDEX item_by_unit_project")
         try ItemWriter(db).insert(budget.items)
         try db.execute(sql: "CREATE INDEX item_by_unit_project ON item(unit, project)")
+        // The kept roll-up, computed in memory once and written node by node.
+        var rollup = Rollup(kept: budget.codes, units: budget.units, nodes: [])
+        for item in budget.items { rollup.add(item, sign: 1) }
+        try keep(rollup, db)
         try insert(revenue: budget.revenue, db)
         try insertBasis(budget, db)
     }

@@ -14,7 +14,7 @@ struct BudgetCommand: AsyncParsableCommand {
         discussion: """
         数据目录（Templates/、Workbooks/）在项目目录中自动找到；安装到别处时设置环境变量 \(ResourceRoot.environmentVariable)。
         """,
-        subcommands: [Init.self, Load.self, Save.self, Demo.self, Tree.self, Items.self, Item.self, Param.self, StandardCommand.self, Staff.self, Explain.self, Codes.self, ImportItems.self, Template.self, Bench.self, Check.self, Compare.self, Narrative.self, Export.self, Publish.self, Serve.self, SyntheticWorkspace.self]
+        subcommands: [Init.self, Load.self, Save.self, Demo.self, Tree.self, Items.self, Item.self, Param.self, StandardCommand.self, Staff.self, Explain.self, Codes.self, ImportItems.self, Template.self, Bench.self, Check.self, Verify.self, Compare.self, Narrative.self, Export.self, Publish.self, Serve.self, SyntheticWorkspace.self]
     )
 }
 
@@ -36,6 +36,14 @@ struct PriorArgument: ParsableArguments {
     func load(for current: Budget) throws -> Budget {
         let p = try loadBudget(prior)
         try checkPriorYear(current: .init(current), prior: .init(p), force: force)
+        return p
+    }
+
+    /// `load`, for a reader of figures: the prior year's budget without its lines when it is a
+    /// workspace, with its roll-up (`loadBudgetFigures`).
+    func loadFigures(for current: Budget) throws -> (budget: Budget, rollup: Rollup) {
+        let p = try loadBudgetFigures(prior)
+        try checkPriorYear(current: .init(current), prior: .init(p.budget), force: force)
         return p
     }
 }

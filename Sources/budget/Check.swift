@@ -22,12 +22,12 @@ extension BudgetCommand {
         func run() throws {
             var failed = false
             try runReporting {
-                let (budget, stored) = try ws.open().budgetWithItems()
+                // The data rules read the lines; the tables read the kept subtotals.
+                let (budget, stored, rollup) = try ws.open().budgetWithItemsAndKeptRollup()
                 let priorBudget = try prior.map(loadBudget)
                 if let priorBudget { try checkPriorYear(current: .init(budget), prior: .init(priorBudget), force: force) }
                 let templates = try tableSet.load(for: budget)
                 let ruleSet = try TableSetOptions.rules(for: templates, file: rules)
-                let rollup = Rollup(budget: budget)
                 let built = TableBuilder(budget: budget, rollup: rollup).build(templates)
                 let ctx = CheckContext(budget: budget, tables: built, itemIDs: stored.map(\.id), prior: priorBudget, rollup: rollup)
                 let report = Checker(rules: ruleSet).run(ctx)

@@ -16,6 +16,17 @@ func loadBudget(_ path: String) throws -> Budget {
     return try Workspace.open(path).budget()
 }
 
+/// A budget and its roll-up, for a reader of figures only: a workspace's kept subtotals without
+/// its lines (O(nodes)); a folder's lines rolled up.
+func loadBudgetFigures(_ path: String) throws -> (budget: Budget, rollup: Rollup) {
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
+        return try Workspace.open(path).budgetWithKeptRollup()
+    }
+    let b = try loadBudget(path)
+    return (b, Rollup(budget: b))
+}
+
 extension BudgetCommand {
     struct Compare: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -31,14 +31,15 @@ extension BudgetCommand {
 
         func run() throws {
             try runReporting {
-                let (budget, stored) = try ws.open().budgetWithItems()
+                // The lines are validated (a draft lists its problems); the tables read the kept subtotals.
+                let (budget, stored, rollup) = try ws.open().budgetWithItemsAndKeptRollup()
                 let templates = try tableSet.load(for: budget)
                 // 舍位平衡 balances by the footings of the chosen set's own rules.
                 let rules = balanceRounding ? try TableSetOptions.rules(for: templates) : nil
                 var moves: [String] = []
                 let options = disclosureSheets ? try publishSheetOptions(budget: budget, workspace: ws.workspace) : .init()
                 let report = try DisclosureExport.run(
-                    budget: budget, templates: templates, out: URL(fileURLWithPath: out),
+                    budget: budget, rollup: rollup, templates: templates, out: URL(fileURLWithPath: out),
                     split: split.map { URL(fileURLWithPath: $0) }, strict: strict, options: options,
                     itemLocation: { i, c in Location(column: c, item: i < stored.count ? stored[i].id : Int64(i + 1)) },
                     adjust: { tables in

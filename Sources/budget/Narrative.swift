@@ -21,10 +21,12 @@ extension BudgetCommand {
 
         func run() throws {
             try runReporting {
-                let current = try ws.open().budget()
+                // Figures only: the kept subtotals, no line read.
+                let (current, rollup) = try ws.open().budgetWithKeptRollup()
                 // The 数字来源 lines cite the chosen set's tables.
                 let citations = try tableSet.load(for: current).citations
-                let n = BudgetChecks.Narrative(current: current, prior: try prior.load(for: current), citations: citations)
+                let (priorBudget, priorRollup) = try prior.loadFigures(for: current)
+                let n = BudgetChecks.Narrative(current: current, prior: priorBudget, rollups: (rollup, priorRollup), citations: citations)
                 let text = markdown ? n.renderMarkdown(withSources: !noSources) : n.renderText(withSources: !noSources)
                 if let out {
                     let url = URL(fileURLWithPath: out)

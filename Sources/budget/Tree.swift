@@ -20,9 +20,9 @@ extension BudgetCommand {
 
         func run() throws {
             try runReporting {
-                let budget = try ws.open().budget()
+                // The kept subtotals: O(nodes), whatever the number of lines.
+                let (budget, rollup) = try ws.open().budgetWithKeptRollup()
                 if let unit, !budget.units.contains(where: { $0.code == unit }) { throw unknownUnit(unit, in: budget.units) }
-                let rollup = Rollup(budget: budget)
                 print("\(budget.department) \(budget.year) 年  按\(by == .function ? "支出功能分类" : "部门预算支出经济分类")汇总\(unit.map { "  单位 \($0)" } ?? "")")
                 print(TreeView(rollup: rollup, codes: budget.codes, tree: by, columns: columns, unit: unit).render(), terminator: "")
             }

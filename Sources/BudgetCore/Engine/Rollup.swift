@@ -47,6 +47,11 @@ public struct Rollup: Sendable {
     private var rowOfID: [Int64: Int32] = [:]
     private var freeRows: [Int32] = []
 
+    // Line-free mode (`init(kept:)`, `add(_:sign:)`): the lines each node sums, and one row of
+    // refs to resolve a line into.
+    private var lineCounts: [Int64] = []
+    private var scratch: [Int32] = Array(repeating: -1, count: Rollup.stride)
+
     // Resolution caches: each distinct code is turned into node ids once, so adding a line costs a
     // few lookups instead of building and hashing a dozen nodes (a 10^6-line build must stay well
     // under a second).
@@ -64,6 +69,55 @@ public struct Rollup: Sendable {
         self.init(codes: budget.codes, units: budget.units)
         reserve(budget.items.count)
         for (i, item) in budget.items.enumerated() { insert(item, id: Int64(i)) }
+    }
+
+    /// A roll-up without lines (line-free mode): its sums are stored ones (the workspace's kept
+    /// subtotals), and `add(_:sign:)` moves them by a line without keeping it. Reading a figure
+    /// costs what it costs on a roll-up built from the lines; building it costs O(nodes), not O(lines).
+    /// With no nodes it is a delta: add the changed lines (old −, new +) and read `keptNodes`.
+    public init(kept codes: CodeBook, units: [BudgetUnit], nodes kept: [KeptNode]) {
+        self.init(codes: codes, units: units)
+        for k in kept {
+            let i = Int(node(k.node))
+            lineCounts[i] &+= k.lines
+            let base = i * Slot.count
+            for s in 0..<min(Slot.count, k.sums.count) { sums[base + s] &+= k.sums[s] }
+        }
+    }
+
+    /// A node's sums as kept: how many lines reach it and its 40 slot sums.
+    public struct KeptNode: Hashable, Sendable {
+        public var node: RollupNode
+        public var lines: Int64
+        public var sums: [Int64]
+        public init(node: RollupNode, lines: Int64, sums: [Int64]) { self.node = node; self.lines = lines; self.sums = sums }
+    }
+
+    /// Line-free mode: adds `sign` × a line (1 adds it, -1 takes it out) to the sums and line counts
+    /// of the nodes it belongs to, resolved as `insert` resolves them (one resolver for both modes).
+    /// The line is not kept. Not for a roll-up that keeps lines (its `recalculate` would lose it).
+    public mutating func add(_ item: LineItem, sign: Int64) {
+        precondition(amounts.isEmpty, "Rollup.add(_:sign:) is for a roll-up without lines")
+        // The resolver writes into `refs`; swapping the scratch row in costs no copy.
+        swap(&refs, &scratch)
+        let nature = resolve(item, into: 0)
+        swap(&refs, &scratch)
+        let s = Slot.index(item.source, item.carryover, item.kind, nature)
+        let a = item.amount.fen &* sign
+        for k in 0..<Rollup.stride {
+            let n = Int(scratch[k])
+            if n < 0 { break }
+            sums[n * Slot.count + s] &+= a
+            lineCounts[n] &+= sign
+        }
+    }
+
+    /// Line-free mode: every node with its line count and slot sums (for a delta, what moved).
+    public var keptNodes: [KeptNode] {
+        precondition(amounts.isEmpty, "Rollup.keptNodes is for a roll-up without lines")
+        return nodes.indices.map { i in
+            KeptNode(node: nodes[i], lines: lineCounts[i], sums: Array(sums[(i * Slot.count)..<((i + 1) * Slot.count)]))
+        }
     }
 
     public mutating func reserve(_ lines: Int) {
@@ -266,6 +320,7 @@ public struct Rollup: Sendable {
         nodes.append(n)
         nodeIndex[n] = i
         sums.append(contentsOf: repeatElement(0, count: Slot.count))
+        lineCounts.append(0)
         return i
     }
 

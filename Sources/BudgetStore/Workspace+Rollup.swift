@@ -1,0 +1,161 @@
+import BudgetCore
+import GRDB
+
+/// The kept roll-up (docs/workspace.md, "Kept subtotals"): the sums of every roll-up node and slot,
+/// stored in `rollup_node` and `rollup_sum` (migration v5-subtotals) and moved in the same
+/// transaction as every write of `item`, so a reader of figures reads O(nodes), not O(lines).
+/// Nodes are resolved by the engine's `Rollup` (its line-free mode); this file only stores them.
+extension Workspace {
+    // MARK: Node keys
+
+    /// A node as a row key: (kind, a, b), "" where a kind has no second part.
+    static func key(_ n: RollupNode) -> (kind: String, a: String, b: String) {
+        switch n {
+        case .department: return ("department", "", "")
+        case .function(let c): return ("function", c, "")
+        case .economic(let c): return ("economic", c, "")
+        case .economicPair(let e, let g): return ("pair", e, g)
+        case .unit(let u): return ("unit", u, "")
+        case .project(let u, let c): return ("project", u, c)
+        case .unitFunction(let u, let f): return ("unit-function", u, f)
+        }
+    }
+
+    /// The node of a row key; nil for a kind this program does not know.
+    static func node(kind: String, a: String, b: String) -> RollupNode? {
+        switch kind {
+        case "department": return .department
+        case "function": return .function(a)
+        case "economic": return .economic(a)
+        case "pair": return .economicPair(economic: a, government: b)
+        case "unit": return .unit(a)
+        case "project": return .project(unit: a, code: b)
+        case "unit-function": return .unitFunction(unit: a, function: b)
+        default: return nil
+        }
+    }
+
+    // MARK: Writing
+
+    /// An empty line-free roll-up over the stored codes and units: add the changed lines to it
+    /// (old −1, new +1), then `keep` it.
+    static func rollupDelta(_ db: Database) throws -> Rollup {
+        let units = try Row.fetchAll(db, sql: "SELECT code, name, type FROM unit ORDER BY code").map {
+            BudgetUnit(code: $0[0], name: $0[1], type: UnitType(rawValue: $0[2]) ?? .administrative)
+        }
+        return Rollup(kept: try readCodes(db), units: units, nodes: [])
+    }
+
+    /// Adds a delta (`rollupDelta` plus lines) to the kept sums: one update (or insert) per touched
+    /// node and per slot that moved, never one per line. A node no line reaches any more is deleted, and
+    /// so is a slot that came back to zero, so the kept nodes are exactly those a roll-up built
+    /// from the lines has. The schema refuses a negative sum or count (an inconsistency).
+    static func keep(_ delta: Rollup, _ db: Database) throws {
+        if try !(Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM rollup_node)") ?? true) {
+            return try keepFirst(delta, db)
+        }
+        // UPDATE, then INSERT when there was no row: an upsert would check the delta itself
+        // (negative for a line taken out) against the CHECKs before it found the row.
+        let addNode = try db.cachedStatement(sql: "UPDATE rollup_node SET lines = lines + ? WHERE kind = ? AND a = ? AND b = ?")
+        let newNode = try db.cachedStatement(sql: "INSERT INTO rollup_node(kind, a, b, lines) VALUES (?, ?, ?, ?)")
+        let nodeID = try db.cachedStatement(sql: "SELECT id, lines FROM rollup_node WHERE kind = ? AND a = ? AND b = ?")
+        let addSum = try db.cachedStatement(sql: "UPDATE rollup_sum SET fen = fen + ? WHERE node = ? AND slot = ?")
+        let newSum = try db.cachedStatement(sql: "INSERT INTO rollup_sum(node, slot, fen) VALUES (?, ?, ?)")
+        let dropSum = try db.cachedStatement(sql: "DELETE FROM rollup_sum WHERE node = ? AND slot = ? AND fen = 0")
+        let dropNode = try db.cachedStatement(sql: "DELETE FROM rollup_node WHERE id = ?")
+        for k in delta.keptNodes where k.lines != 0 || k.sums.contains(where: { $0 != 0 }) {
+            let (kind, a, b) = key(k.node)
+            try addNode.execute(arguments: [k.lines, kind, a, b])
+            if db.changesCount == 0 { try newNode.execute(arguments: [kind, a, b, k.lines]) }
+            guard let row = try Row.fetchOne(nodeID, arguments: [kind, a, b]) else {
+                throw WorkspaceError.database("小计节点 \(kind) \(a) \(b) 写入后读不到")
+            }
+            let id: Int64 = row[0], lines: Int64 = row[1]
+            for (slot, fen) in k.sums.enumerated() where fen != 0 {
+                try addSum.execute(arguments: [fen, id, slot])
+                if db.changesCount == 0 { try newSum.execute(arguments: [id, slot, fen]) } else { try dropSum.execute(arguments: [id, slot]) }
+            }
+            // Its sums are all zero by now when the kept sums were right; if not, the foreign key
+            // refuses the delete and the write fails rather than lose the inconsistency.
+            if lines == 0 { try dropNode.execute(arguments: [id]) }
+        }
+    }
+
+    /// `keep` into empty tables (a load, an import that replaces every line): plain inserts, one
+    /// per node and per nonzero slot.
+    private static func keepFirst(_ rollup: Rollup, _ db: Database) throws {
+        let newNode = try db.cachedStatement(sql: "INSERT INTO rollup_node(kind, a, b, lines) VALUES (?, ?, ?, ?)")
+        let newSum = try db.cachedStatement(sql: "INSERT INTO rollup_sum(node, slot, fen) VALUES (?, ?, ?)")
+        for k in rollup.keptNodes where k.lines != 0 || k.sums.contains(where: { $0 != 0 }) {
+            let (kind, a, b) = key(k.node)
+            try newNode.execute(arguments: [kind, a, b, k.lines])
+            let id = db.lastInsertedRowID
+            for (slot, fen) in k.sums.enumerated() where fen != 0 { try newSum.execute(arguments: [id, slot, fen]) }
+        }
+    }
+
+    /// Recomputes the kept sums from the stored lines (the v5 migration, and a change of what a
+    /// line's nodes are: a unit's type, the economic map). O(lines), in the caller's transaction.
+    static func rebuildKeptRollup(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM rollup_sum; DELETE FROM rollup_node")
+        var r = try rollupDelta(db)
+        for s in try fetchItems(db, tail: "ORDER BY id") { r.add(s.item, sign: 1) }
+        try keep(r, db)
+    }
+
+    // MARK: Reading
+
+    /// The kept nodes as stored, and the rows that could not be read back (an unknown kind, a
+    /// slot out of range, a sum or count out of the budget's limits): `verify` reports them.
+    static func readKept(_ db: Database) throws -> (nodes: [Rollup.KeptNode], bad: [String]) {
+        var nodes: [Rollup.KeptNode] = [], bad: [String] = []
+        var index: [Int64: Int] = [:]
+        let limit = BudgetLimits.budgetTotal.fen
+        for r in try Row.fetchAll(db, sql: "SELECT id, kind, a, b, lines FROM rollup_node ORDER BY id") {
+            let id: Int64 = r[0], kind: String = r[1], a: String = r[2], b: String = r[3], lines: Int64 = r[4]
+            guard let n = node(kind: kind, a: a, b: b) else { bad.append("未知的节点种类 `\(kind)`（\(a) \(b)）"); continue }
+            if lines < 0 { bad.append("节点 \(kind) \(a) \(b) 的明细条数 \(lines) 超出范围"); continue }
+            index[id] = nodes.count
+            nodes.append(Rollup.KeptNode(node: n, lines: lines, sums: Array(repeating: 0, count: Slot.count)))
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT node, slot, fen FROM rollup_sum") {
+            let id: Int64 = r[0], slot: Int64 = r[1], fen: Int64 = r[2]
+            guard let i = index[id] else { bad.append("小计行的节点 #\(id) 不存在或无法读取"); continue }
+            guard slot >= 0, slot < Int64(Slot.count) else { bad.append("节点 #\(id) 的小计格 \(slot) 超出范围"); continue }
+            guard fen >= 0, fen <= limit else { bad.append("节点 #\(id) 的小计 \(fen) 分超出上限"); continue }
+            nodes[i].sums[Int(slot)] = fen
+        }
+        return (nodes, bad)
+    }
+
+    /// The kept roll-up over `budget`'s codes and units; refused (with what to do) when a kept
+    /// row does not read back, never summed past the limits.
+    static func keptRollup(_ db: Database, budget: Budget) throws -> Rollup {
+        let (nodes, bad) = try readKept(db)
+        if let first = bad.first {
+            throw WorkspaceError.database("工作区中保存的小计无法读取（\(first)）：请运行 budget verify 查看，并用 budget load 重建工作区")
+        }
+        return Rollup(kept: budget.codes, units: budget.units, nodes: nodes)
+    }
+
+    /// The budget without its line items and the kept roll-up, in one read: what a reader of
+    /// figures needs (tree, export, check's tables), O(nodes) whatever the number of lines.
+    public func budgetWithKeptRollup() throws -> (budget: Budget, rollup: Rollup) {
+        try dbWriter.read { db in
+            let b = try Workspace.readBudget(db, withItems: false).budget
+            return (b, try Workspace.keptRollup(db, budget: b))
+        }
+    }
+}
+
+extension Workspace {
+    /// The whole budget with its stored items and the kept roll-up, in one read: for a reader
+    /// that needs the lines for its line rules (check's data rules, export's validation) and
+    /// the figures for its tables, without building the roll-up again.
+    public func budgetWithItemsAndKeptRollup() throws -> (budget: Budget, items: [StoredItem], rollup: Rollup) {
+        try dbWriter.read { db in
+            let (b, stored) = try Workspace.readBudget(db)
+            return (b, stored, try Workspace.keptRollup(db, budget: b))
+        }
+    }
+}
