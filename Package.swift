@@ -67,7 +67,7 @@ let package = Package(
         ]),
         .testTarget(name: "BudgetCoreTests", dependencies: ["BudgetCore"]),
         .testTarget(name: "BudgetWorkbookTests", dependencies: ["BudgetCore", "BudgetFiles", "BudgetWorkbook"]),
-        .testTarget(name: "BudgetStoreTests", dependencies: ["BudgetCore", "BudgetStore", "BudgetWorkbook"]),
+        .testTarget(name: "BudgetStoreTests", dependencies: ["BudgetCore", "BudgetStore", "BudgetWorkbook", "BudgetChecks", "BudgetTables"]),
         .testTarget(name: "BudgetXLSXTests", dependencies: ["BudgetXLSX"], exclude: ["Fixtures"]),
         .testTarget(name: "BudgetTablesTests", dependencies: [
             "BudgetCore", "BudgetWorkbook", "BudgetTables", "BudgetExport", "BudgetXLSX",

@@ -13,7 +13,10 @@ public struct Checker: Sendable {
 
     public init(rules: RuleSet, limitPerRule: Int = 30) { self.rules = rules; self.limitPerRule = limitPerRule }
 
-    public func run(_ ctx: CheckContext) -> CheckReport {
+    /// `lines` is where the data rules read lines: a workspace's (`Workspace.readingFigures`),
+    /// or by default the budget's own items, numbered by `ctx.itemIDs`.
+    public func run(_ ctx: CheckContext, lines: (any LineSource)? = nil) -> CheckReport {
+        let lines = lines ?? ItemLines(ctx.budget.items, ids: ctx.itemIDs)
         var report = CheckReport(ruleSet: rules.id, ruleSetTitle: rules.title, department: ctx.budget.department,
                                  year: ctx.budget.year, rulesEvaluated: 0, findings: [], skipped: [], omitted: [:])
         for rule in rules.rules {
@@ -21,7 +24,7 @@ public struct Checker: Sendable {
             switch rule.check {
             case .compare(let c): compare(rule, c, ctx, &sink)
             case .footing(let f): footing(rule, f, ctx, &sink)
-            case .data(let d, let codes): data(rule, d, codes, ctx, &sink)
+            case .data(let d, let codes): data(rule, d, codes, ctx, lines, &sink)
             case .priorRise(let figs): priorRise(rule, figs, ctx, &sink)
             }
             if let reason = sink.skipped {
@@ -45,6 +48,9 @@ public struct Checker: Sendable {
         var skipped: String?
 
         init(rule: Rule, limit: Int) { self.rule = rule; self.limit = limit }
+
+        /// How many more findings are listed (the rest are counted).
+        var room: Int { max(0, limit - findings.count) }
 
         mutating func add(_ f: Finding) {
             if findings.count < limit { findings.append(f) } else { omitted += 1 }

@@ -22,21 +22,32 @@ extension Checker {
         }
     }
 
-    func data(_ rule: Rule, _ d: DataCheck, _ codes: [String], _ ctx: CheckContext, _ sink: inout Sink) {
+    func data(_ rule: Rule, _ d: DataCheck, _ codes: [String], _ ctx: CheckContext, _ lines: any LineSource, _ sink: inout Sink) {
         let b = ctx.budget
+        /// One finding per listed line; the lines past the sink's room are counted, not read.
+        func list(_ filter: LineFilter, _ message: (LineItem) -> String, column: String) {
+            let selection = lines.lines(filter, limit: sink.room)
+            for line in selection.lines {
+                sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(message(line.item))",
+                                 found: line.item.amount, places: [itemPlace(line.item, column: column)], items: [line.id]))
+            }
+            sink.omitted += selection.total - selection.lines.count
+        }
         switch d {
         case .codes, .projectOfOwnUnit, .basicLineNoProject:
             let owns = { Checker.owns(d, $0) }
             let v = LineItemValidator(codes: b.codes, units: b.units, projects: b.projects)
-            // The batch check visits each distinct code once; a problem's `item` is the line's position.
+            // Only the lines that use a failing unit, code or project (all of them in memory); the
+            // batch check visits each distinct value once; a problem's `item` is the position here.
+            let suspects = lines.linesToValidate(v)
             var out = ProblemCollector(limit: .max)
-            v.validate(b.items, at: { i, c in Location(column: c, item: Int64(i)) }, into: &out)
+            v.validate(suspects.map(\.item), at: { i, c in Location(column: c, item: Int64(i)) }, into: &out)
             for p in out.problems where owns(p.rule) {
                 guard let i = p.location.item.map(Int.init) else { continue }
-                let item = b.items[i]
+                let line = suspects[i]
                 sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(p.message)",
-                                 found: item.amount, places: [itemPlace(item, column: p.location.column)],
-                                 items: [ctx.itemID(i)]))
+                                 found: line.item.amount, places: [itemPlace(line.item, column: p.location.column)],
+                                 items: [line.id]))
             }
             if d == .codes {
                 for (i, line) in b.revenue.enumerated() {
@@ -52,43 +63,38 @@ extension Checker {
         case .amounts:
             // Money is whole 分, so "at most two decimals" holds by construction once an amount is
             // stored (the readers refuse a third decimal); a negative amount can still arrive.
-            for (i, item) in b.items.enumerated() where item.amount.fen < 0 {
-                sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：金额为负数",
-                                 found: item.amount, places: [itemPlace(item, column: "amount")], items: [ctx.itemID(i)]))
-            }
+            list(LineFilter(negativeAmount: true), { _ in "金额为负数" }, column: "amount")
             for (i, line) in b.revenue.enumerated() where line.amount.fen < 0 {
                 sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：收入金额为负数",
                                  found: line.amount, places: ["收入第 \(i + 1) 条（\(line.source.name) \(line.code)）列 amount"]))
             }
         case .personnelOnProject:
-            for (i, item) in b.items.enumerated() where item.kind == .project && codes.contains(where: { item.economic.hasPrefix($0) }) {
-                sink.add(Finding(rule: rule.id, severity: rule.severity,
-                                 message: "\(rule.message)：\(item.economic) \(b.codes.name(.economic, item.economic) ?? "")",
-                                 found: item.amount, places: [itemPlace(item, column: "economic")], items: [ctx.itemID(i)]))
-            }
+            list(LineFilter(kind: .project, economicPrefixes: codes),
+                 { "\($0.economic) \(b.codes.name(.economic, $0.economic) ?? "")" }, column: "economic")
         case .basisEmptyCategory, .basisUnusedStandard, .personnelWithoutBasis, .rosterWithoutWages:
-            basis(rule, d, codes, ctx, &sink)
+            basis(rule, d, codes, ctx, lines, &sink)
         case .threePublicCodes:
-            for (i, item) in b.items.enumerated() where codes.contains(where: { item.economic.hasPrefix($0) }) {
-                sink.add(Finding(rule: rule.id, severity: rule.severity,
-                                 message: "\(rule.message)：\(item.economic) \(b.codes.name(.economic, item.economic) ?? "")（\(item.kind.name)，\(item.source.name)，\(item.carryover.name)）",
-                                 found: item.amount, places: [itemPlace(item, column: "economic")], items: [ctx.itemID(i)]))
-            }
+            list(LineFilter(economicPrefixes: codes),
+                 { "\($0.economic) \(b.codes.name(.economic, $0.economic) ?? "")（\($0.kind.name)，\($0.source.name)，\($0.carryover.name)）" },
+                 column: "economic")
         }
     }
 
     /// The rules about bases of calculation (测算依据, docs/basis.md).
-    func basis(_ rule: Rule, _ d: DataCheck, _ codes: [String], _ ctx: CheckContext, _ sink: inout Sink) {
+    func basis(_ rule: Rule, _ d: DataCheck, _ codes: [String], _ ctx: CheckContext, _ lines: any LineSource, _ sink: inout Sink) {
         let b = ctx.budget
-        func finding(_ message: String, _ item: LineItem?, _ i: Int?, column: String?, place: String? = nil) {
-            sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(message)", found: item?.amount,
-                             places: [place ?? item.map { itemPlace($0, column: column) } ?? ""], items: i.map { [ctx.itemID($0)] } ?? []))
+        func finding(_ message: String, _ line: NumberedLine?, column: String?, place: String? = nil) {
+            sink.add(Finding(rule: rule.id, severity: rule.severity, message: "\(rule.message)：\(message)", found: line?.item.amount,
+                             places: [place ?? line.map { itemPlace($0.item, column: column) } ?? ""], items: line.map { [$0.id] } ?? []))
         }
+        /// The lines with a basis, in id order (a workspace reads them through its index of them).
+        func withBasis() -> [NumberedLine] { lines.lines(LineFilter(hasBasis: true), limit: .max).lines }
         switch d {
         case .basisEmptyCategory:
             var people: [String: Set<String>] = [:] // unit → categories with a row
             for r in b.staff { people[r.unit, default: []].insert(r.category) }
-            for (i, item) in b.items.enumerated() {
+            for line in withBasis() {
+                let item = line.item
                 guard let text = item.basis, let e = try? BasisParser.parse(text) else { continue }
                 var named: [String] = []
                 for op in e.operations {
@@ -98,7 +104,7 @@ extension Checker {
                     }
                 }
                 for c in named where !(people[item.unit]?.contains(c) ?? false) {
-                    finding("测算依据 `\(text)` 用到的人员类别 `\(c)` 在单位 \(item.unit) 的人员信息中没有人", item, i, column: "basis")
+                    finding("测算依据 `\(text)` 用到的人员类别 `\(c)` 在单位 \(item.unit) 的人员信息中没有人", line, column: "basis")
                 }
             }
         case .basisUnusedStandard:
@@ -106,27 +112,29 @@ extension Checker {
             // Which names each unit's bases read, and which of them a unit parameter answers instead.
             var read: Set<String> = []
             let own = Set(b.parameters.map { "\($0.unit)/\($0.name)" })
-            for item in b.items {
-                guard let text = item.basis, let e = try? BasisParser.parse(text) else { continue }
-                for op in e.operations { if case .name(let n) = op, !own.contains("\(item.unit)/\(n)") { read.insert(n) } }
+            for line in withBasis() {
+                guard let text = line.item.basis, let e = try? BasisParser.parse(text) else { continue }
+                for op in e.operations { if case .name(let n) = op, !own.contains("\(line.item.unit)/\(n)") { read.insert(n) } }
             }
             for s in b.standards where !read.contains(s.name) {
-                finding("标准 `\(s.name)`（\(s.value.text)）没有明细用到", nil, nil, column: nil, place: "标准 \(s.name)")
+                finding("标准 `\(s.name)`（\(s.value.text)）没有明细用到", nil, column: nil, place: "标准 \(s.name)")
             }
         case .personnelWithoutBasis:
             // Only a budget drafted from bases: one of typed amounts would list every personnel line.
-            guard b.usesBasis else { return }
-            for (i, item) in b.items.enumerated() where item.kind == .basic && item.basis == nil && codes.contains(where: { item.economic.hasPrefix($0) }) {
-                finding("\(item.economic) \(b.codes.name(.economic, item.economic) ?? "") 没有测算依据（金额是直接填写的）", item, i, column: "basis")
+            let drafted = !b.parameters.isEmpty || !b.standards.isEmpty || !b.staff.isEmpty || lines.exists(LineFilter(hasBasis: true))
+            guard drafted else { return }
+            let selection = lines.lines(LineFilter(kind: .basic, economicPrefixes: codes, hasBasis: false), limit: sink.room)
+            for line in selection.lines {
+                finding("\(line.item.economic) \(b.codes.name(.economic, line.item.economic) ?? "") 没有测算依据（金额是直接填写的）", line, column: "basis")
             }
+            sink.omitted += selection.total - selection.lines.count
         case .rosterWithoutWages:
             var people: [String: Int64] = [:]
             for r in b.staff { people[r.unit, default: 0] += r.count }
             for unit in b.units where (people[unit.code] ?? 0) > 0 {
-                let has = b.items.contains { l in l.unit == unit.code && l.kind == .basic && codes.contains { l.economic.hasPrefix($0) } }
-                if !has {
+                if !lines.exists(LineFilter(unit: unit.code, kind: .basic, economicPrefixes: codes)) {
                     finding("单位 \(unit.code) \(unit.name) 的人员信息有 \(people[unit.code] ?? 0) 人，但没有 \(codes.joined(separator: "、")) 的基本支出明细",
-                            nil, nil, column: nil, place: "单位 \(unit.code)")
+                            nil, column: nil, place: "单位 \(unit.code)")
                 }
             }
         default:

@@ -169,12 +169,14 @@ public struct PriorComparison: Sendable {
         codes.reduce(Money.zero) { $0 + r.total(.economic($1), threePublicMeasure) }
     }
 
-    public init(current: Budget, prior: Budget, thresholdPercent: Int = 50) {
+    /// `rollups` are the two budgets' roll-ups when the caller has them (a workspace's kept
+    /// subtotals: `current` and `prior` may then come without their lines); otherwise built here.
+    public init(current: Budget, prior: Budget, thresholdPercent: Int = 50, rollups: (current: Rollup, prior: Rollup)? = nil) {
         department = current.department
         year = current.year
         priorYear = prior.year
         self.thresholdPercent = thresholdPercent
-        let cr = Rollup(budget: current), pr = Rollup(budget: prior)
+        let cr = rollups?.current ?? Rollup(budget: current), pr = rollups?.prior ?? Rollup(budget: prior)
         var rows: [Row] = []
         var sections: [String] = []
         func add(_ section: String, _ code: String, _ name: String, _ level: Int, _ p: Money, _ c: Money) {

@@ -46,6 +46,17 @@ public struct LineItemValidator: Sendable {
         }
     }
 
+    func knowsUnit(_ code: String) -> Bool { units[code] != nil }
+
+    func knowsProject(unit: String, code: String) -> Bool { projects.contains(ProjectKey(unit: unit, code: code)) }
+
+    /// A code of `set` that a line may use: well formed, known, a leaf.
+    func isClean(_ set: CodeSet, _ code: String) -> Bool {
+        var scratch = ProblemCollector(limit: 1)
+        checkCode(set, code, column: "", at: { _ in Location() }, into: &scratch)
+        return scratch.problems.isEmpty
+    }
+
     /// A known economic code with no government economic code to map to.
     private func isUnmapped(_ economic: String) -> Bool {
         codes.contains(.economic, economic) && codes.economicMap[economic] == nil
@@ -63,11 +74,7 @@ public struct LineItemValidator: Sendable {
             d[key] = v
             return v
         }
-        func clean(_ set: CodeSet, _ code: String) -> Bool {
-            var scratch = ProblemCollector(limit: 1)
-            checkCode(set, code, column: "", at: { _ in Location() }, into: &scratch)
-            return scratch.problems.isEmpty
-        }
+        func clean(_ set: CodeSet, _ code: String) -> Bool { isClean(set, code) }
         for (i, item) in items.enumerated() {
             if out.isFull { return }
             var ok = memo(&unitOK, item.unit) { units[item.unit] != nil }
@@ -149,15 +156,18 @@ public struct LineItemValidator: Sendable {
         }
     }
 
-    /// Checks a whole budget: units, projects, items and revenue.
-    public static func validate(_ budget: Budget, limit: Int = 200, itemLocation: (Int, String) -> Location,
-                                revenueLocation: (Int, String) -> Location) -> ProblemCollector {
+    /// Checks a whole budget's lines and revenue: the lines as `lines` gives them (its own items
+    /// by default; a workspace reads only the lines that use a failing value), each problem placed
+    /// by the line's id; revenue by its position in the 收入 table.
+    public static func validate(_ budget: Budget, lines: (any LineSource)? = nil, limit: Int = 200) -> ProblemCollector {
         var out = ProblemCollector(limit: limit)
         let v = LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects)
-        v.validate(budget.items, at: itemLocation, into: &out)
+        let source = lines ?? ItemLines(budget.items)
+        let suspects = source.linesToValidate(v)
+        v.validate(suspects.map(\.item), at: { i, c in Location(column: c, item: suspects[i].id) }, into: &out)
         if out.isFull { out.markTruncated() }
         for (i, line) in budget.revenue.enumerated() {
-            v.validate(line, at: { revenueLocation(i, $0) }, into: &out)
+            v.validate(line, at: { Location(file: "收入", line: i + 1, column: $0) }, into: &out)
         }
         return out
     }

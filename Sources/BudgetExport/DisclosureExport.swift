@@ -32,13 +32,13 @@ public enum DisclosureExport {
 
     /// Checks the data, builds the tables and writes `out` (and `split/<表名>.xlsx` for each table).
     /// With `strict`, a budget that breaks a data rule is refused before anything is written.
-    public static func run(budget: Budget, rollup: Rollup? = nil, templates: TableTemplateSet, out: URL, split: URL? = nil,
-                           strict: Bool = false, options: TableExporter.Options = .init(),
-                           itemLocation: @escaping (Int, String) -> Location = { i, c in Location(column: c, item: Int64(i + 1)) },
+    /// `lines` is where the line rules read lines (a workspace's kept subtotals and the lines they
+    /// name); without it, `budget.items`, numbered by position.
+    public static func run(budget: Budget, rollup: Rollup? = nil, lines: (any LineSource)? = nil, templates: TableTemplateSet,
+                           out: URL, split: URL? = nil, strict: Bool = false, options: TableExporter.Options = .init(),
                            adjust: ([DisclosureTable]) -> [DisclosureTable] = { $0 })
         throws -> Report {
-        let collector = LineItemValidator.validate(budget, itemLocation: itemLocation,
-                                                   revenueLocation: { i, c in Location(file: "收入", line: i + 1, column: c) })
+        let collector = LineItemValidator.validate(budget, lines: lines)
         let problems = collector.problems
         if strict && problems.contains(where: { $0.severity == .error }) {
             throw StrictRefusal(problems: problems, truncated: collector.truncated)

@@ -47,9 +47,11 @@ public actor Workbench {
         order = state.order
         revision = state.revision
         if let prior {
-            let p = try prior.budget()
+            // The prior year only answers figures (上年数, the narrative, rules against it): its
+            // kept subtotals, without reading its lines.
+            let (p, r) = try prior.budgetWithKeptRollup()
             self.prior = p
-            priorRollup = Rollup(budget: p)
+            priorRollup = r
         } else {
             self.prior = nil
             priorRollup = nil

@@ -201,6 +201,14 @@ enum Schema {
                     PRIMARY KEY (node, slot)
                 ) WITHOUT ROWID;
                 """)
+            // The sums of an old workspace's lines are computed by v6-slot-lines, which runs next
+            // (this migration once computed them itself; v6 computes them again with the slot counts).
+        }
+        m.registerMigration("v6-slot-lines") { db in
+            // How many lines are in each kept slot: a rule that lists lines (personnel codes on
+            // project lines, 三公 codes) counts them from here, and a slot row stays while a line is
+            // in it, even at 0 分. Recomputed from the lines once.
+            try db.execute(sql: "ALTER TABLE rollup_sum ADD COLUMN lines INTEGER NOT NULL DEFAULT 0 CHECK (lines >= 0)")
             try Workspace.rebuildKeptRollup(db)
         }
         return m

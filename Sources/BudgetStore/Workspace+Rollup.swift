@@ -49,8 +49,8 @@ extension Workspace {
 
     /// Adds a delta (`rollupDelta` plus lines) to the kept sums: one update (or insert) per touched
     /// node and per slot that moved, never one per line. A node no line reaches any more is deleted, and
-    /// so is a slot that came back to zero, so the kept nodes are exactly those a roll-up built
-    /// from the lines has. The schema refuses a negative sum or count (an inconsistency).
+    /// so is a slot no line is in, so the kept nodes and slots are exactly those a roll-up built from
+    /// the lines has. The schema refuses a negative sum or count (an inconsistency).
     static func keep(_ delta: Rollup, _ db: Database) throws {
         if try !(Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM rollup_node)") ?? true) {
             return try keepFirst(delta, db)
@@ -60,11 +60,11 @@ extension Workspace {
         let addNode = try db.cachedStatement(sql: "UPDATE rollup_node SET lines = lines + ? WHERE kind = ? AND a = ? AND b = ?")
         let newNode = try db.cachedStatement(sql: "INSERT INTO rollup_node(kind, a, b, lines) VALUES (?, ?, ?, ?)")
         let nodeID = try db.cachedStatement(sql: "SELECT id, lines FROM rollup_node WHERE kind = ? AND a = ? AND b = ?")
-        let addSum = try db.cachedStatement(sql: "UPDATE rollup_sum SET fen = fen + ? WHERE node = ? AND slot = ?")
-        let newSum = try db.cachedStatement(sql: "INSERT INTO rollup_sum(node, slot, fen) VALUES (?, ?, ?)")
-        let dropSum = try db.cachedStatement(sql: "DELETE FROM rollup_sum WHERE node = ? AND slot = ? AND fen = 0")
+        let addSum = try db.cachedStatement(sql: "UPDATE rollup_sum SET fen = fen + ?, lines = lines + ? WHERE node = ? AND slot = ?")
+        let newSum = try db.cachedStatement(sql: "INSERT INTO rollup_sum(node, slot, fen, lines) VALUES (?, ?, ?, ?)")
+        let dropSum = try db.cachedStatement(sql: "DELETE FROM rollup_sum WHERE node = ? AND slot = ? AND lines = 0 AND fen = 0")
         let dropNode = try db.cachedStatement(sql: "DELETE FROM rollup_node WHERE id = ?")
-        for k in delta.keptNodes where k.lines != 0 || k.sums.contains(where: { $0 != 0 }) {
+        for k in delta.keptNodes where !k.isEmpty {
             let (kind, a, b) = key(k.node)
             try addNode.execute(arguments: [k.lines, kind, a, b])
             if db.changesCount == 0 { try newNode.execute(arguments: [kind, a, b, k.lines]) }
@@ -72,23 +72,24 @@ extension Workspace {
                 throw WorkspaceError.database("小计节点 \(kind) \(a) \(b) 写入后读不到")
             }
             let id: Int64 = row[0], lines: Int64 = row[1]
-            for (slot, fen) in k.sums.enumerated() where fen != 0 {
-                try addSum.execute(arguments: [fen, id, slot])
-                if db.changesCount == 0 { try newSum.execute(arguments: [id, slot, fen]) } else { try dropSum.execute(arguments: [id, slot]) }
+            for slot in 0..<Slot.count where k.sums[slot] != 0 || k.slotLines[slot] != 0 {
+                let fen = k.sums[slot], n = k.slotLines[slot]
+                try addSum.execute(arguments: [fen, n, id, slot])
+                if db.changesCount == 0 { try newSum.execute(arguments: [id, slot, fen, n]) } else { try dropSum.execute(arguments: [id, slot]) }
             }
-            // Its sums are all zero by now when the kept sums were right; if not, the foreign key
+            // Its slots are all gone by now when the kept sums were right; if not, the foreign key
             // refuses the delete and the write fails rather than lose the inconsistency.
             if lines == 0 { try dropNode.execute(arguments: [id]) }
         }
     }
 
     /// `keep` into empty tables (a load, an import that replaces every line): plain inserts, one
-    /// per node and per nonzero slot.
+    /// per node and per slot with lines.
     private static func keepFirst(_ rollup: Rollup, _ db: Database) throws {
         let newNode = try db.cachedStatement(sql: "INSERT INTO rollup_node(kind, a, b, lines) VALUES (?, ?, ?, ?)")
         // The slot rows (about 3 × 10^5 at 10^6 lines) through SQLite's C API: GRDB's argument
         // arrays cost a load most of a second.
-        let sumSQL = "INSERT INTO rollup_sum(node, slot, fen) VALUES (?, ?, ?)"
+        let sumSQL = "INSERT INTO rollup_sum(node, slot, fen, lines) VALUES (?, ?, ?, ?)"
         // A statement of its own: the cached one of the same SQL is GRDB's (`keep`), whose state
         // it tracks itself.
         let newSum = try db.makeStatement(sql: sumSQL)
@@ -98,14 +99,15 @@ extension Workspace {
                 throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sumSQL)
             }
         }
-        for k in rollup.keptNodes where k.lines != 0 || k.sums.contains(where: { $0 != 0 }) {
+        for k in rollup.keptNodes where !k.isEmpty {
             let (kind, a, b) = key(k.node)
             try newNode.execute(arguments: [kind, a, b, k.lines])
             let id = db.lastInsertedRowID
-            for (slot, fen) in k.sums.enumerated() where fen != 0 {
+            for slot in 0..<Slot.count where k.sums[slot] != 0 || k.slotLines[slot] != 0 {
                 try check(sqlite3_bind_int64(s, 1, id))
                 try check(sqlite3_bind_int64(s, 2, Int64(slot)))
-                try check(sqlite3_bind_int64(s, 3, fen))
+                try check(sqlite3_bind_int64(s, 3, k.sums[slot]))
+                try check(sqlite3_bind_int64(s, 4, k.slotLines[slot]))
                 try check(sqlite3_step(s), SQLITE_DONE)
                 try check(sqlite3_reset(s))
             }
@@ -134,11 +136,12 @@ extension Workspace {
             guard let n = node(kind: kind, a: a, b: b) else { bad.append("未知的节点种类 `\(kind)`（\(a) \(b)）"); continue }
             if lines < 0 { bad.append("节点 \(kind) \(a) \(b) 的明细条数 \(lines) 超出范围"); continue }
             index[id] = nodes.count
-            nodes.append(Rollup.KeptNode(node: n, lines: lines, sums: Array(repeating: 0, count: Slot.count)))
+            nodes.append(Rollup.KeptNode(node: n, lines: lines, sums: Array(repeating: 0, count: Slot.count),
+                                         slotLines: Array(repeating: 0, count: Slot.count)))
         }
         // Through SQLite's C API, columns by position: a 10^6-line workspace keeps about 3 × 10^5 slot
         // rows, and a GRDB Row each cost `budget tree` most of its time.
-        let sql = "SELECT node, slot, fen FROM rollup_sum"
+        let sql = "SELECT node, slot, fen, lines FROM rollup_sum"
         let stmt = try db.makeStatement(sql: sql)
         let s = stmt.sqliteStatement
         while true {
@@ -148,10 +151,13 @@ extension Workspace {
                 throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
             }
             let id = sqlite3_column_int64(s, 0), slot = sqlite3_column_int64(s, 1), fen = sqlite3_column_int64(s, 2)
+            let lines = sqlite3_column_int64(s, 3)
             guard let i = index[id] else { bad.append("小计行的节点 #\(id) 不存在或无法读取"); continue }
             guard slot >= 0, slot < Int64(Slot.count) else { bad.append("节点 #\(id) 的小计格 \(slot) 超出范围"); continue }
             guard fen >= 0, fen <= limit else { bad.append("节点 #\(id) 的小计 \(fen) 分超出上限"); continue }
+            guard lines >= 0, lines <= nodes[i].lines else { bad.append("节点 #\(id) 的小计格 \(slot) 的明细条数 \(lines) 超出范围"); continue }
             nodes[i].sums[Int(slot)] = fen
+            nodes[i].slotLines[Int(slot)] = lines
         }
         return (nodes, bad)
     }

@@ -22,15 +22,18 @@ extension BudgetCommand {
         func run() throws {
             var failed = false
             try runReporting {
-                // The data rules read the lines; the tables read the kept subtotals.
-                let (budget, stored, rollup) = try ws.open().budgetWithItemsAndKeptRollup()
+                // The tables read the kept subtotals; the data rules read only the lines they list
+                // (the rest are counted from the kept subtotals), in the same read.
                 let priorBudget = try prior.map(loadBudget)
-                if let priorBudget { try checkPriorYear(current: .init(budget), prior: .init(priorBudget), force: force) }
-                let templates = try tableSet.load(for: budget)
-                let ruleSet = try TableSetOptions.rules(for: templates, file: rules)
-                let built = TableBuilder(budget: budget, rollup: rollup).build(templates)
-                let ctx = CheckContext(budget: budget, tables: built, itemIDs: stored.map(\.id), prior: priorBudget, rollup: rollup)
-                let report = Checker(rules: ruleSet).run(ctx)
+                let (report, built) = try ws.open().readingFigures { read in
+                    let budget = read.budget
+                    if let priorBudget { try checkPriorYear(current: .init(budget), prior: .init(priorBudget), force: force) }
+                    let templates = try tableSet.load(for: budget)
+                    let ruleSet = try TableSetOptions.rules(for: templates, file: rules)
+                    let built = TableBuilder(budget: budget, rollup: read.rollup).build(templates)
+                    let ctx = CheckContext(budget: budget, tables: built, prior: priorBudget, rollup: read.rollup)
+                    return (Checker(rules: ruleSet).run(ctx, lines: read.lines), built)
+                }
                 if json {
                     print(String(decoding: try report.json(), as: UTF8.self))
                 } else {

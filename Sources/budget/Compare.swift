@@ -46,10 +46,12 @@ extension BudgetCommand {
 
         func run() throws {
             try runReporting {
-                let current = try ws.open().budget()
-                let priorBudget = try prior.load(for: current)
+                // Both years' figures: a workspace's kept subtotals, without reading its lines.
+                let (current, rollup) = try ws.open().budgetWithKeptRollup()
+                let (priorBudget, priorRollup) = try prior.loadFigures(for: current)
                 let set = try tableSet.load(for: current)
-                let cmp = PriorComparison(current: current, prior: priorBudget, thresholdPercent: threshold)
+                let cmp = PriorComparison(current: current, prior: priorBudget, thresholdPercent: threshold,
+                                          rollups: (rollup, priorRollup))
                 print(cmp.renderText(), terminator: "")
                 print("\n" + Self.whereShown(set))
                 if let out {

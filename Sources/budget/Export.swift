@@ -31,21 +31,24 @@ extension BudgetCommand {
 
         func run() throws {
             try runReporting {
-                // The lines are validated (a draft lists its problems); the tables read the kept subtotals.
-                let (budget, stored, rollup) = try ws.open().budgetWithItemsAndKeptRollup()
-                let templates = try tableSet.load(for: budget)
-                // 舍位平衡 balances by the footings of the chosen set's own rules.
-                let rules = balanceRounding ? try TableSetOptions.rules(for: templates) : nil
+                // The tables read the kept subtotals; the line rules read only the lines that use a
+                // failing code (a draft lists its problems): a clean workspace is exported without
+                // reading a line. The disclosure sheets (绩效目标, 采购) read the whole budget.
                 var moves: [String] = []
-                let options = disclosureSheets ? try publishSheetOptions(budget: budget, workspace: ws.workspace) : .init()
-                let report = try DisclosureExport.run(
-                    budget: budget, rollup: rollup, templates: templates, out: URL(fileURLWithPath: out),
-                    split: split.map { URL(fileURLWithPath: $0) }, strict: strict, options: options,
-                    itemLocation: { i, c in Location(column: c, item: i < stored.count ? stored[i].id : Int64(i + 1)) },
-                    adjust: { tables in
-                        guard let rules else { return tables }
-                        return tables.map { balanced($0, rules: rules, log: &moves) }
-                    })
+                let report = try ws.open().readingFigures { read in
+                    let budget = read.budget
+                    let templates = try tableSet.load(for: budget)
+                    // 舍位平衡 balances by the footings of the chosen set's own rules.
+                    let rules = balanceRounding ? try TableSetOptions.rules(for: templates) : nil
+                    let options = disclosureSheets ? try publishSheetOptions(budget: try ws.open().budget(), workspace: ws.workspace) : .init()
+                    return try DisclosureExport.run(
+                        budget: budget, rollup: read.rollup, lines: read.lines, templates: templates, out: URL(fileURLWithPath: out),
+                        split: split.map { URL(fileURLWithPath: $0) }, strict: strict, options: options,
+                        adjust: { tables in
+                            guard let rules else { return tables }
+                            return tables.map { balanced($0, rules: rules, log: &moves) }
+                        })
+                }
                 printReport(report)
                 if balanceRounding {
                     print(moves.isEmpty ? "舍位平衡：各表印刷数已经平衡，没有调整。" : "舍位平衡：调整了 \(moves.count) 个格（每格 0.01 万元，合计不变）：")

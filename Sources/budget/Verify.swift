@@ -29,18 +29,20 @@ enum VerifyText {
     static func lines(_ r: VerifyReport, codes: CodeBook) -> [String] {
         var out: [String] = []
         for d in r.lineCounts {
-            out.append("小计不一致：\(node(d.node, codes))  明细条数  保存 \(d.kept) 条，重算 \(d.recomputed) 条")
+            let place = d.slot.map { "  \(slot($0))" } ?? ""
+            out.append("小计不一致：\(node(d.node, codes))\(place)  明细条数  保存 \(d.kept) 条，重算 \(d.recomputed) 条")
         }
         for d in r.sums {
             out.append("小计不一致：\(node(d.node, codes))  \(slot(d.slot))  保存 \(Money(fen: d.kept).yuanText) 元，重算 \(Money(fen: d.recomputed).yuanText) 元")
         }
         for u in r.unreadable { out.append("小计无法读取：\(u)") }
+        for l in r.lineLimits { out.append("金额超过上限：\(l)") }
         for i in r.integrity { out.append("SQLite 完整性检查：\(i)") }
         for f in r.foreignKeys { out.append("SQLite 外键检查：\(f)") }
         if r.isClean {
             out.append("工作区一致：\(r.lines) 条明细重算的 \(r.nodes) 个汇总节点与保存的小计全部相同；SQLite 完整性检查、外键检查通过。")
         } else {
-            let n = r.sums.count + r.lineCounts.count + r.unreadable.count + r.integrity.count + r.foreignKeys.count
+            let n = r.sums.count + r.lineCounts.count + r.unreadable.count + r.lineLimits.count + r.integrity.count + r.foreignKeys.count
             out.append("工作区不一致：共 \(n) 处（\(r.lines) 条明细，\(r.nodes) 个汇总节点）。可用 budget save 导出明细后用 budget load 重建工作区。")
         }
         return out

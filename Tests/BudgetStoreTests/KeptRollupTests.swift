@@ -73,7 +73,7 @@ struct KeptRollupTests {
         try ws.add(LineItem(unit: "080001", function: "2080501", economic: "30302", amount: Money(fen: 5)), author: "t")
         try ws.close()
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "DROP TABLE rollup_sum; DROP TABLE rollup_node; DELETE FROM grdb_migrations WHERE identifier = 'v5-subtotals'")
+            try db.execute(sql: "DROP TABLE rollup_sum; DROP TABLE rollup_node; DELETE FROM grdb_migrations WHERE identifier IN ('v5-subtotals', 'v6-slot-lines')")
         }
         let reopened = try Workspace.open(path)
         try expectConsistent(reopened, "migrated")

@@ -47,9 +47,10 @@ public struct Rollup: Sendable {
     private var rowOfID: [Int64: Int32] = [:]
     private var freeRows: [Int32] = []
 
-    // Line-free mode (`init(kept:)`, `add(_:sign:)`): the lines each node sums, and one row of
-    // refs to resolve a line into.
+    // Line-free mode (`init(kept:)`, `add(_:sign:)`): the lines each node sums, per node and per
+    // slot (node-major, like `sums`), and one row of refs to resolve a line into.
     private var lineCounts: [Int64] = []
+    private var slotLines: [Int64] = []
     private var scratch: [Int32] = Array(repeating: -1, count: Rollup.stride)
 
     // Resolution caches: each distinct code is turned into node ids once, so adding a line costs a
@@ -82,15 +83,24 @@ public struct Rollup: Sendable {
             lineCounts[i] &+= k.lines
             let base = i * Slot.count
             for s in 0..<min(Slot.count, k.sums.count) { sums[base + s] &+= k.sums[s] }
+            for s in 0..<min(Slot.count, k.slotLines.count) { slotLines[base + s] &+= k.slotLines[s] }
         }
     }
 
-    /// A node's sums as kept: how many lines reach it and its 40 slot sums.
+    /// A node's sums as kept: how many lines reach it, its 40 slot sums, and how many lines are in
+    /// each slot (a rule that lists lines, such as 项目支出 with a personnel code, counts them
+    /// without reading them; a slot of zero-amount lines still has lines).
     public struct KeptNode: Hashable, Sendable {
         public var node: RollupNode
         public var lines: Int64
         public var sums: [Int64]
-        public init(node: RollupNode, lines: Int64, sums: [Int64]) { self.node = node; self.lines = lines; self.sums = sums }
+        public var slotLines: [Int64]
+        public init(node: RollupNode, lines: Int64, sums: [Int64], slotLines: [Int64]) {
+            self.node = node; self.lines = lines; self.sums = sums; self.slotLines = slotLines
+        }
+
+        /// True when the node holds nothing: no line, no sum.
+        public var isEmpty: Bool { lines == 0 && !sums.contains { $0 != 0 } && !slotLines.contains { $0 != 0 } }
     }
 
     /// Line-free mode: adds `sign` × a line (1 adds it, -1 takes it out) to the sums and line counts
@@ -108,6 +118,7 @@ public struct Rollup: Sendable {
             let n = Int(scratch[k])
             if n < 0 { break }
             sums[n * Slot.count + s] &+= a
+            slotLines[n * Slot.count + s] &+= sign
             lineCounts[n] &+= sign
         }
     }
@@ -116,7 +127,8 @@ public struct Rollup: Sendable {
     public var keptNodes: [KeptNode] {
         precondition(amounts.isEmpty, "Rollup.keptNodes is for a roll-up without lines")
         return nodes.indices.map { i in
-            KeptNode(node: nodes[i], lines: lineCounts[i], sums: Array(sums[(i * Slot.count)..<((i + 1) * Slot.count)]))
+            let r = (i * Slot.count)..<((i + 1) * Slot.count)
+            return KeptNode(node: nodes[i], lines: lineCounts[i], sums: Array(sums[r]), slotLines: Array(slotLines[r]))
         }
     }
 
@@ -320,6 +332,7 @@ public struct Rollup: Sendable {
         nodes.append(n)
         nodeIndex[n] = i
         sums.append(contentsOf: repeatElement(0, count: Slot.count))
+        slotLines.append(contentsOf: repeatElement(0, count: Slot.count))
         lineCounts.append(0)
         return i
     }
@@ -339,6 +352,21 @@ public struct Rollup: Sendable {
             m &= m - 1
         }
         return Money(fen: t)
+    }
+
+    /// How many lines of a node fall in a measure's slots (line-free mode: the kept counts; a roll-up
+    /// that keeps lines does not count them and answers nil).
+    public func lines(_ n: RollupNode, _ measure: Measure = .all) -> Int64? {
+        guard amounts.isEmpty, rowOfID.isEmpty else { return nil }
+        guard let i = nodeIndex[n] else { return 0 }
+        let base = Int(i) * Slot.count
+        var m = measure.mask
+        var t: Int64 = 0
+        while m != 0 {
+            t &+= slotLines[base + m.trailingZeroBitCount]
+            m &= m - 1
+        }
+        return t
     }
 
     /// The 40 slot sums of a node (for tests and diagnostics).
