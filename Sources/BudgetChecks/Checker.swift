@@ -145,20 +145,23 @@ public struct Checker: Sendable {
                      cells: ([total] + parts).map { Finding.CellRef(table: table.key, row: i, column: $0) }, &sink)
             }
         }
-        if let tree = f.tree { treeFooting(rule, table, tree, &sink) }
+        // Rows by key, once per table: a 10^6-line budget prints tables of thousands of rows, and a
+        // scan per looked-up cell made footing them quadratic.
+        let rows = RowIndex(table)
+        if let tree = f.tree { treeFooting(rule, table, rows, tree, &sink) }
         for (total, parts, only) in f.groups {
             for (c, col) in table.columns.enumerated() where col.kind == .amount && (only?.contains(col.key) ?? true) {
-                let t = cell(table, total, c)
-                let ps = parts.map { cell(table, $0, c) }
+                let t = cell(table, rows, total, c)
+                let ps = parts.map { cell(table, rows, $0, c) }
                 if t == nil && ps.allSatisfy({ $0 == nil }) { continue }
                 foot(rule, table, rowLabel: "行 \(total)", total: (t ?? .zero, "列 \(col.key)"), parts: ps.map { $0 ?? .zero },
                      partsLabel: parts.count > 6 ? "\(parts.count) 行之和" : "行 " + parts.joined(separator: "+"),
-                     cells: refs(table, [total] + parts, col.key), &sink)
+                     cells: refs(table, rows, [total] + parts, col.key), &sink)
             }
         }
     }
 
-    func treeFooting(_ rule: Rule, _ table: DisclosureTable, _ tree: Footing.Tree, _ sink: inout Sink) {
+    func treeFooting(_ rule: Rule, _ table: DisclosureTable, _ rows: RowIndex, _ tree: Footing.Tree, _ sink: inout Sink) {
         let (codes, sums) = tree.sums(in: table)
         let present = Set(codes)
         let columns = table.columns.enumerated().filter { c in
@@ -166,15 +169,15 @@ public struct Checker: Sendable {
         }
         for s in sums {
             // A row without child rows is a leaf (a revenue 项 with no 目): nothing to add up.
-            guard !s.children.isEmpty || s.key == tree.totalRow, table.rows.contains(where: { $0.keys.contains(s.key) }) else { continue }
+            guard !s.children.isEmpty || s.key == tree.totalRow, rows[s.key] != nil else { continue }
             for (c, col) in columns {
-                let t = cell(table, s.key, c) ?? .zero
-                let ps = s.children.map { cell(table, $0, c) ?? .zero }
+                let t = cell(table, rows, s.key, c) ?? .zero
+                let ps = s.children.map { cell(table, rows, $0, c) ?? .zero }
                 // The children by their printed codes (`2200101`), not their row keys (`function:2200101`).
                 let codes = s.children.map { k in k.split(separator: ":").last.map(String.init) ?? k }
                 let label = s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + codes.joined(separator: "、")
                 foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label,
-                     cells: refs(table, [s.key] + s.children, col.key), &sink)
+                     cells: refs(table, rows, [s.key] + s.children, col.key), &sink)
             }
         }
         // A child whose parent row is not printed breaks the tree.
@@ -184,19 +187,28 @@ public struct Checker: Sendable {
             if !present.contains(parent) {
                 sink.add(Finding(rule: rule.id, severity: rule.severity,
                                  message: "\(rule.message)：表 \(table.key) 有行 \(tree.prefix)\(c) 却没有其上级行 \(tree.prefix)\(parent)",
-                                 places: ["表 \(table.key) 行 \(tree.prefix)\(c)"], cells: refs(table, [tree.prefix + c], nil)))
+                                 places: ["表 \(table.key) 行 \(tree.prefix)\(c)"], cells: refs(table, rows, [tree.prefix + c], nil)))
             }
         }
     }
 
     /// The cells at these row keys in one column (rows the table does not print are left out).
-    func refs(_ table: DisclosureTable, _ rowKeys: [String], _ column: String?) -> [Finding.CellRef] {
-        rowKeys.compactMap { k in table.rows.firstIndex { $0.keys.contains(k) }.map { Finding.CellRef(table: table.key, row: $0, column: column) } }
+    func refs(_ table: DisclosureTable, _ rows: RowIndex, _ rowKeys: [String], _ column: String?) -> [Finding.CellRef] {
+        rowKeys.compactMap { k in rows[k].map { Finding.CellRef(table: table.key, row: $0, column: column) } }
     }
 
-    func cell(_ table: DisclosureTable, _ rowKey: String, _ c: Int) -> Money? {
-        guard let r = table.rows.first(where: { $0.keys.contains(rowKey) }), c < r.cells.count else { return nil }
-        return r.cells[c].money ?? .zero
+    func cell(_ table: DisclosureTable, _ rows: RowIndex, _ rowKey: String, _ c: Int) -> Money? {
+        guard let i = rows[rowKey], c < table.rows[i].cells.count else { return nil }
+        return table.rows[i].cells[c].money ?? .zero
+    }
+
+    /// A table's rows by key: the first row that holds each key (as a scan from the top finds it).
+    struct RowIndex {
+        private var first: [String: Int] = [:]
+        init(_ table: DisclosureTable) {
+            for (i, r) in table.rows.enumerated() { for k in r.keys where first[k] == nil { first[k] = i } }
+        }
+        subscript(_ key: String) -> Int? { first[key] }
     }
 
     func rowName(_ row: DisclosureTable.Row, _ i: Int) -> String {
@@ -258,20 +270,27 @@ extension Footing.Tree {
             let top = flat ? codes : codes.filter { $0.count == levels[0] }
             sums.append((tr, top.map { prefix + $0 }))
         }
+        // Children grouped by their parent once (in row order), not filtered per parent: a table of
+        // thousands of rows made this quadratic.
         for (li, len) in levels.enumerated() where li + 1 < levels.count {
+            let childLength = levels[li + 1]
+            var kids: [Substring: [String]] = [:]
+            for k in codes where k.count == childLength { kids[k.prefix(len), default: []].append(k) }
             for c in codes where c.count == len {
-                let kids = codes.filter { $0.count == levels[li + 1] && $0.hasPrefix(c) }
-                sums.append((prefix + c, kids.map { prefix + $0 }))
+                sums.append((prefix + c, (kids[Substring(c)] ?? []).map { prefix + $0 }))
             }
         }
         if let cp = childPrefix {
             let last = levels.last
+            var kids: [String: [String]] = [:]
+            for k in childKeys {
+                let head = k.split(separator: "/", maxSplits: 1).first.map(String.init) ?? k
+                // flat: the child's code is the parent's; else it starts with the parent's code of the last level.
+                let parent = flat ? head : String(head.prefix(last ?? head.count))
+                kids[parent, default: []].append(k)
+            }
             for c in codes where last == nil || c.count == last {
-                let kids = childKeys.filter { k in
-                    let head = k.split(separator: "/", maxSplits: 1).first.map(String.init) ?? k
-                    return flat ? head == c : head.hasPrefix(c)
-                }
-                sums.append((prefix + c, kids.map { cp + $0 }))
+                sums.append((prefix + c, (kids[c] ?? []).map { cp + $0 }))
             }
         }
         return (codes, sums)
