@@ -64,26 +64,26 @@ public actor Workbench {
     }
 
     /// Everything read from the file. The revision is read first: a write that lands while the
-    /// lines are read is seen again by the next `refresh`, never missed.
+    /// lines are read is seen again by the next `refresh`, never missed. The roll-up is the
+    /// workspace's kept subtotals (read in the same transaction as the lines, O(nodes)) in the
+    /// engine's line-free mode: an edit moves it by the old line out and the new line in, and
+    /// the old line is in `stored`. The lines are read for the grid.
     private static func load(_ workspace: Workspace) throws -> State {
         let revision = try workspace.revision()
-        let (budget, items) = try workspace.budgetWithItems()
+        let (budget, items, kept) = try workspace.budgetWithItemsAndKeptRollup()
         var ctx = budget
         ctx.items = []
-        var r = Rollup(codes: budget.codes, units: budget.units)
-        r.reserve(items.count)
         var stored: [Int64: StoredItem] = [:]
         stored.reserveCapacity(items.count)
         var order: [Int64] = []
         order.reserveCapacity(items.count)
         for s in items {
-            r.insert(s.item, id: s.id)
             stored[s.id] = s
             order.append(s.id)
         }
         order.sort()
         return State(context: ctx, validator: LineItemValidator(codes: budget.codes, units: budget.units, projects: budget.projects),
-                     rollup: r, stored: stored, order: order, revision: revision)
+                     rollup: kept, stored: stored, order: order, revision: revision)
     }
 
     // MARK: - Keeping in step with the file
@@ -132,15 +132,15 @@ public actor Workbench {
     }
 
     private func apply(_ s: StoredItem) {
-        if stored[s.id] == nil { insertOrdered(s.id) }
+        if let old = stored[s.id] { rollup.add(old.item, sign: -1) } else { insertOrdered(s.id) }
         stored[s.id] = s
-        rollup.update(id: s.id, to: s.item)
+        rollup.add(s.item, sign: 1)
         generation += 1
     }
 
     private func drop(_ id: Int64) {
-        guard stored.removeValue(forKey: id) != nil else { return }
-        rollup.remove(id: id)
+        guard let old = stored.removeValue(forKey: id) else { return }
+        rollup.add(old.item, sign: -1)
         let i = lowerBound(id)
         if i < order.count, order[i] == id { order.remove(at: i) }
         generation += 1

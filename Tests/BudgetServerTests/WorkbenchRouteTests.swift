@@ -386,3 +386,49 @@ struct WorkbenchLiveTests {
         }
     }
 }
+
+/// The workbench's roll-up starts from the workspace's kept subtotals and moves by line deltas:
+/// after edits from another process (many at once, a reload, removals, lines of 0) every node
+/// must equal a roll-up built from the lines.
+@Suite("Workbench roll-up from the kept subtotals")
+struct WorkbenchKeptRollupTests {
+    @Test func followsEveryEdit() async throws {
+        let (ws, dir) = try demoWorkspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bench = try Workbench(workspace: ws)
+        let other = try Workspace.open(ws.path)
+        var rng = SyntheticBudget.RNG(seed: 5)
+        let pool = try other.budget().items
+        func expectSame(_ what: String) async throws {
+            _ = try await bench.refresh()
+            let live = await bench.rollup
+            let fresh = Rollup(budget: try other.budget())
+            for n in Set(fresh.knownNodes).union(live.knownNodes) where live.slotSums(n) != fresh.slotSums(n) {
+                Issue.record("\(what): \(n) live \(live.slotSums(n)) fresh \(fresh.slotSums(n))")
+                return
+            }
+        }
+        try await expectSame("start")
+        for round in 0..<30 {
+            let all = try other.items()
+            // A replacing import once (every line out, some back in); otherwise add, set or remove.
+            switch round == 15 ? 3 : rng.next() % 3 {
+            case 0:
+                var line = pool[Int(rng.next() % UInt64(pool.count))]
+                line.amount = rng.next() % 3 == 0 ? .zero : Money(fen: Int64(rng.next() % 5_000_000))
+                try other.add(line, author: "隔壁")
+            case 1:
+                let s = all[Int(rng.next() % UInt64(all.count))]
+                var changed = pool[Int(rng.next() % UInt64(pool.count))]
+                changed.amount = Money(fen: Int64(rng.next() % 5_000_000))
+                try other.set(s.id, to: changed, expectedVersion: s.version, author: "隔壁")
+            case 2:
+                try other.remove(all[Int(rng.next() % UInt64(all.count))].id, author: "隔壁")
+            default:
+                try other.addItems(Array(pool.prefix(Int(rng.next() % 20) + 5)), replace: true, author: "导入")
+            }
+            if round % 3 == 2 { try await expectSame("round \(round)") }
+        }
+        try await expectSame("end")
+    }
+}
