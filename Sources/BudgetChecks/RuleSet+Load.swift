@@ -208,9 +208,25 @@ extension FigureTemplate {
         return try? FigureTemplate.resolve(raw, vars).get()
     }
 
+    /// `{name}` replaced by its value, in one pass (a value is never substituted again); a brace
+    /// that names no variable stays as written. Without Foundation: a rule with `each` over the
+    /// function codes of a 10^6-line budget resolves its figures tens of thousands of times.
     static func substitute(_ s: String, _ vars: [String: String]) -> String {
-        var out = s
-        for (k, v) in vars { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
+        guard !vars.isEmpty, s.utf8.contains(UInt8(ascii: "{")) else { return s }
+        var out = ""
+        var rest = s[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest.index(after: open)
+            guard let close = rest[after...].firstIndex(of: "}"), let v = vars[String(rest[after..<close])] else {
+                out += "{"
+                rest = rest[after...]
+                continue
+            }
+            out += v
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
         return out
     }
 

@@ -87,3 +87,19 @@ struct RuleFileTests {
     }
 }
 
+
+@Suite("Rule figure variables")
+struct FigureSubstitutionTests {
+    @Test("each {name} is replaced once, in one pass; a brace naming no variable stays as written")
+    func substitute() {
+        let vars = ["unit": "080001", "f": "2200101", "v": "{unit}"]
+        #expect(FigureTemplate.substitute("unit:{unit}/{f}", vars) == "unit:080001/2200101")
+        #expect(FigureTemplate.substitute("{unit}{unit}", vars) == "080001080001")
+        #expect(FigureTemplate.substitute("{x} {unit", vars) == "{x} {unit")
+        #expect(FigureTemplate.substitute("{{f}}", vars) == "{2200101}")
+        // A value is not substituted again, whatever the order of the variables.
+        #expect(FigureTemplate.substitute("{v}", vars) == "{unit}")
+        #expect(FigureTemplate.substitute("无变量", vars) == "无变量")
+        #expect(FigureTemplate.substitute("{unit}", [:]) == "{unit}")
+    }
+}
