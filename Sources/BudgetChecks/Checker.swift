@@ -174,9 +174,11 @@ public struct Checker: Sendable {
                 let t = cell(table, rows, s.key, c) ?? .zero
                 let ps = s.children.map { cell(table, rows, $0, c) ?? .zero }
                 // The children by their printed codes (`2200101`), not their row keys (`function:2200101`).
-                let codes = s.children.map { k in k.split(separator: ":").last.map(String.init) ?? k }
-                let label = s.children.count > 6 ? "下级行 \(s.children.count) 行" : "下级行 " + codes.joined(separator: "、")
-                foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label,
+                func label() -> String {
+                    if s.children.count > 6 { return "下级行 \(s.children.count) 行" }
+                    return "下级行 " + s.children.map { k in k.split(separator: ":").last.map(String.init) ?? k }.joined(separator: "、")
+                }
+                foot(rule, table, rowLabel: "行 \(s.key)", total: (t, "列 \(col.key)"), parts: ps, partsLabel: label(),
                      cells: refs(table, rows, [s.key] + s.children, col.key), &sink)
             }
         }
@@ -216,13 +218,15 @@ public struct Checker: Sendable {
     }
 
     /// One sum: exact mismatch is the rule's severity; a printed-only mismatch is info.
-    func foot(_ rule: Rule, _ table: DisclosureTable, rowLabel: String, total: (Money, String), parts: [Money],
-              partsLabel: String, cells: [Finding.CellRef], _ sink: inout Sink) {
+    /// The labels and cells are built only for a finding: a big table foots tens of thousands of
+    /// sums, nearly all of which agree.
+    func foot(_ rule: Rule, _ table: DisclosureTable, rowLabel: @autoclosure () -> String, total: (Money, String), parts: [Money],
+              partsLabel: @autoclosure () -> String, cells: @autoclosure () -> [Finding.CellRef], _ sink: inout Sink) {
         let exact = parts.reduce(Money.zero, +)
-        let place = "表 \(table.key) \(rowLabel) \(total.1) ＝ \(partsLabel)"
+        var place: String { "表 \(table.key) \(rowLabel()) \(total.1) ＝ \(partsLabel())" }
         if exact != total.0 {
             sink.add(Finding(rule: rule.id, severity: rule.severity, message: rule.message, expected: exact, found: total.0,
-                             places: [place], cells: cells))
+                             places: [place], cells: cells()))
             return
         }
         let printedTotal = total.0.wanHundredths
@@ -231,7 +235,7 @@ public struct Checker: Sendable {
             sink.add(Finding(rule: rule.id, severity: .info,
                              message: "\(rule.message)：精确金额相符，印刷数（万元，四舍五入）相差 0.01 级的舍位差，可用舍位平衡调整",
                              expected: Money(fen: printedParts * 10_000), found: Money(fen: printedTotal * 10_000),
-                             places: [place], printed: true, cells: cells))
+                             places: [place], printed: true, cells: cells()))
         }
     }
 

@@ -46,6 +46,9 @@ public struct CheckContext: Sendable {
     /// The prior year, for rules that compare with it.
     public var prior: Budget?
     public var priorRollup: Rollup?
+    /// Per table, the first row holding each key (as `DisclosureTable.amount` finds it by a scan):
+    /// a rule with `each` over a big table reads thousands of its cells.
+    private let rowIndex: [String: (rows: Int, first: [String: Int])]
 
     /// `rollup` and `priorRollup` are the roll-ups of `budget` and `prior` when the caller has them
     /// already (the server keeps one live); otherwise they are built here.
@@ -54,6 +57,13 @@ public struct CheckContext: Sendable {
         self.budget = budget
         self.rollup = rollup ?? Rollup(budget: budget)
         self.tables = Dictionary(tables.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var index: [String: (rows: Int, first: [String: Int])] = [:]
+        for (key, t) in self.tables {
+            var first: [String: Int] = [:]
+            for (i, r) in t.rows.enumerated() { for k in r.keys where first[k] == nil { first[k] = i } }
+            index[key] = (t.rows.count, first)
+        }
+        rowIndex = index
         self.itemIDs = itemIDs
         self.prior = prior
         self.priorRollup = priorRollup ?? prior.map { Rollup(budget: $0) }
@@ -81,7 +91,14 @@ public struct CheckContext: Sendable {
             return b.revenue.filter { $0.source == s }.reduce(Money.zero) { $0 + $1.amount }
         case .table(let t, let row, let column):
             if usePrior { return nil }
-            return tables[t]?.amount(row: row, column: column)
+            guard let table = tables[t] else { return nil }
+            // The index holds while the table has the rows it was built from (a caller may replace
+            // `tables`); otherwise the scan.
+            if let ix = rowIndex[t], ix.rows == table.rows.count {
+                guard let i = ix.first[row], table.rows[i].keys.contains(row) else { return table.amount(row: row, column: column) }
+                return table.amount(rowAt: i, column: column)
+            }
+            return table.amount(row: row, column: column)
         }
     }
 }

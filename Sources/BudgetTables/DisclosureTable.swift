@@ -68,9 +68,15 @@ public struct DisclosureTable: Sendable {
 
     /// The amount at a row key and column key; nil when there is no such cell (zero is `.zero`).
     public func amount(row: String, column: String) -> Money? {
-        guard let c = columns.firstIndex(where: { $0.key == column }),
-              let r = rows.first(where: { $0.keys.contains(row) }) else { return nil }
-        if case .amount(let m) = r.cells[c] { return m }
+        guard let i = rows.firstIndex(where: { $0.keys.contains(row) }) else { return nil }
+        return amount(rowAt: i, column: column)
+    }
+
+    /// The amount of a column in the row at `index` (zero for a blank cell; nil for an unknown column).
+    public func amount(rowAt index: Int, column: String) -> Money? {
+        guard let c = columns.firstIndex(where: { $0.key == column }), rows.indices.contains(index),
+              c < rows[index].cells.count else { return nil }
+        if case .amount(let m) = rows[index].cells[c] { return m }
         return .zero
     }
 
