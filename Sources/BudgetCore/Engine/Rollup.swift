@@ -78,6 +78,10 @@ public struct Rollup: Sendable {
     /// With no nodes it is a delta: add the changed lines (old −, new +) and read `keptNodes`.
     public init(kept codes: CodeBook, units: [BudgetUnit], nodes kept: [KeptNode]) {
         self.init(codes: codes, units: units)
+        // One allocation each for the 40 slots of every node, not a doubling per append.
+        let n = kept.count + 1
+        nodes.reserveCapacity(n); nodeIndex.reserveCapacity(n); lineCounts.reserveCapacity(n)
+        sums.reserveCapacity(n * Slot.count); slotLines.reserveCapacity(n * Slot.count)
         for k in kept {
             let i = Int(node(k.node))
             lineCounts[i] &+= k.lines
