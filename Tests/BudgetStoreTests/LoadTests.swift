@@ -102,4 +102,26 @@ struct LoadTests {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
     }
+
+    @Test("an import that replaces every line rebuilds the (unit, project) index: the schema is the migrations', the sums verify")
+    func replaceKeepsSchema() throws {
+        // More lines and nodes than one multi-row statement holds (RowBatch, ChangeLogWriter.logAll), and not a multiple of it.
+        let codes = try CodeLists.loadDefaults(codesFolder: projectRoot.appendingPathComponent("Templates/codes"))
+        let big = SyntheticBudget.make(items: 1_000 + 13, codes: codes)
+        let ws = try Workspace.create(at: temporaryPath(), budget: big)
+        var items = big.items
+        items.reverse()
+        #expect(try ws.addItems(items, replace: true, author: "导入") == items.count)
+        let migrated = try DatabaseQueue(path: temporaryPath("migrated"))
+        try Schema.migrator.migrate(migrated)
+        let sql = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        #expect(try ws.dbWriter.read { db in try Row.fetchAll(db, sql: sql) } == migrated.read { db in try Row.fetchAll(db, sql: sql) })
+        #expect(try ws.budget().items == items)
+        #expect(try ws.verify().isClean)
+        // The change log has every removed and every added line, in order, one row each.
+        let actions = try ws.dbWriter.read { db in try String.fetchAll(db, sql: "SELECT action FROM change_log ORDER BY id") }
+        #expect(actions == Array(repeating: "rm", count: items.count) + Array(repeating: "add", count: items.count))
+        for k in [0, 63, 64, 1_012] { #expect(try ws.history(of: Int64(items.count + k) + 1).first?.after == items[k]) }
+        for k in [1, 64, 1_013] { #expect(try ws.history(of: Int64(k)).last?.before == big.items[k - 1]) }
+    }
 }
