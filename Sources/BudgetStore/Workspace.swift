@@ -160,9 +160,11 @@ public struct Workspace: Sendable {
                         }
                         var rollup = Rollup(kept: budget.codes, units: budget.units, nodes: [])
                         var plain = true
-                        for item in budget.items {
-                            rollup.add(item, sign: 1)
-                            plain = plain && referencesArePlain(item)
+                        budget.items.withUnsafeBufferPointer { items in // borrowed: no copy of each line
+                            for k in items.indices {
+                                rollup.add(items[k], sign: 1)
+                                plain = plain && referencesArePlain(items[k])
+                            }
                         }
                         let proven = plain && referencesProven(budget, rollup)
                         let corrected = basisAmounts(budget, lines)
@@ -176,8 +178,14 @@ public struct Workspace: Sendable {
                     _ = try? writer.join()
                     throw error
                 }
+                // Most of the file is written by now (SQLite keeps at most its 64 MiB cache): this
+                // thread has nothing left to do, so it flushes that to disk while the writer writes the
+                // rest, and AtomicFile's fsync before the rename has less left to wait for. A failure
+                // fails the load (after a failed fsync Linux may report the next one clean).
+                let flushed = Result { try clock.measure("reader", "early fsync while the writer finishes") { try AtomicFile.sync(tmp.path) } }
                 try writer.join()
-                try queue.close()
+                try flushed.get()
+                try clock.measure("reader", "close the file") { try queue.close() }
                 // The replaced workspace's WAL must not be read with the new file.
                 for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
             }
