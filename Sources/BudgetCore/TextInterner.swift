@@ -58,3 +58,31 @@ public struct TextInterner: Sendable {
     }
 }
 
+
+extension String {
+    /// True when both are the same String value bit for bit: one interned String seen twice, or
+    /// the same short text stored inline. Then their bytes are equal; false says nothing (equal
+    /// texts built apart compare false). A bulk writer or checker that skips a field repeated from
+    /// the line before asks this, never `==`: Swift's `==` is canonical equivalence (`K` equals
+    /// U+212A KELVIN SIGN), and a skipped field must keep its exact bytes. Both must be alive (a
+    /// freed String's address can be reused): compare with a line still held.
+    @inline(__always)
+    public func isIdentical(to other: String) -> Bool { sameBits(self, other) }
+}
+
+extension Optional where Wrapped == String {
+    /// `String.isIdentical(to:)` for optional texts: both nil, or both identical (nil has bits
+    /// no String has).
+    @inline(__always)
+    public func isIdentical(to other: String?) -> Bool { sameBits(self, other) }
+}
+
+@inline(__always)
+private func sameBits<T>(_ a: T, _ b: T) -> Bool {
+    withUnsafeBytes(of: a) { x in
+        withUnsafeBytes(of: b) { y in
+            for i in 0..<x.count where x[i] != y[i] { return false }
+            return true
+        }
+    }
+}

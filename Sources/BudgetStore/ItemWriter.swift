@@ -4,9 +4,17 @@ import GRDBSQLite
 
 /// Bulk insertion of line items straight through SQLite's C API: a 10^6-line load must not pay for
 /// building a GRDB argument array per row. Every return code is checked.
-struct ItemWriter {
+final class ItemWriter {
     let db: Database
-    init(_ db: Database) { self.db = db }
+    private let statement: Statement
+    private let withIDs: Bool
+
+    /// Prepares the insert once; `withIDs`: the caller gives the ids (`insert(_:firstID:)`).
+    init(_ db: Database, withIDs: Bool = false) throws {
+        self.db = db
+        self.withIDs = withIDs
+        statement = try db.makeStatement(sql: withIDs ? ItemWriter.sqlWithID : ItemWriter.sql)
+    }
 
     static let sql = """
         INSERT INTO item(unit, function, economic, source, carryover, kind, project, amount, gov_economic, memo, basis)
@@ -17,18 +25,23 @@ struct ItemWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// Inserts lines; with `firstID` they get the ids firstID, firstID + 1, … (else SQLite picks).
+    /// Inserts lines; with `firstID` (and `withIDs`) they get the ids firstID, firstID + 1, … (else SQLite picks).
+    /// SQLite keeps bindings across resets, so a text repeated from the line before (bit for bit:
+    /// one interned String, `String.isIdentical`) is not copied into SQLite again.
     func insert(_ items: [LineItem], firstID: Int64? = nil) throws {
-        let stmt = try db.makeStatement(sql: firstID == nil ? ItemWriter.sql : ItemWriter.sqlWithID)
-        let s = stmt.sqliteStatement
-        for (i, item) in items.enumerated() {
-            try bind(s, item)
-            if let f = firstID { try check(sqlite3_bind_int64(s, 12, f + Int64(i))) }
-            let rc = sqlite3_step(s)
-            if rc != SQLITE_DONE {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: ItemWriter.sql)
+        precondition(withIDs == (firstID != nil), "ItemWriter: ids given exactly when prepared for them")
+        let s = statement.sqliteStatement
+        var id = firstID ?? 0
+        try items.withUnsafeBufferPointer { lines in
+            for k in lines.indices {
+                try bind(s, lines, k)
+                if withIDs { try check(sqlite3_bind_int64(s, 12, id)); id += 1 }
+                let rc = sqlite3_step(s)
+                if rc != SQLITE_DONE {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: ItemWriter.sql)
+                }
+                try check(sqlite3_reset(s))
             }
-            try check(sqlite3_reset(s))
         }
     }
 
@@ -42,18 +55,22 @@ struct ItemWriter {
         try check(sqliteBindText(s, i, text))
     }
 
-    private func bind(_ s: OpaquePointer?, _ item: LineItem) throws {
-        try bindText(s, 1, item.unit)
-        try bindText(s, 2, item.function)
-        try bindText(s, 3, item.economic)
-        try check(sqlite3_bind_int64(s, 4, Int64(item.source.rawValue)))
-        try check(sqlite3_bind_int64(s, 5, Int64(item.carryover.rawValue)))
-        try check(sqlite3_bind_int64(s, 6, Int64(item.kind.rawValue)))
-        try bindText(s, 7, item.project)
-        try check(sqlite3_bind_int64(s, 8, item.amount.fen))
-        try bindText(s, 9, item.governmentEconomic)
-        try bindText(s, 10, item.memo)
-        try bindText(s, 11, item.basis)
+    /// Binds line `k`; a text identical to line k − 1's keeps its binding (k = 0 binds everything:
+    /// the lines of an earlier call may be gone).
+    @inline(__always)
+    private func bind(_ s: OpaquePointer?, _ lines: UnsafeBufferPointer<LineItem>, _ k: Int) throws {
+        let all = k == 0, p = k == 0 ? k : k - 1
+        if all || !lines[p].unit.isIdentical(to: lines[k].unit) { try bindText(s, 1, lines[k].unit) }
+        if all || !lines[p].function.isIdentical(to: lines[k].function) { try bindText(s, 2, lines[k].function) }
+        if all || !lines[p].economic.isIdentical(to: lines[k].economic) { try bindText(s, 3, lines[k].economic) }
+        try check(sqlite3_bind_int64(s, 4, Int64(lines[k].source.rawValue)))
+        try check(sqlite3_bind_int64(s, 5, Int64(lines[k].carryover.rawValue)))
+        try check(sqlite3_bind_int64(s, 6, Int64(lines[k].kind.rawValue)))
+        if all || !lines[p].project.isIdentical(to: lines[k].project) { try bindText(s, 7, lines[k].project) }
+        try check(sqlite3_bind_int64(s, 8, lines[k].amount.fen))
+        if all || !lines[p].governmentEconomic.isIdentical(to: lines[k].governmentEconomic) { try bindText(s, 9, lines[k].governmentEconomic) }
+        if all || !lines[p].memo.isIdentical(to: lines[k].memo) { try bindText(s, 10, lines[k].memo) }
+        if all || !lines[p].basis.isIdentical(to: lines[k].basis) { try bindText(s, 11, lines[k].basis) }
     }
 }
 

@@ -358,20 +358,22 @@ extension Workspace {
             let log = try ChangeLogWriter(db, author: author)
             let first = try Workspace.nextItemID(db)
             if replace {
-                for o in try Workspace.fetchItems(db, tail: "ORDER BY id") {
-                    try log.log(id: o.id, action: "rm", before: o.item, after: nil)
-                }
+                let old = try Workspace.fetchItems(db, tail: "ORDER BY id")
+                try log.logAll(count: old.count, action: "rm") { (old[$0].id, old[$0].item, nil) }
+                // Every line goes and comes back: one index build after the new lines instead of an
+                // index delete and insert per line. The statement is the v1-workspace migration's
+                // own, so the schema stays exactly what the migration made.
+                try db.execute(sql: "DROP INDEX item_by_unit_project")
                 try db.execute(sql: "DELETE FROM item; DELETE FROM rollup_sum; DELETE FROM rollup_node")
             }
-            try ItemWriter(db).insert(items, firstID: first)
+            try ItemWriter(db, withIDs: true).insert(items, firstID: first)
+            if replace { try db.execute(sql: "CREATE INDEX item_by_unit_project ON item(unit, project)") }
             // The new lines' roll-up, computed in memory once and added node by node (a whole
             // replacement starts from empty kept sums).
             var delta = try Workspace.rollupDelta(db)
             for item in items { delta.add(item, sign: 1) }
             try Workspace.keep(delta, db)
-            for (i, item) in items.enumerated() {
-                try log.log(id: first + Int64(i), action: "add", before: nil, after: item)
-            }
+            try log.logAll(count: items.count, action: "add") { (first + Int64($0), nil, items[$0]) }
             if !moved.isEmpty {
                 _ = try Workspace.writeMoved(moved, log: log, db)
                 try Workspace.checkTotalAfter(db, before: 0)

@@ -112,12 +112,115 @@ public struct Workspace: Sendable {
     /// Builds a workspace holding `budget`. An existing file is replaced only once the new one is
     /// complete: it is written beside the target and renamed (`AtomicFile`), so a failure or a kill
     /// leaves the old one; the temporary files of loads that were killed are removed first.
-    @discardableResult
     /// `disclosureFiles`: the folder's disclosure files to carry (name → bytes), nil for none (see
     /// `Workspace.disclosureFiles()`).
-    public static func create(at path: String, budget given: Budget, disclosureFiles: [String: [UInt8]]? = nil) throws -> Workspace {
-        // The stored amount of a line with a basis is the computed one (the folder reader has
-        // computed it already; a budget built otherwise is computed here).
+    @discardableResult
+    public static func create(at path: String, budget: Budget, disclosureFiles: [String: [UInt8]]? = nil) throws -> Workspace {
+        try create(at: path) { lines in
+            var k = 0
+            while k < budget.items.count {
+                let end = min(k + 8192, budget.items.count)
+                lines.send(budget.items[k..<end])
+                k = end
+            }
+            return (budget, disclosureFiles)
+        }
+    }
+
+    /// `create(at:budget:)` while the budget is read: `read` sends its lines to `lines` as it
+    /// parses them (`LineStream.send`) and returns the whole budget. A writer thread inserts the
+    /// lines meanwhile, so parsing and SQLite's inserts share the two cores; what is written is
+    /// exactly what `create(at:budget:)` writes. The lines sent must be the returned budget's items,
+    /// in order; only a line with a basis may change its amount after it was sent (the reader
+    /// computes it last). An error of `read` is rethrown as it is, and nothing is replaced.
+    @discardableResult
+    public static func create(at path: String, timings: LoadTimings? = nil,
+                              reading read: (LineStream) throws -> (budget: Budget, disclosureFiles: [String: [UInt8]]?)) throws -> Workspace {
+        let url = URL(fileURLWithPath: path)
+        let fm = FileManager.default
+        let clock = timings ?? LoadTimings()
+        var readError: (any Error)?
+        do {
+            try AtomicFile.replace(url, companions: AtomicFile.sqliteCompanions) { tmp in
+                // The build writes a private file that nobody reads until it is renamed, and that is
+                // deleted if anything fails: so no journal, no sync per commit, and foreign keys
+                // checked once at the end instead of twice per line. AtomicFile syncs it before the rename.
+                let queue = try clock.measure("writer", "create the file, migrate") { try buildQueue(tmp.path) }
+                let lines = LineStream()
+                let writer = LoadWriter(queue: queue, lines: lines, timings: clock)
+                do {
+                    let (given, files) = try clock.measure("reader", "read, parse and validate (lines sent meanwhile)") {
+                        do { return try read(lines) } catch { readError = error; throw error }
+                    }
+                    lines.endLines()
+                    let budget = try clock.measure("reader", "check values, bases; build the kept roll-up") { () throws -> LoadRest in
+                        var budget = try checked(given)
+                        guard lines.sent == budget.items.count else {
+                            throw WorkspaceError.database("读入的明细 \(budget.items.count) 条，写入的 \(lines.sent) 条，不一致")
+                        }
+                        var rollup = Rollup(kept: budget.codes, units: budget.units, nodes: [])
+                        var plain = true
+                        budget.items.withUnsafeBufferPointer { items in // borrowed: no copy of each line
+                            for k in items.indices {
+                                rollup.add(items[k], sign: 1)
+                                plain = plain && referencesArePlain(items[k])
+                            }
+                        }
+                        let proven = plain && referencesProven(budget, rollup)
+                        let corrected = basisAmounts(budget, lines)
+                        budget.items = [] // the writer needs only the corrected amounts
+                        return LoadRest(budget: budget, disclosureFiles: files, rollup: rollup, referencesProven: proven,
+                                        basisAmounts: corrected)
+                    }
+                    lines.hand(budget)
+                } catch {
+                    lines.stop()
+                    _ = try? writer.join()
+                    throw error
+                }
+                // Most of the file is written by now (SQLite keeps at most its 64 MiB cache): this
+                // thread has nothing left to do, so it flushes that to disk while the writer writes the
+                // rest, and AtomicFile's fsync before the rename has less left to wait for. A failure
+                // fails the load (after a failed fsync Linux may report the next one clean).
+                let flushed = Result { try clock.measure("reader", "early fsync while the writer finishes") { try AtomicFile.sync(tmp.path) } }
+                try writer.join()
+                try flushed.get()
+                try clock.measure("reader", "close the file") { try queue.close() }
+                // The replaced workspace's WAL must not be read with the new file.
+                for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+            }
+        } catch {
+            if let readError { throw readError }
+            if case .write(_, let e as WorkspaceError) = error { throw e }
+            throw WorkspaceError.database(error.description)
+        }
+        return try clock.measure("reader", "reopen, WAL") {
+            let ws = try open(path)
+            try ws.dbWriter.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            return ws
+        }
+    }
+
+    /// The build's private database: no journal, no sync, foreign keys off (checked at the end).
+    static func buildQueue(_ path: String) throws -> DatabaseQueue {
+        var config = configuration()
+        config.journalMode = .default
+        config.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;
+                PRAGMA application_id = \(Schema.applicationID)
+                """)
+        }
+        try Schema.migrator.migrate(queue)
+        return queue
+    }
+
+    /// The budget as stored: the amount of a line with a basis is the computed one (the folder
+    /// reader has computed it already; a budget built otherwise is computed here), and every
+    /// value within the workbench's limits.
+    static func checked(_ given: Budget) throws -> Budget {
         var budget = given
         do { try budget.computeBasisAmounts(locate: { Location(line: Int($0) + 1, column: "basis") }) } catch {
             throw WorkspaceError.invalid(error)
@@ -125,77 +228,106 @@ public struct Workspace: Sendable {
         var limits = ProblemCollector()
         LineValueRules.checkTotals(items: budget.items, revenue: budget.revenue, itemsAt: Location(file: "支出明细"),
                                    revenueAt: Location(file: "收入"), into: &limits)
-        for (i, item) in budget.items.enumerated() {
-            LineValueRules.check(item, at: { Location(line: i + 1, column: $0) }, into: &limits)
-            if limits.isFull { break }
-        }
+        LineValueRules.check(budget.items, at: { Location(line: $0 + 1, column: $1) }, into: &limits)
         for (i, r) in budget.revenue.enumerated() { LineValueRules.check(r.amount, at: Location(file: "收入", line: i + 1), into: &limits) }
         do { try limits.throwIfErrors() } catch { throw WorkspaceError.invalid(error) }
-        let url = URL(fileURLWithPath: path)
-        let fm = FileManager.default
-        do {
-            try AtomicFile.replace(url, companions: AtomicFile.sqliteCompanions) { tmp in
-                // The build writes a private file that nobody reads until it is renamed, and that is
-                // deleted if anything fails: so no journal, no sync per commit, and foreign keys
-                // checked once at the end instead of twice per line. AtomicFile syncs it before the rename.
-                var config = configuration()
-                config.journalMode = .default
-                config.foreignKeysEnabled = false
-                let queue = try DatabaseQueue(path: tmp.path, configuration: config)
-                try queue.writeWithoutTransaction { db in
-                    try db.execute(sql: """
-                        PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;
-                        PRAGMA application_id = \(Schema.applicationID)
-                        """)
-                }
-                try Schema.migrator.migrate(queue)
-                try queue.write { db in
-                    try Workspace.insert(budget, db)
-                    if let files = disclosureFiles { try Workspace.insert(disclosureFiles: files, db) }
-                    if let bad = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
-                        throw WorkspaceError.database("外键不一致：表 \(bad[0] as String? ?? "") 第 \(bad[1] as Int64? ?? 0) 行")
-                    }
-                }
-                try queue.close()
-                // The replaced workspace's WAL must not be read with the new file.
-                for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
-            }
-        } catch {
-            if case .write(_, let e as WorkspaceError) = error { throw e }
-            throw WorkspaceError.database(error.description)
-        }
-        let ws = try open(path)
-        try ws.dbWriter.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-        return ws
+        return budget
     }
 
-    static func insert(_ budget: Budget, _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('department', ?), ('department_code', ?), ('year', ?)",
-                       arguments: [budget.department, budget.departmentCode, String(budget.year)])
-        if let t = budget.tableSet { try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('tables', ?)", arguments: [t]) }
-        let codeStmt = try db.makeStatement(sql: "INSERT INTO code(code_set, code, name, origin) VALUES (?, ?, ?, ?)")
-        for set in CodeSet.allCases {
-            for (code, e) in budget.codes.codes(set) {
-                try codeStmt.execute(arguments: [set.rawValue, code, e.name, e.origin.rawValue])
+    /// The lines with a basis whose amount differs from the one they were sent (and inserted)
+    /// with: position → the amount to store.
+    static func basisAmounts(_ budget: Budget, _ lines: LineStream) -> [Int: Int64] {
+        var out: [Int: Int64] = [:]
+        for (k, sent) in lines.basisAmounts where budget.items[k].amount.fen != sent { out[k] = budget.items[k].amount.fen }
+        return out
+    }
+
+    /// A line whose unit and project SQLite compares exactly as Swift does: ASCII texts (Swift's
+    /// `==` is canonical equivalence, SQLite's is bytes: `K` and U+212A KELVIN SIGN are equal in
+    /// Swift only), and no empty project text (which has no roll-up node but a foreign key).
+    @inline(__always)
+    static func referencesArePlain(_ item: LineItem) -> Bool {
+        guard isASCII(item.unit) else { return false }
+        guard let p = item.project else { return true }
+        return !p.isEmpty && isASCII(p)
+    }
+
+    @inline(__always)
+    static func isASCII(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { b in !b.contains { $0 >= 0x80 } }
+    }
+
+    /// Whether the lines' references are proven in memory, so that the foreign-key pass over
+    /// 10^6 lines can be left out: every line's unit is a unit, and every project line's (unit,
+    /// project) a project. The kept roll-up has a node for each distinct unit and (unit, project)
+    /// the lines use, so this costs O(nodes); with plain (ASCII) texts on both sides set membership
+    /// is byte equality, as SQLite's foreign keys compare.
+    static func referencesProven(_ budget: Budget, _ rollup: Rollup) -> Bool {
+        guard budget.units.allSatisfy({ isASCII($0.code) }), budget.projects.allSatisfy({ isASCII($0.unit) && isASCII($0.code) }) else {
+            return false
+        }
+        let units = Set(budget.units.map(\.code))
+        let projects = Set(budget.projects.map { [$0.unit, $0.code] })
+        for n in rollup.knownNodes {
+            switch n {
+            case .unit(let u): if !units.contains(u) { return false }
+            case .project(let u, let c): if !projects.contains([u, c]) { return false }
+            default: continue
             }
         }
-        let mapStmt = try db.makeStatement(sql: "INSERT INTO economic_map VALUES (?, ?, ?, ?)")
-        for (e, m) in budget.codes.economicMap.sorted(by: { $0.key < $1.key }) {
-            try mapStmt.execute(arguments: [e, m.mapping.administrative, m.mapping.institution, m.origin.rawValue])
+        return true
+    }
+
+    /// Everything of a new workspace but its lines (already inserted), in the build's transaction.
+    static func insertRest(_ rest: LoadRest, _ db: Database, timings: LoadTimings) throws {
+        let budget = rest.budget
+        try timings.measure("writer", "codes, units, projects, basis amounts") {
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('department', ?), ('department_code', ?), ('year', ?)",
+                           arguments: [budget.department, budget.departmentCode, String(budget.year)])
+            if let t = budget.tableSet { try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('tables', ?)", arguments: [t]) }
+            let codeStmt = try db.makeStatement(sql: "INSERT INTO code(code_set, code, name, origin) VALUES (?, ?, ?, ?)")
+            for set in CodeSet.allCases {
+                for (code, e) in budget.codes.codes(set) {
+                    try codeStmt.execute(arguments: [set.rawValue, code, e.name, e.origin.rawValue])
+                }
+            }
+            let mapStmt = try db.makeStatement(sql: "INSERT INTO economic_map VALUES (?, ?, ?, ?)")
+            for (e, m) in budget.codes.economicMap.sorted(by: { $0.key < $1.key }) {
+                try mapStmt.execute(arguments: [e, m.mapping.administrative, m.mapping.institution, m.origin.rawValue])
+            }
+            try insert(units: budget.units, projects: budget.projects, db)
+            // Lines are inserted in order from id 1, so position k is id k + 1.
+            let fix = try db.makeStatement(sql: "UPDATE item SET amount = ? WHERE id = ?")
+            for (k, fen) in rest.basisAmounts.sorted(by: { $0.key < $1.key }) { try fix.execute(arguments: [fen, Int64(k) + 1]) }
         }
-        try insert(units: budget.units, projects: budget.projects, db)
-        // One index build after the lines, instead of an index insert per line. The statement is
-        // the v1-workspace migration's own, so the schema stays exactly what the migration made
-        // (WorkspaceTests compares it).
-        try db.execute(sql: "DROP INDEX item_by_unit_project")
-        try ItemWriter(db).insert(budget.items)
-        try db.execute(sql: "CREATE INDEX item_by_unit_project ON item(unit, project)")
         // The kept roll-up, computed in memory once and written node by node.
-        var rollup = Rollup(kept: budget.codes, units: budget.units, nodes: [])
-        for item in budget.items { rollup.add(item, sign: 1) }
-        try keep(rollup, db)
-        try insert(revenue: budget.revenue, db)
-        try insertBasis(budget, db)
+        try timings.measure("writer", "kept roll-up rows") { try keep(rest.rollup, db) }
+        try timings.measure("writer", "revenue, bases, disclosure files") {
+            try insert(revenue: budget.revenue, db)
+            try insertBasis(budget, db)
+            if let files = rest.disclosureFiles { try insert(disclosureFiles: files, db) }
+        }
+        try timings.measure("writer", rest.referencesProven ? "foreign keys (tables not proven in memory)" : "foreign keys (all)") {
+            try checkForeignKeys(db, linesProven: rest.referencesProven)
+        }
+    }
+
+    /// SQLite's foreign-key check of a new workspace; `linesProven`: every table but `item`'s
+    /// (whose references `referencesProven` showed), each of them small.
+    static func checkForeignKeys(_ db: Database, linesProven: Bool) throws {
+        var checks = ["PRAGMA foreign_key_check"]
+        if linesProven {
+            checks = try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master m WHERE type = 'table' AND name <> 'item'
+                AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name)) ORDER BY name
+                """).map { "PRAGMA foreign_key_check(\($0))" }
+        }
+        for sql in checks {
+            if let bad = try Row.fetchOne(db, sql: sql) {
+                throw WorkspaceError.database("外键不一致：表 \(bad[0] as String? ?? "") 第 \(bad[1] as Int64? ?? 0) 行")
+            }
+        }
     }
 
     static func insert(units: [BudgetUnit], projects: [Project], _ db: Database) throws {

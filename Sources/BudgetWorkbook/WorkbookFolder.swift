@@ -17,7 +17,13 @@ public enum WorkbookFolder {
 
     /// `read`, with the warnings the load found (a stated amount that differs from its basis):
     /// the caller shows them; they do not stop the load.
-    public static func readReporting(_ folder: URL, defaults: CodeBook, limit: Int = 200) throws -> (budget: Budget, warnings: [Problem]) {
+    ///
+    /// `lines`, when given, is handed items.csv's lines while the file is still being read, in
+    /// order, in slices of at most `ItemStream.chunk` (a load's writer inserts them meanwhile, on
+    /// the other core). They are exactly the returned budget's items, except that a line with a
+    /// basis gets its computed amount afterwards. A read that fails may have handed out some.
+    public static func readReporting(_ folder: URL, defaults: CodeBook, limit: Int = 200,
+                                     lines: ((ArraySlice<LineItem>) -> Void)? = nil) throws -> (budget: Budget, warnings: [Problem]) {
         var problems = ProblemCollector(limit: limit)
         var fm: Bool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &fm), fm else {
@@ -41,7 +47,7 @@ public enum WorkbookFolder {
         // Items are checked against codes, units and projects only when those read cleanly, so
         // one broken units.csv does not bury the clerk under a message per line.
         let contextIsSound = !problems.hasErrors
-        let items = readItems(try requiredFile(folder, "items.csv"), file: "items.csv", problems: &problems)
+        let items = readItems(try requiredFile(folder, "items.csv"), file: "items.csv", problems: &problems, lines: lines)
         budget.items = items.rows
         var revenue = ReadRows<RevenueLine>()
         if let bytes = try optionalFile(folder, "revenue.csv") {
@@ -124,7 +130,7 @@ public enum WorkbookFolder {
     /// Reads the rows of a CSV file by one row rule, given the amount unit: what the header states
     /// (`金额（万元）`), else `amountUnit`, else 元.
     static func readRows<Row: Sendable>(_ bytes: [UInt8], file: String, schema: TableSchema, amountUnit flag: AmountUnit? = nil,
-                              problems: inout ProblemCollector,
+                              problems: inout ProblemCollector, chunks: ((ArraySlice<Row>) -> Void)? = nil,
                               _ row: (inout CSVRecord, AmountUnit, inout ProblemCollector) -> Row?) -> ReadRows<Row> {
         var out = ReadRows<Row>()
         let errorsBefore = problems.errorCount
@@ -135,13 +141,19 @@ public enum WorkbookFolder {
         let unit = out.amountUnit
         out.rows.reserveCapacity(bytes.count / 80)
         out.lines.reserveCapacity(bytes.count / 80)
+        var handed = 0
         t.forEachRecord(problems: &problems) { r, problems in
             out.rowsRead += 1
             if let v = row(&r, unit, &problems) {
                 out.rows.append(v)
                 out.lines.append(Int32(clamping: r.line))
+                if let chunks, out.rows.count - handed == ItemStream.chunk {
+                    chunks(out.rows[handed...])
+                    handed = out.rows.count
+                }
             }
         }
+        if let chunks, handed < out.rows.count { chunks(out.rows[handed...]) }
         out.clean = problems.errorCount == errorsBefore && !problems.truncated
         return out
     }
@@ -160,10 +172,12 @@ public enum WorkbookFolder {
 
     /// Reads items.csv, or any CSV with its columns (`budget import x.csv`), with the line of each
     /// item. The amount unit is what the header states (`金额（万元）`), else `amountUnit`, else 元.
+    /// `lines` is handed the lines as they are read (`readReporting`).
     public static func readItems(_ bytes: [UInt8], file: String, amountUnit: AmountUnit? = nil,
-                                 problems: inout ProblemCollector) -> ReadRows<LineItem> {
+                                 problems: inout ProblemCollector, lines: ((ArraySlice<LineItem>) -> Void)? = nil) -> ReadRows<LineItem> {
         var omitted: Set<Int> = [], kept = 0
-        var out = readRows(bytes, file: file, schema: .itemsWithBasis, amountUnit: amountUnit, problems: &problems) { (r, unit, p) -> LineItem? in
+        var out = readRows(bytes, file: file, schema: .itemsWithBasis, amountUnit: amountUnit, problems: &problems,
+                           chunks: lines) { (r, unit, p) -> LineItem? in
             var none = false
             guard let item = RowRules.item(&r, unit: unit, problems: &p, basisColumn: TableSchema.itemBasisColumn,
                                            amountOmitted: &none) else { return nil }
@@ -194,6 +208,13 @@ public enum WorkbookFolder {
         }
         for (e, m) in rows.rows { book.map(economic: e, to: m, origin: origin) }
     }
+}
+
+/// How items.csv's lines are handed to a load's writer while they are read.
+public enum ItemStream {
+    /// Lines per slice: big enough that handing one over costs nothing next to reading it, small
+    /// enough that the writer starts at once and the slices in flight stay a few MB.
+    public static let chunk = 8192
 }
 
 /// A workbook folder that cannot be read at all.

@@ -14,6 +14,7 @@ extension BudgetCommand {
         @Argument(help: "工作簿文件夹（workbook.json、units.csv、projects.csv、items.csv …）") var folder: String
         @Option(name: .customLong("into"), help: "要建立或替换的工作区文件") var workspace: String
         @Option(help: "最多列出多少个错误（至少 1）") var maxErrors = 200
+        @Flag(help: "在标准错误输出中列出各阶段的用时（读取与写入在两个线程上同时进行）") var timings = false
 
         func validate() throws {
             // 0 used to stop the reader at once and load a partial budget: a limit must list something.
@@ -23,13 +24,22 @@ extension BudgetCommand {
         func run() throws {
             try runReporting {
                 let start = ContinuousClock.now
-                let (budget, warnings) = try WorkbookFolder.readReporting(URL(fileURLWithPath: folder), defaults: try defaultCodes(), limit: maxErrors)
-                for w in warnings { print("【警告】\(w)") }
-                // The disclosure files travel with the workspace, so that `budget save` writes them back.
-                let disclosure = try DisclosureFolder.canonicalFiles(in: URL(fileURLWithPath: folder))
-                try Workspace.create(at: workspace, budget: budget, disclosureFiles: disclosure)
+                let defaults = try defaultCodes()
+                let clock = LoadTimings()
+                var counts = (units: 0, projects: 0, items: 0, revenue: 0, files: 0)
+                // The lines go to the workspace's writer while items.csv is still being read.
+                try Workspace.create(at: workspace, timings: clock) { lines in
+                    let (budget, warnings) = try WorkbookFolder.readReporting(URL(fileURLWithPath: folder), defaults: defaults, limit: maxErrors,
+                                                                              lines: { lines.send($0) })
+                    for w in warnings { print("【警告】\(w)") }
+                    // The disclosure files travel with the workspace, so that `budget save` writes them back.
+                    let disclosure = try DisclosureFolder.canonicalFiles(in: URL(fileURLWithPath: folder))
+                    counts = (budget.units.count, budget.projects.count, budget.items.count, budget.revenue.count, disclosure.count)
+                    return (budget, disclosure)
+                }
+                if timings { var err = StandardError(); for l in clock.lines { print(l, to: &err) } }
                 let ms = (ContinuousClock.now - start).milliseconds
-                print("已读入 \(folder)：\(budget.units.count) 个单位，\(budget.projects.count) 个项目，\(budget.items.count) 条支出明细，\(budget.revenue.count) 条收入\(disclosure.isEmpty ? "" : "，\(disclosure.count) 个公开资料文件") → \(workspace)（\(ms) ms）")
+                print("已读入 \(folder)：\(counts.units) 个单位，\(counts.projects) 个项目，\(counts.items) 条支出明细，\(counts.revenue) 条收入\(counts.files == 0 ? "" : "，\(counts.files) 个公开资料文件") → \(workspace)（\(ms) ms）")
             }
         }
     }

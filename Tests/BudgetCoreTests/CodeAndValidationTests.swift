@@ -88,4 +88,22 @@ struct CodeAndValidationTests {
         let t = TextTable.render([["科目", "金额"], ["2080501", "1.00"]], rightAligned: [1])
         #expect(t == "科目     金额\n2080501  1.00\n")
     }
+
+    /// The batch value check skips a text repeated (the same String) from a clean line before, never
+    /// one repeated from a line with a problem: every line keeps its own problems.
+    @Test("value rules over many lines: each line with a bad repeated text has its problem, as one by one")
+    func valueRulesBatch() {
+        let bad = "据实\u{01}列支", long = String(repeating: "字", count: TextRule.maxCharacters + 1)
+        let ok = LineItem(unit: "001", function: "2010101", economic: "30101", amount: Money(fen: 1), memo: "据实列支")
+        var lines = [ok, ok]
+        for memo in [bad, bad, bad] { var l = ok; l.memo = memo; lines.append(l) }
+        lines.append(ok)
+        var l = ok; l.memo = long; lines += [l, l]
+        l.amount = Money(fen: -1); lines += [l]
+        var batch = ProblemCollector(), single = ProblemCollector()
+        LineValueRules.check(lines, at: { Location(line: $0 + 1, column: $1) }, into: &batch)
+        for (i, item) in lines.enumerated() { LineValueRules.check(item, at: { Location(line: i + 1, column: $0) }, into: &single) }
+        #expect(batch.problems == single.problems)
+        #expect(batch.problems.count == 7)
+    }
 }

@@ -138,5 +138,39 @@ struct RollupTests {
         #expect(r.total(.economicPair(economic: "30101", government: "50501")).fen == 700)
         #expect(r.total(.unit("001")).fen == 700)
     }
-}
 
+    /// The line-free `add` reuses the previous line's resolution when the next line repeats its
+    /// unit, codes and project (a saved folder's order): it must give exactly the sums a roll-up
+    /// built from the lines gives, whatever the order, and re-resolve after a unit's type changed.
+    @Test("line-free add, in saved order and shuffled, equals the roll-up built from the lines", arguments: [UInt64(3), 4])
+    func lineFreeAddEqualsBuild(seed: UInt64) {
+        let budget = SyntheticBudget.make(items: 2_000, units: 3, projectsPerUnit: 4, functionLeaves: 30, seed: seed)
+        let built = Rollup(budget: budget)
+        var rng = SyntheticBudget.RNG(seed: seed)
+        var shuffled = budget.items
+        for i in shuffled.indices.reversed() where i > 0 { shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let sorted = budget.items.sorted { ($0.unit, $0.function, $0.economic) < ($1.unit, $1.function, $1.economic) }
+        for order in [budget.items, sorted, shuffled] {
+            var free = Rollup(kept: budget.codes, units: budget.units, nodes: [])
+            for item in order { free.add(item, sign: 1) }
+            // A line taken out and put back between repeats of its neighbour changes nothing.
+            for item in order.prefix(50) { free.add(item, sign: -1); free.add(item, sign: 1) }
+            for n in built.knownNodes { #expect(free.slotSums(n) == built.slotSums(n), "\(n)") }
+            #expect(Set(free.knownNodes) == Set(built.knownNodes))
+        }
+        // A unit's type picks the economic pair: after setUnits the same line resolves anew.
+        let line = budget.items[0]
+        var free = Rollup(kept: budget.codes, units: budget.units, nodes: [])
+        free.add(line, sign: 1)
+        let flipped = budget.units.map { u in
+            BudgetUnit(code: u.code, name: u.name, type: u.type == .administrative ? .institution : .administrative)
+        }
+        free.setUnits(flipped)
+        free.add(line, sign: 1)
+        var expected = Rollup(codes: budget.codes, units: budget.units)
+        expected.insert(line, id: 0)
+        expected.setUnits(flipped)
+        expected.insert(line, id: 1)
+        for n in expected.knownNodes { #expect(free.slotSums(n) == expected.slotSums(n), "\(n)") }
+    }
+}

@@ -52,6 +52,13 @@ public struct Rollup: Sendable {
     private var lineCounts: [Int64] = []
     private var slotLines: [Int64] = []
     private var scratch: [Int32] = Array(repeating: -1, count: Rollup.stride)
+    /// The line `scratch` was resolved for, and its cost nature: a bulk `add` of lines in the
+    /// order a folder is saved repeats its unit, codes and project line after line, and then
+    /// resolves nothing (a compare of interned Strings instead of five hash lookups).
+    private var resolved = false
+    private var resolvedUnit = "", resolvedFunction = "", resolvedEconomic = ""
+    private var resolvedProject: String?, resolvedGovernment: String?
+    private var resolvedNature = CostNature.personnel
 
     // Resolution caches: each distinct code is turned into node ids once, so adding a line costs a
     // few lookups instead of building and hashing a dozen nodes (a 10^6-line build must stay well
@@ -112,10 +119,22 @@ public struct Rollup: Sendable {
     /// The line is not kept. Not for a roll-up that keeps lines (its `recalculate` would lose it).
     public mutating func add(_ item: LineItem, sign: Int64) {
         precondition(amounts.isEmpty, "Rollup.add(_:sign:) is for a roll-up without lines")
-        // The resolver writes into `refs`; swapping the scratch row in costs no copy.
-        swap(&refs, &scratch)
-        let nature = resolve(item, into: 0)
-        swap(&refs, &scratch)
+        let nature: CostNature
+        if resolved, resolvedUnit == item.unit, resolvedFunction == item.function, resolvedEconomic == item.economic,
+           resolvedProject == item.project, resolvedGovernment == item.governmentEconomic {
+            // `==` is the resolver's own equality (it keys its caches by String), so equal texts
+            // resolve to the same nodes.
+            nature = resolvedNature
+        } else {
+            // The resolver writes into `refs`; swapping the scratch row in costs no copy.
+            swap(&refs, &scratch)
+            nature = resolve(item, into: 0)
+            swap(&refs, &scratch)
+            resolved = true
+            resolvedUnit = item.unit; resolvedFunction = item.function; resolvedEconomic = item.economic
+            resolvedProject = item.project; resolvedGovernment = item.governmentEconomic
+            resolvedNature = nature
+        }
         let s = Slot.index(item.source, item.carryover, item.kind, nature)
         let a = item.amount.fen &* sign
         for k in 0..<Rollup.stride {
@@ -285,6 +304,7 @@ public struct Rollup: Sendable {
     /// A unit's type changed (it picks the economic map): its lines must be resolved again by the caller.
     public mutating func setUnits(_ units: [BudgetUnit]) {
         resolver.setUnitTypes(units)
+        resolved = false // a unit's type picks its economic pair
     }
 
     @inline(__always)
