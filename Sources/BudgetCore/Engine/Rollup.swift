@@ -49,7 +49,6 @@ public struct Rollup: Sendable {
 
     // Line-free mode (`init(kept:)`, `add(_:sign:)`): the lines each node sums, per node and per
     // slot (node-major, like `sums`), and one row of refs to resolve a line into.
-    private var lineCounts: [Int64] = []
     private var slotLines: [Int64] = []
     private var scratch: [Int32] = Array(repeating: -1, count: Rollup.stride)
     /// The line `scratch` was resolved for, and its cost nature: a bulk `add` of lines in the
@@ -87,11 +86,10 @@ public struct Rollup: Sendable {
         self.init(codes: codes, units: units)
         // One allocation each for the 40 slots of every node, not a doubling per append.
         let n = kept.count + 1
-        nodes.reserveCapacity(n); nodeIndex.reserveCapacity(n); lineCounts.reserveCapacity(n)
+        nodes.reserveCapacity(n); nodeIndex.reserveCapacity(n)
         sums.reserveCapacity(n * Slot.count); slotLines.reserveCapacity(n * Slot.count)
         for k in kept {
             let i = Int(node(k.node))
-            lineCounts[i] &+= k.lines
             let base = i * Slot.count
             for s in 0..<min(Slot.count, k.sums.count) { sums[base + s] &+= k.sums[s] }
             for s in 0..<min(Slot.count, k.slotLines.count) { slotLines[base + s] &+= k.slotLines[s] }
@@ -142,7 +140,6 @@ public struct Rollup: Sendable {
             if n < 0 { break }
             sums[n * Slot.count + s] &+= a
             slotLines[n * Slot.count + s] &+= sign
-            lineCounts[n] &+= sign
         }
     }
 
@@ -151,7 +148,9 @@ public struct Rollup: Sendable {
         precondition(amounts.isEmpty, "Rollup.keptNodes is for a roll-up without lines")
         return nodes.indices.map { i in
             let r = (i * Slot.count)..<((i + 1) * Slot.count)
-            return KeptNode(node: nodes[i], lines: lineCounts[i], sums: Array(sums[r]), slotLines: Array(slotLines[r]))
+            // A node's lines are those of its slots (each line is in exactly one slot of each node).
+            let lines = slotLines[r].reduce(0, &+)
+            return KeptNode(node: nodes[i], lines: lines, sums: Array(sums[r]), slotLines: Array(slotLines[r]))
         }
     }
 
@@ -357,7 +356,6 @@ public struct Rollup: Sendable {
         nodeIndex[n] = i
         sums.append(contentsOf: repeatElement(0, count: Slot.count))
         slotLines.append(contentsOf: repeatElement(0, count: Slot.count))
-        lineCounts.append(0)
         return i
     }
 
