@@ -87,6 +87,12 @@ import Testing
 
     /// A budget's basis tables changed, written as a template without lines (so an import without
     /// `--replace` adds none), for the merge rules.
+    /// A workspace of the sample in `dir`, its budget as stored, and where to write an input workbook.
+    func sampleWorkspace(in dir: TempDir) throws -> (path: String, before: Budget, xlsx: URL) {
+        let path = dir.file("a.budget").path
+        return (path, try Workspace.create(at: path, budget: try sample()).budget(), dir.file("input.xlsx"))
+    }
+
     func templateWithoutLines(_ budget: Budget, at url: URL, _ change: (inout Budget) -> Void) throws {
         var b = budget
         b.items = []
@@ -98,10 +104,7 @@ import Testing
     func mergeWithoutReplace() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let path = dir.file("a.budget").path
-        let ws = try Workspace.create(at: path, budget: try sample())
-        let before = try ws.budget()
-        let xlsx = dir.file("input.xlsx")
+        let (path, before, xlsx) = try sampleWorkspace(in: dir)
         try templateWithoutLines(before, at: xlsx) { b in
             b.standards = [Standard(name: "养老保险单位缴费比例", value: try! BasisNumber.parse("18%"), memo: "改"),
                            Standard(name: "新标准", value: try! BasisNumber.parse("7"))]
@@ -131,10 +134,7 @@ import Testing
     func ambiguousRosterRowsAreRefused() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let path = dir.file("a.budget").path
-        let ws = try Workspace.create(at: path, budget: try sample())
-        let before = try ws.budget()
-        let xlsx = dir.file("input.xlsx")
+        let (path, before, xlsx) = try sampleWorkspace(in: dir)
         try templateWithoutLines(before, at: xlsx) { b in
             let k = b.staff.firstIndex { $0.unit == "121001" && $0.name == "一级科员" }!
             var other = b.staff[k]
