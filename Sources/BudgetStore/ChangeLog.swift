@@ -34,6 +34,35 @@ enum ChangeJSON {
 
     static func string(_ text: String, into out: inout [UInt8]) { JSONText.appendString(text, to: &out) }
 
+    /// The columns `encodeStored` reads, in its order.
+    static let storedColumns = "amount, basis, carryover, economic, function, gov_economic, kind, memo, project, source, unit"
+
+    /// The JSON of the line in the current row of `SELECT <storedColumns> …` on `s`, read from the
+    /// columns' bytes without making a LineItem: exactly what `encode` writes for the line
+    /// `ItemReader` reads from that row (`ChangeLogTests` compares the two). The schema's CHECKs
+    /// hold the integers to the enums' raw values.
+    static func encodeStored(_ s: OpaquePointer?, into out: inout [UInt8]) {
+        func raw(_ t: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: t.utf8Start, count: t.utf8CodeUnitCount)) }
+        func number(_ i: Int32) { out.append(contentsOf: String(sqlite3_column_int64(s, i)).utf8) }
+        func isNull(_ i: Int32) -> Bool { sqlite3_column_type(s, i) == SQLITE_NULL }
+        func text(_ i: Int32) {
+            let p = sqlite3_column_text(s, i), n = Int(sqlite3_column_bytes(s, i))
+            JSONText.appendString(utf8: UnsafeBufferPointer(start: p, count: p == nil ? 0 : n), to: &out)
+        }
+        raw("{\"amount\":"); number(0)
+        if !isNull(1) { raw(",\"basis\":"); text(1) }
+        raw(",\"carryover\":"); number(2)
+        raw(",\"economic\":"); text(3)
+        raw(",\"function\":"); text(4)
+        if !isNull(5) { raw(",\"governmentEconomic\":"); text(5) }
+        raw(",\"kind\":"); number(6)
+        raw(",\"memo\":"); text(7)
+        if !isNull(8) { raw(",\"project\":"); text(8) }
+        raw(",\"source\":"); number(9)
+        raw(",\"unit\":"); text(10)
+        raw("}")
+    }
+
     static func decode(_ s: String) -> LineItem? { try? JSONDecoder().decode(LineItem.self, from: Data(s.utf8)) }
 }
 
@@ -74,6 +103,7 @@ final class ChangeLogWriter {
     /// Rows logged per statement by `logAll`.
     static let batch = 64
     private var batchStatement: Statement?
+    private var batchAction: String?
 
     /// Logs many lines with one action: `count` rows, `row(k)` the k-th (id, before, after), in order, `batch` rows per
     /// statement. The schema's `CHECK (action IN ('add','set','rm'))` makes SQLite build a small
@@ -82,19 +112,7 @@ final class ChangeLogWriter {
     func logAll(count: Int, action: String, _ row: (Int) -> (id: Int64, before: LineItem?, after: LineItem?)) throws {
         var k = 0
         if count >= ChangeLogWriter.batch {
-            if batchStatement == nil {
-                let one = "(?, ?, ?, ?, ?, ?)"
-                let sql = "INSERT INTO change_log(item_id, at, author, action, before, after) VALUES "
-                    + Array(repeating: one, count: ChangeLogWriter.batch).joined(separator: ", ")
-                let st = try db.makeStatement(sql: sql)
-                for r in 0..<ChangeLogWriter.batch {
-                    try bind(st.sqliteStatement, Int32(r * 6 + 2), at)
-                    try bind(st.sqliteStatement, Int32(r * 6 + 3), author)
-                }
-                batchStatement = st
-            }
-            let s = batchStatement!.sqliteStatement
-            for r in 0..<ChangeLogWriter.batch { try bind(s, Int32(r * 6 + 4), action) }
+            let s = try batchStatement(action: action).sqliteStatement
             while count - k >= ChangeLogWriter.batch {
                 for r in 0..<ChangeLogWriter.batch {
                     let row = row(k + r), base = Int32(r * 6)
@@ -113,6 +131,75 @@ final class ChangeLogWriter {
             try log(id: r.id, action: action, before: r.before, after: r.after)
             k += 1
         }
+    }
+
+    /// Logs the removal of every line, in id order, one 'rm' row each, the JSON built straight from
+    /// the stored columns (`ChangeJSON.encodeStored`): a replacing import removes up to 10^6 lines,
+    /// and reading each into a LineItem first cost a second there. Returns the number logged.
+    func logRemovingEveryLine() throws -> Int {
+        let select = try db.makeStatement(sql: "SELECT \(ChangeJSON.storedColumns), id FROM item ORDER BY id")
+        let q = select.sqliteStatement
+        defer { sqlite3_reset(q) }
+        let many = try batchStatement(action: "rm").sqliteStatement
+        var inBatch = 0, logged = 0
+        // The rows of the batch being bound, kept until it is full: the last, partial one is
+        // written a row at a time. One reused buffer of the JSON texts, and where each ends.
+        var ids: [Int64] = [], texts: [UInt8] = [], ends: [Int] = []
+        while true {
+            let rc = sqlite3_step(q)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { try check(rc); break }
+            json.removeAll(keepingCapacity: true)
+            ChangeJSON.encodeStored(q, into: &json)
+            let id = sqlite3_column_int64(q, 11), base = Int32(inBatch * 6)
+            try check(sqlite3_bind_int64(many, base + 1, id))
+            try check(json.withUnsafeBytes { sqliteBindText(many, base + 5, $0) })
+            try check(sqlite3_bind_null(many, base + 6))
+            ids.append(id); texts.append(contentsOf: json); ends.append(texts.count)
+            inBatch += 1
+            logged += 1
+            if inBatch == ChangeLogWriter.batch {
+                let rc = sqlite3_step(many)
+                guard rc == SQLITE_DONE else { try check(rc); break }
+                try check(sqlite3_reset(many))
+                inBatch = 0
+                ids.removeAll(keepingCapacity: true); texts.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
+            }
+        }
+        let one = statement.sqliteStatement
+        if boundAction != "rm" { try bind(one, 4, "rm"); boundAction = "rm" }
+        try texts.withUnsafeBytes { all in
+            for (k, id) in ids.enumerated() {
+                try check(sqlite3_bind_int64(one, 1, id))
+                try check(sqliteBindText(one, 5, UnsafeRawBufferPointer(rebasing: all[(k == 0 ? 0 : ends[k - 1])..<ends[k]])))
+                try check(sqlite3_bind_null(one, 6))
+                let rc = sqlite3_step(one)
+                guard rc == SQLITE_DONE else { try check(rc); return }
+                try check(sqlite3_reset(one))
+            }
+        }
+        return logged
+    }
+
+    /// The statement of `batch` rows, prepared once, with the time, the author and `action` bound.
+    private func batchStatement(action: String) throws -> Statement {
+        if batchStatement == nil {
+            let one = "(?, ?, ?, ?, ?, ?)"
+            let sql = "INSERT INTO change_log(item_id, at, author, action, before, after) VALUES "
+                + Array(repeating: one, count: ChangeLogWriter.batch).joined(separator: ", ")
+            let st = try db.makeStatement(sql: sql)
+            for r in 0..<ChangeLogWriter.batch {
+                try bind(st.sqliteStatement, Int32(r * 6 + 2), at)
+                try bind(st.sqliteStatement, Int32(r * 6 + 3), author)
+            }
+            batchStatement = st
+        }
+        let st = batchStatement!
+        if batchAction != action {
+            for r in 0..<ChangeLogWriter.batch { try bind(st.sqliteStatement, Int32(r * 6 + 4), action) }
+            batchAction = action
+        }
+        return st
     }
 
     private func bind(_ s: OpaquePointer?, _ i: Int32, _ item: LineItem?) throws {

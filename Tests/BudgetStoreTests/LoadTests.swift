@@ -107,7 +107,10 @@ struct LoadTests {
     func replaceKeepsSchema() throws {
         // More lines and nodes than one multi-row statement holds (RowBatch, ChangeLogWriter.logAll), and not a multiple of it.
         let codes = try CodeLists.loadDefaults(codesFolder: projectRoot.appendingPathComponent("Templates/codes"))
-        let big = SyntheticBudget.make(items: 1_000 + 13, codes: codes)
+        var big = SyntheticBudget.make(items: 1_000 + 13, codes: codes)
+        // Texts the log's JSON escapes, on lines in a full batch and in the last, partial one.
+        let memos = ["a \"quoted\" \\ back/slash", "tab\there\nline", "emoji 🎉 and 、，", ""]
+        for k in [0, 5, 64, 700, 1_000, 1_012] { big.items[k].memo = memos[k % memos.count] }
         let ws = try Workspace.create(at: temporaryPath(), budget: big)
         var items = big.items
         items.reverse()
@@ -123,5 +126,11 @@ struct LoadTests {
         #expect(actions == Array(repeating: "rm", count: items.count) + Array(repeating: "add", count: items.count))
         for k in [0, 63, 64, 1_012] { #expect(try ws.history(of: Int64(items.count + k) + 1).first?.after == items[k]) }
         for k in [1, 64, 1_013] { #expect(try ws.history(of: Int64(k)).last?.before == big.items[k - 1]) }
+        // Each removed line's JSON, built from its stored columns, is what ChangeJSON.encode writes for it.
+        let removed = try ws.dbWriter.read { db in
+            try Row.fetchAll(db, sql: "SELECT item_id, before FROM change_log WHERE action = 'rm' ORDER BY id").map { ($0[0] as Int64, $0[1] as String) }
+        }
+        #expect(removed.map(\.0) == (1...Int64(big.items.count)).map { $0 })
+        #expect(removed.map(\.1) == big.items.map(ChangeJSON.encode))
     }
 }
