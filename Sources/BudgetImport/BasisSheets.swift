@@ -12,11 +12,11 @@ extension FileImporter {
     public static let staffSheet = "人员"
 
     /// Reads whichever of 参数, 标准 and 人员 the workbook has into `out`.
-    static func readBasisSheets(_ names: Set<String>, table: (String) throws -> TableInput, into out: inout ImportedFile,
+    static func readBasisSheets(_ names: Set<String>, table: (String) -> TableInput, into out: inout ImportedFile,
                                 problems: inout ProblemCollector) throws {
         if names.contains(parametersSheet) {
             var seen = Set<[String]>(), rows = 0
-            out.parameterTable = try readSheet(try table(parametersSheet), schema: .parameters, warnings: &out.warnings,
+            out.parameterTable = try readSheet(table(parametersSheet), schema: .parameters, warnings: &out.warnings,
                                                problems: &problems) { r, _, p in
                 guard withinRows(&rows, r, p: &p) else { return nil }
                 return RowRules.parameter(&r, seen: &seen, problems: &p)
@@ -24,20 +24,21 @@ extension FileImporter {
         }
         if names.contains(standardsSheet) {
             var seen = Set<String>(), rows = 0
-            out.standardTable = try readSheet(try table(standardsSheet), schema: .standards, warnings: &out.warnings,
+            out.standardTable = try readSheet(table(standardsSheet), schema: .standards, warnings: &out.warnings,
                                               problems: &problems) { r, _, p in
                 guard withinRows(&rows, r, p: &p) else { return nil }
                 return RowRules.standard(&r, seen: &seen, problems: &p)
             }
         }
         if names.contains(staffSheet) {
-            out.staffTable = try readStaffSheet(try table(staffSheet), warnings: &out.warnings, problems: &problems)
+            out.staffTable = try readStaffSheet(table(staffSheet), warnings: &out.warnings, problems: &problems)
         }
     }
 
     /// Reads a roster sheet (the template's 人员, or the sheet given to `budget staff import`): the
     /// fixed columns 单位, 姓名, 类别, 人数 and every other header a monthly amount field, as staff.csv.
     static func readStaffSheet(_ input: TableInput, warnings: inout [Problem], problems: inout ProblemCollector) throws -> ReadRows<StaffRow> {
+        let input = try input.withMergedRangesFound()
         let fields = try staffFields(input, problems: &problems)
         var rows = 0
         return try readSheet(input, schema: .staff(fields: fields), warnings: &warnings, problems: &problems) { r, _, p in
@@ -61,7 +62,7 @@ extension FileImporter {
             throw XLSXReadError(.missingPart, message: "文件中没有工作表", detail: "\(url.path): no worksheet")
         }
         let mergedReader = try XLSXReader(url: url, limits: limits)
-        let input = TableInput(reader: reader, name: name, merged: try mergedReader.mergedRanges(sheet: name))
+        let input = TableInput(reader: reader, name: name, mergedBy: mergedReader)
         return try readStaffSheet(input, warnings: &warnings, problems: &problems)
     }
 

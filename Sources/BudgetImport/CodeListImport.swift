@@ -14,10 +14,10 @@ public enum CodeListImport {
         guard let first = reader.sheets.first(where: { $0.kind == .worksheet }) else {
             throw XLSXReadError(.missingPart, message: "文件中没有工作表", detail: "\(url.path): no worksheet")
         }
-        let merged = try XLSXReader(url: url, limits: limits).mergedRanges(sheet: first.name) // see FileImporter.read
+        let mergedReader = try XLSXReader(url: url, limits: limits) // see FileImporter.read
         var seen = Set<String>()
         var warnings: [Problem] = []
-        return try FileImporter.readSheet(TableInput(reader: reader, name: first.name, merged: merged), schema: .codeList,
+        return try FileImporter.readSheet(TableInput(reader: reader, name: first.name, mergedBy: mergedReader), schema: .codeList,
                                           warnings: &warnings, problems: &problems) { r, _, p in
             RowRules.codeListEntry(&r, set: set, seen: &seen, problems: &p)
         }.rows

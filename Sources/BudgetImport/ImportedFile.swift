@@ -12,6 +12,10 @@ public struct ImportOptions: Sendable {
     public var limits: XLSXReadLimits
     /// At most this many problems are listed.
     public var problemLimit: Int
+    /// A sheet whose part is at least this many bytes (inflated) is read on two threads, one
+    /// tokenizing, one converting and checking; the result is the same either way (tests compare
+    /// the two with 0 and `.max`).
+    public var concurrentReadFromBytes: UInt64 = TableInput.defaultConcurrentFromBytes
 
     public init(sheet: String? = nil, amountUnit: AmountUnit? = nil, limits: XLSXReadLimits = XLSXReadLimits(),
                 problemLimit: Int = 200) {
@@ -93,15 +97,17 @@ public enum FileImporter {
                 throw XLSXReadError(.missingPart, message: "文件中没有工作表", detail: "\(url.path): no worksheet")
             }
             out.itemSource = itemSheet
-            // Merged ranges follow the cell data in a sheet part: a first pass with a second reader
-            // (its own inflate budget, shared by the sheets) finds them, so the rows stream once.
+            // Merged ranges follow the cell data in a sheet part: a pass of their own with a second
+            // reader (its own inflate budget, shared by the sheets) finds them, so the rows stream once.
             let mergedReader = try XLSXReader(url: url, limits: options.limits)
-            func table(_ sheet: String) throws -> TableInput {
-                TableInput(reader: reader, name: sheet, merged: try mergedReader.mergedRanges(sheet: sheet))
+            func table(_ sheet: String) -> TableInput {
+                var input = TableInput(reader: reader, name: sheet, mergedBy: mergedReader)
+                input.concurrentFromBytes = options.concurrentReadFromBytes
+                return input
             }
             // The template's 测算依据 column is read like items.csv's: a line with a basis gets its amount
             // computed on import (an empty amount cell is allowed there).
-            out.itemTable = try readSheet(try table(itemSheet), schema: .itemsWithBasis, amountUnit: options.amountUnit,
+            out.itemTable = try readSheet(table(itemSheet), schema: .itemsWithBasis, amountUnit: options.amountUnit,
                                           warnings: &out.warnings, problems: &problems) { r, unit, p in
                 var omitted = false
                 return RowRules.item(&r, unit: unit, problems: &p, basisColumn: TableSchema.itemBasisColumn, amountOmitted: &omitted)
@@ -111,15 +117,15 @@ public enum FileImporter {
                 let names = Set(worksheets.map(\.name))
                 var seenUnits = Set<String>(), seenProjects = Set<[String]>()
                 if names.contains(unitsSheet) {
-                    out.unitTable = try readSheet(try table(unitsSheet), schema: .units, warnings: &out.warnings,
+                    out.unitTable = try readSheet(table(unitsSheet), schema: .units, warnings: &out.warnings,
                                                   problems: &problems) { r, _, p in RowRules.unit(&r, seen: &seenUnits, problems: &p) }
                 }
                 if names.contains(projectsSheet) {
-                    out.projectTable = try readSheet(try table(projectsSheet), schema: .projects, warnings: &out.warnings,
+                    out.projectTable = try readSheet(table(projectsSheet), schema: .projects, warnings: &out.warnings,
                                                      problems: &problems) { r, _, p in RowRules.project(&r, seen: &seenProjects, problems: &p) }
                 }
                 if names.contains(revenueSheet) {
-                    out.revenueTable = try readSheet(try table(revenueSheet), schema: .revenue, warnings: &out.warnings,
+                    out.revenueTable = try readSheet(table(revenueSheet), schema: .revenue, warnings: &out.warnings,
                                                      problems: &problems) { r, unit, p in RowRules.revenue(&r, unit: unit, problems: &p) }
                 }
                 try readBasisSheets(names, table: table, into: &out, problems: &problems)

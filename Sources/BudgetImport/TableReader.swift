@@ -3,11 +3,41 @@ import BudgetWorkbook
 import BudgetXLSX
 import Foundation
 
-/// A sheet of an XLSX file, with its merged ranges.
+/// A sheet of an XLSX file, with the way to its merged ranges.
 struct TableInput {
     let reader: XLSXReader
     let name: String
-    let merged: [XLSXRange]
+    /// The sheet's merged ranges, found when the read needs them: they follow the cell data in the
+    /// part, so finding them is a pass of its own (with a second reader), which `TableReader.read`
+    /// runs while the rows are tokenized on another thread. Called once per read.
+    let mergedRanges: () throws -> [XLSXRange]
+    /// A sheet whose part is at least this big (inflated, as the zip declares it) is read on two
+    /// threads; a smaller one on the calling thread alone, where a second thread would gain nothing.
+    var concurrentFromBytes = TableInput.defaultConcurrentFromBytes
+
+    /// 1 MiB: about 1,800 rows of the input template’s 支出明细 (580 bytes a row).
+    static let defaultConcurrentFromBytes: UInt64 = 1 << 20
+
+    init(reader: XLSXReader, name: String, merged: [XLSXRange]) {
+        self.reader = reader
+        self.name = name
+        mergedRanges = { merged }
+    }
+
+    /// The merged ranges found by `mergedReader` (its own inflate budget) when the read asks for them.
+    init(reader: XLSXReader, name: String, mergedBy mergedReader: XLSXReader) {
+        self.reader = reader
+        self.name = name
+        mergedRanges = { try mergedReader.mergedRanges(sheet: name) }
+    }
+
+    /// The same sheet with its merged ranges found now: for a caller that reads rows itself before
+    /// `TableReader` does, so a broken merge list is still the error it meets first.
+    func withMergedRangesFound() throws -> TableInput {
+        var found = TableInput(reader: reader, name: name, merged: try mergedRanges())
+        found.concurrentFromBytes = concurrentFromBytes
+        return found
+    }
 
     /// What locations name: the sheet.
     var place: String { name }
@@ -81,10 +111,16 @@ final class TableReader {
     @discardableResult
     func read(problems: inout ProblemCollector, warnings: inout [Problem],
               _ body: (TableRow, inout ProblemCollector) throws -> Void) throws -> Bool {
+        // A big sheet's rows are inflated and tokenized on a thread of their own (`XLSXRowStream`),
+        // while this one finds the merged ranges and then handles the rows; errors and rows arrive
+        // in the order one thread meets them, and leaving this function stops that thread.
+        let big = input.reader.declaredPartSize(sheet: input.name).map { $0 >= input.concurrentFromBytes } ?? false
+        let stream = big ? XLSXRowStream(reader: input.reader, sheet: input.name) : nil
+        defer { stream?.close() }
         var state = HeaderState.searching(seen: 0)
         var mergedTop: [XLSXRange: XLSXValue] = [:]
         var mergesByColumn: [Int: [XLSXRange]] = [:]
-        for m in input.merged { for c in m.firstColumn...m.lastColumn { mergesByColumn[c, default: []].append(m) } }
+        for m in try input.mergedRanges() { for c in m.firstColumn...m.lastColumn { mergesByColumn[c, default: []].append(m) } }
         var stop = false
         func handleRow(_ number: Int, _ valueAt: (Int) -> XLSXValue, _ width: Int) throws {
             if stop { return }
@@ -128,18 +164,19 @@ final class TableReader {
             }
         }
         struct Stop: Error {}
-        do {
-            try input.reader.forEachRow(sheet: input.name) { row in
-                let width = (row.cells.last?.column ?? -1) + 1
-                if row.cells.count <= 16 {
-                    try handleRow(row.number, { row.value(at: $0) }, width)
-                } else {
-                    var byColumn: [Int: XLSXValue] = [:]
-                    for c in row.cells { byColumn[c.column] = c.value }
-                    try handleRow(row.number, { byColumn[$0] ?? .empty }, width)
-                }
-                if stop { throw Stop() }
+        func handle(_ row: XLSXRow) throws {
+            let width = (row.cells.last?.column ?? -1) + 1
+            if row.cells.count <= 16 {
+                try handleRow(row.number, { row.value(at: $0) }, width)
+            } else {
+                var byColumn: [Int: XLSXValue] = [:]
+                for c in row.cells { byColumn[c.column] = c.value }
+                try handleRow(row.number, { byColumn[$0] ?? .empty }, width)
             }
+            if stop { throw Stop() }
+        }
+        do {
+            if let stream { try stream.forEachRow(handle) } else { try input.reader.forEachRow(sheet: input.name, handle) }
         } catch is Stop {}
         if case .searching(let seen) = state {
             let wanted = schema.required.map(\.chinese).joined(separator: "、")

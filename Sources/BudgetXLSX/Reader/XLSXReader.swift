@@ -7,7 +7,7 @@ import Foundation
 /// one 64 KiB chunk and its rows, so a 10^6-row sheet reads in bounded memory via `forEachRow`.
 /// Every problem with the file is an `XLSXReadError`; nothing in the file can make the reader trap.
 ///
-/// Not thread-safe: one reader, one thread at a time.
+/// Not thread-safe: one reader, one thread at a time (`XLSXRowStream` lends it to a thread of its own).
 public final class XLSXReader {
     public let url: URL
     public let limits: XLSXReadLimits
@@ -16,7 +16,8 @@ public final class XLSXReader {
     /// True when the workbook counts dates from 1904-01-01 (old Mac Excel) instead of 1899-12-30.
     public let uses1904Dates: Bool
     /// Bytes inflated so far by this reader; counted against `limits.maxTotalInflatedBytes`.
-    public private(set) var inflatedBytes: UInt64 = 0
+    /// (`XLSXRowStream.close` sets it back past its producer's read-ahead.)
+    public internal(set) var inflatedBytes: UInt64 = 0
 
     private let archive: ZipArchive
     private let entriesByKey: [String: ZipEntry]
@@ -92,7 +93,20 @@ public final class XLSXReader {
     /// propagates. An error in the file found after some rows (a cut-short part, a CRC mismatch)
     /// is thrown after those rows were delivered, so callers that act on rows should stage them.
     public func forEachRow(sheet name: String, _ body: (XLSXRow) throws -> Void) throws {
+        _ = try scan(try sheet(named: name), wantRows: true) { row, _ in try body(row) }
+    }
+
+    /// `forEachRow`, each row with `inflatedBytes` as it stands when the row is delivered (the
+    /// property itself cannot be read then: the inflate loop holds it).
+    func forEachRowCounting(sheet name: String, _ body: (XLSXRow, UInt64) throws -> Void) throws {
         _ = try scan(try sheet(named: name), wantRows: true, body)
+    }
+
+    /// The inflated size the zip directory declares for a sheet's part (not checked: the read
+    /// counts the bytes it gets), for choosing how to read it; nil without such a sheet or part.
+    public func declaredPartSize(sheet name: String) -> UInt64? {
+        guard let info = try? sheet(named: name) else { return nil }
+        return entriesByKey[PartPath.key(info.partPath)]?.uncompressedSize
     }
 
     /// All rows of a sheet in memory: for the small sheets of a template or a disclosure table.
@@ -106,18 +120,18 @@ public final class XLSXReader {
     /// At most `limits.maxMergedRanges`, covering at most `limits.maxMergedCells` cells, none
     /// overlapping another; `XLSXMergeIndex` finds a cell's range without expanding any.
     public func mergedRanges(sheet name: String) throws -> [XLSXRange] {
-        try scan(try sheet(named: name), wantRows: false) { _ in }
+        try scan(try sheet(named: name), wantRows: false) { _, _ in }
     }
 
     /// Rows and merged ranges in one pass.
     public func read(sheet name: String) throws -> XLSXSheet {
         let info = try sheet(named: name)
         var rows: [XLSXRow] = []
-        let merged = try scan(info, wantRows: true) { rows.append($0) }
+        let merged = try scan(info, wantRows: true) { row, _ in rows.append(row) }
         return XLSXSheet(info: info, rows: rows, mergedRanges: merged)
     }
 
-    private func scan(_ info: XLSXSheetInfo, wantRows: Bool, _ body: (XLSXRow) throws -> Void) throws -> [XLSXRange] {
+    private func scan(_ info: XLSXSheetInfo, wantRows: Bool, _ body: (XLSXRow, UInt64) throws -> Void) throws -> [XLSXRange] {
         guard let entry = entriesByKey[PartPath.key(info.partPath)] else {
             throw XLSXReadError.missingPart(info.partPath)
         }
@@ -127,12 +141,15 @@ public final class XLSXReader {
             handler: SheetHandler(part: info.partPath, sheet: info.name, sharedStrings: strings, styles: styles,
                                   wantRows: wantRows, limits: limits),
             part: info.partPath, sheet: info.name, maxTokenBytes: limits.maxXMLTokenBytes)
+        // What `inflatedBytes` will be after each chunk, counted here: inflating holds the property.
+        var inflated = inflatedBytes
         try inflate(entry) { chunk in
+            inflated += UInt64(chunk.count)
             try tokenizer.feed(chunk)
-            for row in tokenizer.handler.takeRows() { try body(row) }
+            for row in tokenizer.handler.takeRows() { try body(row, inflated) }
         }
         try tokenizer.finish()
-        for row in tokenizer.handler.takeRows() { try body(row) }
+        for row in tokenizer.handler.takeRows() { try body(row, inflatedBytes) }
         return try tokenizer.handler.finishedMergedRanges()
     }
 
