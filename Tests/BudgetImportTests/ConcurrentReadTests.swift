@@ -157,3 +157,64 @@ import Testing
 
 /// `TableReader.headerSearchRows`, as the tests outside the module see it.
 enum TableReaderLimits { static let headerSearchRows = 20 }
+
+/// Differential fuzzing of the two-thread read: a sheet of a few hundred lines (merged cells,
+/// problems, shared and inline strings), its XML mutated at random (bytes flipped, ranges cut,
+/// duplicated or moved, markup characters dropped in), read forced onto two threads and onto one:
+/// every outcome — the items, the problems and their order, the truncation, or the error — must be
+/// the same, and no read may hang or trap. `BUDGET_FUZZ_SCALE=N` runs N times the cases.
+@Suite struct ConcurrentReadFuzzTests {
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func mutate(_ xml: [UInt8], _ g: inout SeededGenerator) -> [UInt8] {
+        var b = xml
+        let markup = Array("<>&\"'/=;#x".utf8)
+        for _ in 0..<Int.random(in: 1...4, using: &g) {
+            guard b.count > 2 else { break }
+            let i = Int.random(in: 0..<b.count, using: &g)
+            let n = min(Int.random(in: 1...400, using: &g), b.count - i)
+            switch Int.random(in: 0..<5, using: &g) {
+            case 0: b[i] = UInt8.random(in: 0...255, using: &g)
+            case 1: b.removeSubrange(i..<(i + n))
+            case 2: b.insert(contentsOf: b[i..<(i + n)], at: Int.random(in: 0...b.count, using: &g))
+            case 3: b.insert(markup[Int.random(in: 0..<markup.count, using: &g)], at: i)
+            default:
+                let cut = Array(b[i..<(i + n)])
+                b.removeSubrange(i..<(i + n))
+                b.insert(contentsOf: cut, at: Int.random(in: 0...b.count, using: &g))
+            }
+        }
+        return b
+    }
+
+    @Test func mutatedSheetsReadTheSameOnOneAndTwoThreads() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let scale = Int(ProcessInfo.processInfo.environment["BUDGET_FUZZ_SCALE"] ?? "") ?? 1
+        let cases = 300 * max(scale, 1)
+        let (builder, after) = ConcurrentReadTests.bigSheet(rows: 600, bad: { $0 % 97 == 5 })
+        let base = Array(sheetXML(builder.rows.joined(), after: after).utf8)
+        var g = SeededGenerator(state: 20261202)
+        var errors = 0, clean = 0, withProblems = 0
+        for k in 0..<cases {
+            let xml = Self.mutate(base, &g)
+            let url = dir.file("case-\(k).xlsx")
+            try makeZip(at: url, workbookParts(sheets: [("支出明细", String(decoding: xml, as: UTF8.self))], sharedStrings: builder.sharedStringsXML, styles: SheetBuilder.styles))
+            let two = try ConcurrentReadTests.read(url, concurrentFrom: 0, problemLimit: 30)
+            let one = try ConcurrentReadTests.read(url, concurrentFrom: .max, problemLimit: 30)
+            #expect(two == one, "case \(k)")
+            if one.error != nil { errors += 1 } else if one.problems.isEmpty { clean += 1 } else { withProblems += 1 }
+            try? FileManager.default.removeItem(at: url)
+        }
+        print("two-thread read fuzz: \(cases) cases: \(errors) refused as unreadable, \(withProblems) read with problems, \(clean) read clean; the same on one thread")
+    }
+}
