@@ -230,8 +230,9 @@ struct DurabilityTests {
         let binary = try DurabilityTests.budgetBinary()
         let path = temporaryPath()
         let codes = try CodeLists.loadDefaults(codesFolder: projectRoot.appendingPathComponent("Templates/codes"))
-        // 10^5 lines: a debug build reads them for about 3 s, then writes for about 5 s (measured:
-        // 200,000 lines read in 6.5 s, written in 10.9 s), so the later kills land inside the write.
+        // 10^5 lines: a debug build reads and checks them for about 3 s, then writes for 1–2 s
+        // (2026-12-02: an append committed between 4.0 and 4.5 s); the kills are spread over the read,
+        // the write and after the commit, and each run prints where its kills landed.
         let big = SyntheticBudget.make(items: 100_000, codes: codes)
         var small = big
         small.items = Array(big.items.prefix(50))
@@ -240,23 +241,34 @@ struct DurabilityTests {
         try WorkbookFolder.write(big, to: folder)
 
         var killedWhileImporting = 0
-        for delay in [1.0, 4.0, 5.5, 7.0, 8.5] {
+        var before = small.items.count
+        for (k, delay) in [1.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 8.5].enumerated() {
+            // Every other import replaces all lines (it drops and remakes the line and kept-sum tables).
+            let replace = k % 2 == 1
             let p = Process()
             p.executableURL = binary
-            p.arguments = ["import", path, folder.appendingPathComponent("items.csv").path]
+            p.arguments = ["import", path, folder.appendingPathComponent("items.csv").path] + (replace ? ["--replace"] : [])
             p.environment = ["BUDGET_HOME": projectRoot.path]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
             Thread.sleep(forTimeInterval: delay)
-            if p.isRunning { killedWhileImporting += 1 }
+            let wasRunning = p.isRunning
+            if wasRunning { killedWhileImporting += 1 }
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let ws = try Workspace.open(path)
             let count = try ws.items().count
-            #expect((count - small.items.count) % big.items.count == 0, "after a kill at \(delay) s: \(count) lines")
+            #expect([before, replace ? big.items.count : before + big.items.count].contains(count),
+                    "after a kill at \(delay) s\(replace ? " (--replace)" : ""): \(count) lines, \(before) before")
+            print("import\(replace ? " --replace" : ""), kill -9 at \(delay) s\(wasRunning ? " while it ran" : " after it ended"): \(before) → \(count) lines")
+            before = count
             let report = try ws.verify()
             #expect(report.isClean, "kept subtotals after a kill at \(delay) s: \(report.sums.prefix(2))")
+            let indexes = try ws.dbWriter.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'item' AND sql IS NOT NULL ORDER BY name")
+            }
+            #expect(indexes == ["item_by_unit_project", "item_with_basis"], "the line table's indexes after a kill at \(delay) s")
             try ws.close()
         }
         #expect(killedWhileImporting > 0, "every import finished before its kill: the test proved nothing")
