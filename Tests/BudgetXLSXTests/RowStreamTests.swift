@@ -103,6 +103,30 @@ import Testing
         #expect(try reader.rows(sheet: "S").count == 60_000)
     }
 
+    /// Wide rows (a 40,000-character text each) cut batches at `RowQueue.batchBytes` of XML long
+    /// before `batchRows` rows: what waits in the queue is bounded in bytes too, and the rows are
+    /// still the one-thread read's.
+    @Test func wideRowsAreBatchedByBytes() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let url = dir.file("wide.xlsx")
+        let wide = String(repeating: "宽", count: 40_000)  // 120,000 bytes of XML a row
+        var data = ""
+        for r in 1...400 { data += "<row r=\"\(r)\"><c r=\"A\(r)\" t=\"inlineStr\"><is><t>\(r)\(wide)</t></is></c></row>" }
+        try makeWorkbookZip(at: url, sheets: [("S", sheetXML(data))], sharedStrings: nil)
+        let one = try Self.oneThread(url)
+        let reader = try XLSXReader(url: url)
+        var rows: [XLSXRow] = []
+        let stream = XLSXRowStream(reader: reader, sheet: "S")
+        try stream.forEachRow { rows.append($0) }
+        stream.close()
+        #expect(rows == one.rows && rows.count == 400)
+        // 48 MB of rows: without the byte cut one batch would have held all 400.
+        let rowBytes: UInt64 = 120_100, chunk: UInt64 = 64 << 10
+        #expect(stream.largestBatch.rows < 400 / 4)
+        #expect(stream.largestBatch.bytes <= RowQueue.batchBytes + rowBytes + chunk, "\(stream.largestBatch)")
+    }
+
     @Test func aMissingSheetIsTheSameError() throws {
         let dir = try TempDir()
         defer { dir.remove() }

@@ -2,8 +2,10 @@ import Foundation
 
 /// The batches of rows between `XLSXRowStream`'s producer thread and its caller. Bounded, so a
 /// caller that falls behind holds the producer back instead of letting parsed rows pile up: at most
-/// `capacity` batches of `batchRows` rows wait here; with the batch the producer is filling and the
-/// one the caller is working through, at most `(capacity + 2) × batchRows` rows (3,072) are held:
+/// `capacity` batches of `batchRows` rows, or of `batchBytes` of XML when rows are wide, wait here;
+/// with the batch the producer is filling and the one the caller is working through, at most
+/// `(capacity + 2) × batchRows` rows (3,072), or about `(capacity + 2) × batchBytes` of XML (24 MiB,
+/// plus one row and one inflate chunk a batch), are held:
 /// an import of 10^5 input-template rows peaks some 5 MB above its one-thread read. (Bigger
 /// batches or a deeper queue were measured no faster: the caller, not the producer, sets the pace.)
 ///
@@ -12,6 +14,9 @@ import Foundation
 final class RowQueue: @unchecked Sendable {
     static let capacity = 4
     static let batchRows = 512
+    /// Bytes of sheet XML after which a batch is sent even if it has fewer rows (the rows' cells
+    /// take memory in proportion to their XML).
+    static let batchBytes: UInt64 = 4 << 20
 
     /// Rows in file order, each with the reader's `inflatedBytes` as it stood when the row was delivered.
     struct Batch: Sendable {

@@ -19,20 +19,30 @@ public final class XLSXRowStream {
     /// The reader's `inflatedBytes` when the last row handed to the caller was read.
     private var inflatedAtLastRow: UInt64?
 
+    /// The reader's `inflatedBytes` when the stream began.
+    private let startInflated: UInt64
+    /// The most rows, and the most bytes of XML, one batch held (for the tests of the bound).
+    private(set) var largestBatch: (rows: Int, bytes: UInt64) = (0, 0)
+
     /// Starts reading `sheet` on a new thread; a missing sheet or a broken part is thrown by `forEachRow`.
     public init(reader: XLSXReader, sheet: String) {
         self.reader = reader
+        startInflated = reader.inflatedBytes
         let lent = Lent(reader: reader), queue = queue, done = done
         let thread = Thread {
             var batch = RowQueue.Batch()
             var error: (any Error)?
+            // The inflated count when the batch being filled began: a batch is also cut at
+            // `RowQueue.batchBytes` of XML, so wide rows cannot fill the queue with far more than that.
+            var batchStart = lent.reader.inflatedBytes
             do {
                 try lent.reader.forEachRowCounting(sheet: sheet) { row, inflated in
                     batch.rows.append(row)
                     batch.inflated.append(inflated)
-                    if batch.rows.count >= RowQueue.batchRows {
+                    if batch.rows.count >= RowQueue.batchRows || inflated &- batchStart >= RowQueue.batchBytes {
                         guard queue.send(batch) else { throw Stopped() }
                         batch = RowQueue.Batch()
+                        batchStart = inflated
                     }
                 }
             } catch is Stopped {
@@ -55,6 +65,9 @@ public final class XLSXRowStream {
             let batch: RowQueue.Batch?
             do { batch = try queue.next() } catch { finished = true; throw error }
             guard let batch else { finished = true; return }
+            if let last = batch.inflated.last {
+                largestBatch = (max(largestBatch.rows, batch.rows.count), max(largestBatch.bytes, last &- (inflatedAtLastRow ?? startInflated)))
+            }
             for i in batch.rows.indices {
                 inflatedAtLastRow = batch.inflated[i]
                 try body(batch.rows[i])
