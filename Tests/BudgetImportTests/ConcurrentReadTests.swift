@@ -164,18 +164,7 @@ enum TableReaderLimits { static let headerSearchRows = 20 }
 /// every outcome — the items, the problems and their order, the truncation, or the error — must be
 /// the same, and no read may hang or trap. `BUDGET_FUZZ_SCALE=N` runs N times the cases.
 @Suite struct ConcurrentReadFuzzTests {
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ xml: [UInt8], _ g: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ xml: [UInt8], _ g: inout SyntheticBudget.RNG) -> [UInt8] {
         var b = xml
         let markup = Array("<>&\"'/=;#x".utf8)
         for _ in 0..<Int.random(in: 1...4, using: &g) {
@@ -203,7 +192,7 @@ enum TableReaderLimits { static let headerSearchRows = 20 }
         let cases = 300 * max(scale, 1)
         let (builder, after) = ConcurrentReadTests.bigSheet(rows: 600, bad: { $0 % 97 == 5 })
         let base = Array(sheetXML(builder.rows.joined(), after: after).utf8)
-        var g = SeededGenerator(state: 20261202)
+        var g = SyntheticBudget.RNG(seed: 20261202)
         var errors = 0, clean = 0, withProblems = 0
         for k in 0..<cases {
             let xml = Self.mutate(base, &g)
