@@ -230,9 +230,6 @@ struct DurabilityTests {
         let binary = try DurabilityTests.budgetBinary()
         let path = temporaryPath()
         let codes = try CodeLists.loadDefaults(codesFolder: projectRoot.appendingPathComponent("Templates/codes"))
-        // 10^5 lines: a debug build reads and checks them for about 3 s, then writes for 1–2 s
-        // (2026-12-02: an append committed between 4.0 and 4.5 s); the kills are spread over the read,
-        // the write and after the commit, and each run prints where its kills landed.
         let big = SyntheticBudget.make(items: 100_000, codes: codes)
         var small = big
         small.items = Array(big.items.prefix(50))
@@ -240,28 +237,55 @@ struct DurabilityTests {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("big")
         try WorkbookFolder.write(big, to: folder)
 
-        var killedWhileImporting = 0
-        var before = small.items.count
-        for (k, delay) in [1.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 8.5].enumerated() {
-            // Every other import replaces all lines (it drops and remakes the line and kept-sum tables).
-            let replace = k % 2 == 1
+        /// Starts `budget import` (appending, or with `--replace`), kills it after `killAfter` seconds
+        /// if given; returns what it printed and whether it was still running when killed.
+        func importing(replace: Bool, killAfter: Double?) throws -> (output: String, killedWhileRunning: Bool) {
             let p = Process()
             p.executableURL = binary
             p.arguments = ["import", path, folder.appendingPathComponent("items.csv").path] + (replace ? ["--replace"] : [])
             p.environment = ["BUDGET_HOME": projectRoot.path]
-            p.standardOutput = FileHandle.nullDevice
+            let out = Pipe()
+            p.standardOutput = out
             p.standardError = FileHandle.nullDevice
             try p.run()
-            Thread.sleep(forTimeInterval: delay)
-            let wasRunning = p.isRunning
-            if wasRunning { killedWhileImporting += 1 }
-            kill(p.processIdentifier, SIGKILL)
+            var running = false
+            if let killAfter {
+                Thread.sleep(forTimeInterval: killAfter)
+                running = p.isRunning
+                kill(p.processIdentifier, SIGKILL)
+            }
+            let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
+            return (printed, running)
+        }
+        /// Where the write of an import runs, in seconds from its start: after the read and the
+        /// check its last line reports (读取 … ms，校验 … ms，写入工作区 … ms), measured on an import not killed.
+        func writeWindow(_ printed: String) -> (start: Double, length: Double)? {
+            let ms = printed.split(separator: "\n").last { $0.hasPrefix("读取") }.map {
+                $0.split(whereSeparator: { !$0.isNumber }).compactMap { Double($0) }
+            } ?? []
+            guard ms.count >= 4 else { return nil }
+            return ((ms[1] + ms[2]) / 1000, ms[3] / 1000)
+        }
+        // One whole append and one whole replace first: where their writes run on this machine today.
+        let append = try importing(replace: false, killAfter: nil), replace = try importing(replace: true, killAfter: nil)
+        let windows = try [false: #require(writeWindow(append.output)), true: #require(writeWindow(replace.output))]
+
+        // Then kills spread over each write (the process's start-up comes on top, so the first
+        // ones may land in the check), alternately appending and replacing (a replace drops and
+        // remakes the line and kept-sum tables).
+        var before = big.items.count, killedWhileRunning = 0
+        for (k, f) in [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 1.1].enumerated() {
+            let isReplace = k % 2 == 1
+            let w = windows[isReplace]!
+            let delay = w.start + f * w.length
+            let ran = try importing(replace: isReplace, killAfter: delay)
+            if ran.killedWhileRunning { killedWhileRunning += 1 }
             let ws = try Workspace.open(path)
             let count = try ws.items().count
-            #expect([before, replace ? big.items.count : before + big.items.count].contains(count),
-                    "after a kill at \(delay) s\(replace ? " (--replace)" : ""): \(count) lines, \(before) before")
-            print("import\(replace ? " --replace" : ""), kill -9 at \(delay) s\(wasRunning ? " while it ran" : " after it ended"): \(before) → \(count) lines")
+            #expect([before, isReplace ? big.items.count : before + big.items.count].contains(count),
+                    "after a kill at \(delay) s\(isReplace ? " (--replace)" : ""): \(count) lines, \(before) before")
+            print("import\(isReplace ? " --replace" : ""), kill -9 at \(String(format: "%.2f", delay)) s (\(Int(f * 100)) % into its write)\(ran.killedWhileRunning ? " while it ran" : " after it ended"): \(before) → \(count) lines")
             before = count
             let report = try ws.verify()
             #expect(report.isClean, "kept subtotals after a kill at \(delay) s: \(report.sums.prefix(2))")
@@ -271,7 +295,7 @@ struct DurabilityTests {
             #expect(indexes == ["item_by_unit_project", "item_with_basis"], "the line table's indexes after a kill at \(delay) s")
             try ws.close()
         }
-        #expect(killedWhileImporting > 0, "every import finished before its kill: the test proved nothing")
+        #expect(killedWhileRunning >= 4, "most imports finished before their kill: the test proved little")
     }
 
     @Test("a failed load exits non-zero and changes nothing")
