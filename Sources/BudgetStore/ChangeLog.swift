@@ -135,50 +135,35 @@ final class ChangeLogWriter {
 
     /// Logs the removal of every line, in id order, one 'rm' row each, the JSON built straight from
     /// the stored columns (`ChangeJSON.encodeStored`): a replacing import removes up to 10^6 lines,
-    /// and reading each into a LineItem first cost a second there. Returns the number logged.
-    func logRemovingEveryLine() throws -> Int {
+    /// and reading each into a LineItem first cost a second there. The lines are counted first, so
+    /// the rows past the last full batch go straight through the one-row statement.
+    func logRemovingEveryLine() throws {
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
+        let full = total / ChangeLogWriter.batch * ChangeLogWriter.batch
         let select = try db.makeStatement(sql: "SELECT \(ChangeJSON.storedColumns), id FROM item ORDER BY id")
         let q = select.sqliteStatement
         defer { sqlite3_reset(q) }
-        let many = try batchStatement(action: "rm").sqliteStatement
-        var inBatch = 0, logged = 0
-        // The rows of the batch being bound, kept until it is full: the last, partial one is
-        // written a row at a time. One reused buffer of the JSON texts, and where each ends.
-        var ids: [Int64] = [], texts: [UInt8] = [], ends: [Int] = []
+        let many = try batchStatement(action: "rm").sqliteStatement, one = statement.sqliteStatement
+        if boundAction != "rm" { try bind(one, 4, "rm"); boundAction = "rm" }
+        var k = 0
         while true {
             let rc = sqlite3_step(q)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { try check(rc); break }
             json.removeAll(keepingCapacity: true)
             ChangeJSON.encodeStored(q, into: &json)
-            let id = sqlite3_column_int64(q, 11), base = Int32(inBatch * 6)
-            try check(sqlite3_bind_int64(many, base + 1, id))
-            try check(json.withUnsafeBytes { sqliteBindText(many, base + 5, $0) })
-            try check(sqlite3_bind_null(many, base + 6))
-            ids.append(id); texts.append(contentsOf: json); ends.append(texts.count)
-            inBatch += 1
-            logged += 1
-            if inBatch == ChangeLogWriter.batch {
-                let rc = sqlite3_step(many)
+            let inBatch = k < full
+            let s = inBatch ? many : one, base = inBatch ? Int32(k % ChangeLogWriter.batch * 6) : 0
+            try check(sqlite3_bind_int64(s, base + 1, sqlite3_column_int64(q, 11)))
+            try check(json.withUnsafeBytes { sqliteBindText(s, base + 5, $0) })
+            try check(sqlite3_bind_null(s, base + 6))
+            k += 1
+            if !inBatch || k % ChangeLogWriter.batch == 0 {
+                let rc = sqlite3_step(s)
                 guard rc == SQLITE_DONE else { try check(rc); break }
-                try check(sqlite3_reset(many))
-                inBatch = 0
-                ids.removeAll(keepingCapacity: true); texts.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
+                try check(sqlite3_reset(s))
             }
         }
-        let one = statement.sqliteStatement
-        if boundAction != "rm" { try bind(one, 4, "rm"); boundAction = "rm" }
-        try texts.withUnsafeBytes { all in
-            for (k, id) in ids.enumerated() {
-                try check(sqlite3_bind_int64(one, 1, id))
-                try check(sqliteBindText(one, 5, UnsafeRawBufferPointer(rebasing: all[(k == 0 ? 0 : ends[k - 1])..<ends[k]])))
-                try check(sqlite3_bind_null(one, 6))
-                let rc = sqlite3_step(one)
-                guard rc == SQLITE_DONE else { try check(rc); return }
-                try check(sqlite3_reset(one))
-            }
-        }
-        return logged
     }
 
     /// The statement of `batch` rows, prepared once, with the time, the author and `action` bound.

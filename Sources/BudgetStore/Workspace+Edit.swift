@@ -363,7 +363,7 @@ extension Workspace {
             let delta = Background { var d = empty; for item in lines { d.add(item, sign: 1) }; return d }
             var indexes: [String] = []
             if replace {
-                _ = try log.logRemovingEveryLine()
+                try log.logRemovingEveryLine()
                 indexes = try Workspace.recreateEmpty(["rollup_sum", "rollup_node", "item"], db)
             }
             try ItemWriter(db, withIDs: true).insert(items, firstID: first)
