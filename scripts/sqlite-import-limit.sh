@@ -34,13 +34,13 @@ run() {
     echo ".timer on"
     echo "BEGIN;"
     echo "INSERT INTO main.change_log SELECT * FROM s.change_log WHERE action = 'rm' ORDER BY id;"
-    echo "DROP TABLE rollup_sum; DROP TABLE rollup_node; DROP TABLE item;"
-    sqlite3 "$scratch/after.budget" "SELECT sql || ';' FROM sqlite_master WHERE type = 'table' AND name IN ('item', 'rollup_node', 'rollup_sum') ORDER BY CASE name WHEN 'item' THEN 0 WHEN 'rollup_node' THEN 1 ELSE 2 END" | tr '\n' ' '
+    echo "DROP TABLE rollup_node; DROP TABLE item;"
+    sqlite3 "$scratch/after.budget" "SELECT sql || ';' FROM sqlite_master WHERE type = 'table' AND name IN ('item', 'rollup_node') ORDER BY CASE name WHEN 'item' THEN 0 ELSE 1 END" | tr '\n' ' '
     echo
     echo "INSERT INTO main.item SELECT * FROM s.item ORDER BY id;"
     echo "$indexes" | tr '\n' ' '
     echo
-    echo "INSERT INTO main.rollup_node SELECT * FROM s.rollup_node; INSERT INTO main.rollup_sum SELECT * FROM s.rollup_sum;"
+    echo "INSERT INTO main.rollup_node SELECT * FROM s.rollup_node;"
     echo "INSERT INTO main.change_log SELECT * FROM s.change_log WHERE action = 'add' ORDER BY id;"
     echo "COMMIT;"
     echo "DETACH s;"

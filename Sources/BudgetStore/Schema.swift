@@ -201,14 +201,34 @@ enum Schema {
                     PRIMARY KEY (node, slot)
                 ) WITHOUT ROWID;
                 """)
-            // The sums of an old workspace's lines are computed by v6-slot-lines, which runs next
-            // (this migration once computed them itself; v6 computes them again with the slot counts).
+            // The sums of an old workspace's lines are computed by v7-slot-blob, into the table it
+            // makes (this migration once computed them itself, and then v6-slot-lines did).
         }
         m.registerMigration("v6-slot-lines") { db in
             // How many lines are in each kept slot: a rule that lists lines (personnel codes on
             // project lines, 三公 codes) counts them from here, and a slot row stays while a line is
             // in it, even at 0 分. Recomputed from the lines once.
             try db.execute(sql: "ALTER TABLE rollup_sum ADD COLUMN lines INTEGER NOT NULL DEFAULT 0 CHECK (lines >= 0)")
+            // The counts (and sums) of an old workspace's lines are computed by v7-slot-blob, which
+            // runs next (this migration once computed them itself, into the tables v7 replaces).
+        }
+        m.registerMigration("v7-slot-blob") { db in
+            // A kept node's slots as one BLOB (KeptSlots: a 17-byte record per slot with a line),
+            // not a `rollup_sum` row each: a load wrote 1.5 × 10^5 slot rows for 10^5 lines. The
+            // kept roll-up is recomputed from the lines, into the new table.
+            try db.execute(sql: """
+                DROP TABLE rollup_sum;
+                DROP TABLE rollup_node;
+                CREATE TABLE rollup_node (
+                    id    INTEGER PRIMARY KEY,
+                    kind  TEXT NOT NULL CHECK (kind IN ('department','function','economic','pair','unit','project','unit-function')),
+                    a     TEXT NOT NULL,
+                    b     TEXT NOT NULL,
+                    lines INTEGER NOT NULL CHECK (lines > 0),
+                    slots BLOB NOT NULL CHECK (typeof(slots) = 'blob' AND length(slots) % 17 = 0 AND length(slots) <= 680),
+                    UNIQUE (kind, a, b)
+                );
+                """)
             try Workspace.rebuildKeptRollup(db)
         }
         return m

@@ -364,7 +364,7 @@ extension Workspace {
             var indexes: [String] = []
             if replace {
                 try log.logRemovingEveryLine()
-                indexes = try Workspace.recreateEmpty(["rollup_sum", "rollup_node", "item"], db)
+                indexes = try Workspace.recreateEmpty(["rollup_node", "item"], db)
             }
             try ItemWriter(db, withIDs: true).insert(items, firstID: first)
             for sql in indexes { try db.execute(sql: sql) }

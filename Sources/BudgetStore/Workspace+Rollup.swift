@@ -1,9 +1,11 @@
 import BudgetCore
+import Foundation
 import GRDB
 import GRDBSQLite
 
 /// The kept roll-up (docs/workspace.md, "Kept subtotals"): the sums of every roll-up node and slot,
-/// stored in `rollup_node` and `rollup_sum` (migration v5-subtotals) and moved in the same
+/// stored in `rollup_node`, a row per node with its slots as one BLOB (`KeptSlots`, migration
+/// v7-slot-blob), and moved in the same
 /// transaction as every write of `item`, so a reader of figures reads O(nodes), not O(lines).
 /// Nodes are resolved by the engine's `Rollup` (its line-free mode); this file only stores them.
 extension Workspace {
@@ -20,6 +22,11 @@ extension Workspace {
         case .project(let u, let c): return ("project", u, c)
         case .unitFunction(let u, let f): return ("unit-function", u, f)
         }
+    }
+
+    /// A row key as a message names it: its nonempty parts.
+    static func keyText(_ kind: String, _ a: String, _ b: String) -> String {
+        [kind, a, b].filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// The node of a row key; nil for a kind this program does not know.
@@ -47,70 +54,72 @@ extension Workspace {
         return Rollup(kept: try readCodes(db), units: units, nodes: [])
     }
 
-    /// Adds a delta (`rollupDelta` plus lines) to the kept sums: one update (or insert) per touched
-    /// node and per slot that moved, never one per line. A node no line reaches any more is deleted, and
-    /// so is a slot no line is in, so the kept nodes and slots are exactly those a roll-up built from
-    /// the lines has. The schema refuses a negative sum or count (an inconsistency).
+    /// Adds a delta (`rollupDelta` plus lines) to the kept sums: one read and one write per
+    /// touched node, never one per line. A node no line reaches any more is deleted, and a slot no
+    /// line is in is left out of its node's BLOB, so the kept nodes and slots are exactly those a
+    /// roll-up built from the lines has. A sum or count that would go negative (an inconsistency)
+    /// fails the write, as does a kept node that does not read back.
     static func keep(_ delta: Rollup, _ db: Database) throws {
         if try !(Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM rollup_node)") ?? true) {
             return try keepFirst(delta, db)
         }
-        // UPDATE, then INSERT when there was no row: an upsert would check the delta itself
-        // (negative for a line taken out) against the CHECKs before it found the row.
-        let addNode = try db.cachedStatement(sql: "UPDATE rollup_node SET lines = lines + ? WHERE kind = ? AND a = ? AND b = ?")
-        let newNode = try db.cachedStatement(sql: "INSERT INTO rollup_node(kind, a, b, lines) VALUES (?, ?, ?, ?)")
-        let nodeID = try db.cachedStatement(sql: "SELECT id, lines FROM rollup_node WHERE kind = ? AND a = ? AND b = ?")
-        let addSum = try db.cachedStatement(sql: "UPDATE rollup_sum SET fen = fen + ?, lines = lines + ? WHERE node = ? AND slot = ?")
-        let newSum = try db.cachedStatement(sql: "INSERT INTO rollup_sum(node, slot, fen, lines) VALUES (?, ?, ?, ?)")
-        let dropSum = try db.cachedStatement(sql: "DELETE FROM rollup_sum WHERE node = ? AND slot = ? AND lines = 0 AND fen = 0")
-        let dropNode = try db.cachedStatement(sql: "DELETE FROM rollup_node WHERE id = ?")
+        let find = try db.cachedStatement(sql: "SELECT id, lines, slots FROM rollup_node WHERE kind = ? AND a = ? AND b = ?")
+        let update = try db.cachedStatement(sql: "UPDATE rollup_node SET lines = ?, slots = ? WHERE id = ?")
+        let insert = try db.cachedStatement(sql: "INSERT INTO rollup_node(kind, a, b, lines, slots) VALUES (?, ?, ?, ?, ?)")
+        let drop = try db.cachedStatement(sql: "DELETE FROM rollup_node WHERE id = ?")
+        let none = Array(repeating: Int64(0), count: Slot.count)
         for k in delta.keptNodes where !k.isEmpty {
             let (kind, a, b) = key(k.node)
-            try addNode.execute(arguments: [k.lines, kind, a, b])
-            if db.changesCount == 0 { try newNode.execute(arguments: [kind, a, b, k.lines]) }
-            guard let row = try Row.fetchOne(nodeID, arguments: [kind, a, b]) else {
-                throw WorkspaceError.database("小计节点 \(kind) \(a) \(b) 写入后读不到")
+            let name = keyText(kind, a, b)
+            var sums = none, counts = none, lines: Int64 = 0, id: Int64?
+            if let row = try Row.fetchOne(find, arguments: [kind, a, b]) {
+                id = row[0]; lines = row[1]
+                let blob: Data = row[2] ?? Data()
+                let bad = blob.withUnsafeBytes {
+                    KeptSlots.decode($0, limit: BudgetLimits.budgetTotal.fen, maxLines: lines, sums: &sums, lines: &counts)
+                }
+                if let bad { throw unreadableKept(bad.text(name)) }
             }
-            let id: Int64 = row[0], lines: Int64 = row[1]
-            for slot in 0..<Slot.count where k.sums[slot] != 0 || k.slotLines[slot] != 0 {
-                let fen = k.sums[slot], n = k.slotLines[slot]
-                try addSum.execute(arguments: [fen, n, id, slot])
-                if db.changesCount == 0 { try newSum.execute(arguments: [id, slot, fen, n]) } else { try dropSum.execute(arguments: [id, slot]) }
+            func inconsistent() -> WorkspaceError {
+                .database("小计节点 \(name) 的保存值与这次改动不一致（会成为负数）：请运行 budget verify 查看，并用 budget load 重建工作区")
             }
-            // Its slots are all gone by now when the kept sums were right; if not, the foreign key
-            // refuses the delete and the write fails rather than lose the inconsistency.
-            if lines == 0 { try dropNode.execute(arguments: [id]) }
+            for s in 0..<Slot.count {
+                let (f, o1) = sums[s].addingReportingOverflow(k.sums[s])
+                let (n, o2) = counts[s].addingReportingOverflow(k.slotLines[s])
+                guard !o1, !o2, f >= 0, n >= 0 else { throw inconsistent() }
+                sums[s] = f; counts[s] = n
+            }
+            let (total, o3) = lines.addingReportingOverflow(k.lines)
+            guard !o3, total >= 0 else { throw inconsistent() }
+            if total == 0 {
+                // No line reaches it: its slots must be empty too, or the kept sums were wrong.
+                guard sums == none, counts == none else { throw inconsistent() }
+                if let id { try drop.execute(arguments: [id]) }
+                continue
+            }
+            let blob = Data(KeptSlots.encode(sums: sums, lines: counts))
+            if let id { try update.execute(arguments: [total, blob, id]) } else { try insert.execute(arguments: [kind, a, b, total, blob]) }
         }
     }
 
-    /// `keep` into empty tables (a load, an import that replaces every line): plain inserts, one
-    /// row per node and per slot with lines. The node ids are 1, 2, … in order, the ids SQLite
-    /// gives an empty table, so the sums need no look-up.
+    /// `keep` into an empty table (a load, an import that replaces every line): plain inserts, one
+    /// row per node.
     private static func keepFirst(_ rollup: Rollup, _ db: Database) throws {
-        // Through SQLite's C API, many rows a statement (about 1.2 × 10^4 nodes and 3.3 × 10^5
-        // slot rows at 10^6 lines): GRDB's argument arrays cost a load most of a second, and the
-        // schema's `kind IN (…)` check builds a table of the seven kinds each time a statement runs.
-        // Every node before any sum (an import's transaction checks the foreign key at once).
-        let kept = rollup.keptNodes.filter { !$0.isEmpty }
-        let nodes = try RowBatch(db, "INSERT INTO rollup_node(id, kind, a, b, lines) VALUES ", columns: 5)
-        for (i, k) in kept.enumerated() {
+        // Through SQLite's C API, many rows a statement: GRDB's argument arrays cost a load most of
+        // its time here once, and the schema's `kind IN (…)` check builds a table of the seven kinds
+        // each time a statement runs.
+        let nodes = try RowBatch(db, "INSERT INTO rollup_node(kind, a, b, lines, slots) VALUES ", columns: 5)
+        for k in rollup.keptNodes where !k.isEmpty {
             let (kind, a, b) = key(k.node)
-            try nodes.add([.int(Int64(i) + 1), .text(kind), .text(a), .text(b), .int(k.lines)])
+            try nodes.add([.text(kind), .text(a), .text(b), .int(k.lines), .blob(KeptSlots.encode(sums: k.sums, lines: k.slotLines))])
         }
         try nodes.finish()
-        let sums = try RowBatch(db, "INSERT INTO rollup_sum(node, slot, fen, lines) VALUES ", columns: 4)
-        for (i, k) in kept.enumerated() {
-            for slot in 0..<Slot.count where k.sums[slot] != 0 || k.slotLines[slot] != 0 {
-                try sums.add([.int(Int64(i) + 1), .int(Int64(slot)), .int(k.sums[slot]), .int(k.slotLines[slot])])
-            }
-        }
-        try sums.finish()
     }
 
-    /// Recomputes the kept sums from the stored lines (the v5 migration, and a change of what a
+    /// Recomputes the kept sums from the stored lines (the v7 migration, and a change of what a
     /// line's nodes are: a unit's type, the economic map). O(lines), in the caller's transaction.
     static func rebuildKeptRollup(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM rollup_sum; DELETE FROM rollup_node")
+        try db.execute(sql: "DELETE FROM rollup_node")
         var r = try rollupDelta(db)
         for s in try fetchItems(db, tail: "ORDER BY id") { r.add(s.item, sign: 1) }
         try keep(r, db)
@@ -118,39 +127,43 @@ extension Workspace {
 
     // MARK: Reading
 
-    /// The kept nodes as stored, and the rows that could not be read back (an unknown kind, a
-    /// slot out of range, a sum or count out of the budget's limits): `verify` reports them.
+    /// The error of a kept node that does not read back.
+    static func unreadableKept(_ what: String) -> WorkspaceError {
+        .database("工作区中保存的小计无法读取（\(what)）：请运行 budget verify 查看，并用 budget load 重建工作区")
+    }
+
+    /// The kept nodes as stored, and the rows that could not be read back (an unknown kind, a text
+    /// that is not UTF-8, slots that do not decode, a sum or count out of the budget's limits):
+    /// `verify` reports them, and such a node is left out.
     static func readKept(_ db: Database) throws -> (nodes: [Rollup.KeptNode], bad: [String]) {
         var nodes: [Rollup.KeptNode] = [], bad: [String] = []
-        var index: [Int64: Int] = [:]
         let limit = BudgetLimits.budgetTotal.fen
-        for r in try Row.fetchAll(db, sql: "SELECT id, kind, a, b, lines FROM rollup_node ORDER BY id") {
-            let id: Int64 = r[0], kind: String = r[1], a: String = r[2], b: String = r[3], lines: Int64 = r[4]
-            guard let n = node(kind: kind, a: a, b: b) else { bad.append("未知的节点种类 `\(kind)`（\(a) \(b)）"); continue }
-            if lines < 0 { bad.append("节点 \(kind) \(a) \(b) 的明细条数 \(lines) 超出范围"); continue }
-            index[id] = nodes.count
-            nodes.append(Rollup.KeptNode(node: n, lines: lines, sums: Array(repeating: 0, count: Slot.count),
-                                         slotLines: Array(repeating: 0, count: Slot.count)))
-        }
-        // Through SQLite's C API, columns by position: a 10^6-line workspace keeps about 3 × 10^5 slot
-        // rows, and a GRDB Row each cost `budget tree` most of its time.
-        let sql = "SELECT node, slot, fen, lines FROM rollup_sum"
+        let none = Array(repeating: Int64(0), count: Slot.count)
+        // Through SQLite's C API, columns by position: a GRDB Row per node cost `budget tree` a
+        // good part of its time at 10^6 lines.
+        let sql = "SELECT id, kind, a, b, lines, slots FROM rollup_node ORDER BY id"
         let stmt = try db.makeStatement(sql: sql)
         let s = stmt.sqliteStatement
+        func text(_ i: Int32) -> String? {
+            guard let p = sqlite3_column_text(s, i) else { return sqlite3_column_type(s, i) == SQLITE_NULL ? nil : "" }
+            return String(validating: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+        }
         while true {
             let rc = sqlite3_step(s)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
             }
-            let id = sqlite3_column_int64(s, 0), slot = sqlite3_column_int64(s, 1), fen = sqlite3_column_int64(s, 2)
-            let lines = sqlite3_column_int64(s, 3)
-            guard let i = index[id] else { bad.append("小计行的节点 #\(id) 不存在或无法读取"); continue }
-            guard slot >= 0, slot < Int64(Slot.count) else { bad.append("节点 #\(id) 的小计格 \(slot) 超出范围"); continue }
-            guard fen >= 0, fen <= limit else { bad.append("节点 #\(id) 的小计 \(fen) 分超出上限"); continue }
-            guard lines >= 0, lines <= nodes[i].lines else { bad.append("节点 #\(id) 的小计格 \(slot) 的明细条数 \(lines) 超出范围"); continue }
-            nodes[i].sums[Int(slot)] = fen
-            nodes[i].slotLines[Int(slot)] = lines
+            let id = sqlite3_column_int64(s, 0), lines = sqlite3_column_int64(s, 4)
+            guard let kind = text(1), let a = text(2), let b = text(3) else { bad.append("节点 #\(id) 的文字无法读取"); continue }
+            guard let n = node(kind: kind, a: a, b: b) else { bad.append("未知的节点种类 `\(kind)`（\(a) \(b)）"); continue }
+            if lines <= 0 { bad.append("节点 \(keyText(kind, a, b)) 的明细条数 \(lines) 超出范围"); continue }
+            var sums = none, counts = none
+            let blob = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 5), count: Int(sqlite3_column_bytes(s, 5)))
+            if let problem = KeptSlots.decode(blob, limit: limit, maxLines: lines, sums: &sums, lines: &counts) {
+                bad.append(problem.text(keyText(kind, a, b))); continue
+            }
+            nodes.append(Rollup.KeptNode(node: n, lines: lines, sums: sums, slotLines: counts))
         }
         return (nodes, bad)
     }
@@ -159,9 +172,7 @@ extension Workspace {
     /// row does not read back, never summed past the limits.
     static func keptRollup(_ db: Database, budget: Budget) throws -> Rollup {
         let (nodes, bad) = try readKept(db)
-        if let first = bad.first {
-            throw WorkspaceError.database("工作区中保存的小计无法读取（\(first)）：请运行 budget verify 查看，并用 budget load 重建工作区")
-        }
+        if let first = bad.first { throw unreadableKept(first) }
         return Rollup(kept: budget.codes, units: budget.units, nodes: nodes)
     }
 
@@ -190,7 +201,7 @@ extension Workspace {
 /// Inserts rows `RowBatch.rows` at a time through one multi-row statement, the rest one by one at
 /// the end (`finish`, which the caller must call). Every return code is checked.
 final class RowBatch {
-    enum Value { case int(Int64), text(String) }
+    enum Value { case int(Int64), text(String), blob([UInt8]) }
     static let rows = 64
     private let db: Database
     private let columns: Int
@@ -234,6 +245,10 @@ final class RowBatch {
             switch v {
             case .int(let n): try check(sqlite3_bind_int64(s, i, n))
             case .text(let t): try check(sqliteBindText(s, i, t))
+            case .blob(let b):
+                // An empty array has no address, and a null pointer would bind NULL, not a BLOB.
+                try check(b.isEmpty ? sqlite3_bind_zeroblob(s, i, 0)
+                                    : b.withUnsafeBytes { sqlite3_bind_blob(s, i, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT_PTR) })
             }
         }
         try check(sqlite3_step(s), SQLITE_DONE)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BudgetCore
-import BudgetStore
+@testable import BudgetStore
 import Foundation
 import GRDB
 import Testing
@@ -20,11 +20,13 @@ struct VerifyCLITests {
         let ws = try Workspace.open(current)
         #expect(VerifyText.lines(try ws.verify(), codes: try ws.budgetWithoutItems().budget.codes).last?.hasPrefix("工作区一致") == true)
         try DatabaseQueue(path: current).write { db in
-            try db.execute(sql: """
-                UPDATE rollup_sum SET fen = fen + 100
-                WHERE node = (SELECT id FROM rollup_node WHERE kind = 'function' AND a = '208')
-                  AND slot = (SELECT min(slot) FROM rollup_sum WHERE node = (SELECT id FROM rollup_node WHERE kind = 'function' AND a = '208'))
-                """)
+            // 100 分 more in the first slot of function 208, written into its BLOB (`KeptSlots`).
+            let blob = try [UInt8](#require(try Data.fetchOne(db, sql: "SELECT slots FROM rollup_node WHERE kind = 'function' AND a = '208'")))
+            var sums = Array(repeating: Int64(0), count: Slot.count), lines = sums
+            #expect(KeptSlots.decode(blob, limit: .max, maxLines: .max, sums: &sums, lines: &lines) == nil)
+            sums[Int(blob[0])] += 100
+            try db.execute(sql: "UPDATE rollup_node SET slots = ? WHERE kind = 'function' AND a = '208'",
+                           arguments: [Data(KeptSlots.encode(sums: sums, lines: lines))])
             try db.execute(sql: "UPDATE rollup_node SET lines = lines + 1 WHERE kind = 'unit' AND a = '080001'")
         }
         let text = VerifyText.lines(try ws.verify(), codes: try ws.budgetWithoutItems().budget.codes).joined(separator: "\n") + "\n"

@@ -122,14 +122,22 @@ struct FigureReadTests {
         }
     }
 
-    @Test("an old workspace (before v6-slot-lines) gets its slot line counts from its lines; verify finds a count changed by hand")
+    @Test("an old workspace (v6-slot-lines, a row per slot) gets its slot line counts from its lines; verify finds a count changed by hand")
     func slotLines() throws {
         let path = temporaryPath()
         let ws = try Workspace.create(at: path, budget: try demoBudget())
         try ws.add(LineItem(unit: "080001", function: "2080501", economic: "30302", amount: .zero), author: "t")
         try ws.close()
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "ALTER TABLE rollup_sum DROP COLUMN lines; DELETE FROM grdb_migrations WHERE identifier = 'v6-slot-lines'")
+            // The tables as v5-subtotals and v6-slot-lines left them, empty: v7-slot-blob replaces them.
+            try db.execute(sql: """
+                DROP TABLE rollup_node;
+                CREATE TABLE rollup_node (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+                                          lines INTEGER NOT NULL CHECK (lines >= 0), UNIQUE (kind, a, b));
+                CREATE TABLE rollup_sum (node INTEGER NOT NULL REFERENCES rollup_node(id), slot INTEGER NOT NULL,
+                                         fen INTEGER NOT NULL, lines INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (node, slot)) WITHOUT ROWID;
+                DELETE FROM grdb_migrations WHERE identifier = 'v7-slot-blob'
+                """)
         }
         let reopened = try Workspace.open(path)
         #expect(try reopened.verify().isClean)
@@ -139,7 +147,7 @@ struct FigureReadTests {
         #expect(kept.lines(.department) == Int64(b.items.count))
         #expect(kept.lines(.department, Measure(kinds: [.project])) == Int64(b.items.filter { $0.kind == .project }.count))
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "UPDATE rollup_sum SET lines = lines + 1 WHERE node = (SELECT id FROM rollup_node WHERE kind = 'department') AND slot = (SELECT min(slot) FROM rollup_sum WHERE node = (SELECT id FROM rollup_node WHERE kind = 'department'))")
+            try changeKeptByHand(db, kind: "department") { _, lines in lines += 1 }
         }
         let report = try reopened.verify()
         #expect(report.lineCounts.contains { $0.node == .department && $0.slot != nil && $0.kept == $0.recomputed + 1 })

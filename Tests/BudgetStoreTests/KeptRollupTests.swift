@@ -5,7 +5,26 @@ import GRDB
 import Testing
 @testable import BudgetStore
 
-/// The kept subtotals (v5-subtotals): every write of a line moves them in its transaction, and
+/// Changes the first kept slot of a node behind the store's back (its sum and its line count), as an
+/// outside tool could: the BLOB is decoded and written again (`KeptSlots`).
+func changeKeptByHand(_ db: Database, kind: String, a: String = "", b: String = "",
+                      _ change: (inout Int64, inout Int64) -> Void) throws {
+    let blob = try [UInt8](#require(try Data.fetchOne(db, sql: "SELECT slots FROM rollup_node WHERE kind = ? AND a = ? AND b = ?",
+                                                 arguments: [kind, a, b])))
+    var sums = Array(repeating: Int64(0), count: Slot.count), lines = sums
+    #expect(KeptSlots.decode(blob, limit: .max, maxLines: .max, sums: &sums, lines: &lines) == nil)
+    let slot = Int(blob[0])
+    change(&sums[slot], &lines[slot])
+    try db.execute(sql: "UPDATE rollup_node SET slots = ? WHERE kind = ? AND a = ? AND b = ?",
+                   arguments: [Data(KeptSlots.encode(sums: sums, lines: lines)), kind, a, b])
+}
+
+/// The first slot a kept node has.
+func firstKeptSlot(_ q: DatabaseQueue, _ kind: String, _ a: String) throws -> Int {
+    try q.read { db in try Data.fetchOne(db, sql: "SELECT slots FROM rollup_node WHERE kind = ? AND a = ?", arguments: [kind, a])?.first.map(Int.init) ?? -1 }
+}
+
+/// The kept subtotals (v5-subtotals, v7-slot-blob): every write of a line moves them in its transaction, and
 /// `verify` recomputes them from the lines. Each test ends in `verify`; `keptEqualsFresh` also
 /// compares every figure with a roll-up built from the lines the old way.
 @Suite("Kept subtotals and verify")
@@ -40,13 +59,7 @@ struct KeptRollupTests {
         let path = temporaryPath()
         let ws = try Workspace.create(at: path, budget: try demoBudget())
         let q = try DatabaseQueue(path: path)
-        try q.write { db in
-            try db.execute(sql: """
-                UPDATE rollup_sum SET fen = fen + 1
-                WHERE node = (SELECT id FROM rollup_node WHERE kind = 'department') AND slot = (SELECT min(slot) FROM rollup_sum
-                              WHERE node = (SELECT id FROM rollup_node WHERE kind = 'department'))
-                """)
-        }
+        try q.write { db in try changeKeptByHand(db, kind: "department") { fen, _ in fen += 1 } }
         var report = try ws.verify()
         #expect(report.sums.count == 1 && report.sums[0].node == .department && report.sums[0].kept == report.sums[0].recomputed + 1)
         #expect(report.lineCounts.isEmpty && !report.isClean)
@@ -57,13 +70,34 @@ struct KeptRollupTests {
         #expect(report.lineCounts.contains { $0.node == .unit(line.item.unit) && $0.kept == $0.recomputed + 1 })
         #expect(report.lineCounts.contains { $0.node == .function(line.item.function) })
 
-        try q.write { db in try db.execute(sql: "INSERT INTO rollup_node(kind, a, b, lines) VALUES ('unit', 'X', '', 1)") }
+        try q.write { db in try db.execute(sql: "INSERT INTO rollup_node(kind, a, b, lines, slots) VALUES ('unit', 'X', '', 1, x'')") }
         report = try ws.verify()
         #expect(report.lineCounts.contains { $0.node == .unit("X") && $0.kept == 1 && $0.recomputed == 0 })
         // A reader refuses a kept row it cannot read, rather than sum it.
-        try q.write { db in try db.execute(sql: "UPDATE rollup_sum SET fen = 9223372036854775807 WHERE node = (SELECT min(node) FROM rollup_sum) AND slot = (SELECT min(slot) FROM rollup_sum WHERE node = (SELECT min(node) FROM rollup_sum))") }
-        #expect(!(try ws.verify()).unreadable.isEmpty)
+        let blob301 = try #require(try q.read { db in try Data.fetchOne(db, sql: "SELECT slots FROM rollup_node WHERE kind = 'economic' AND a = '301'") })
+        try q.write { db in try changeKeptByHand(db, kind: "economic", a: "301") { fen, _ in fen = .max } }
+        let slot = try firstKeptSlot(q, "economic", "301")
+        let unreadable = try ws.verify().unreadable
+        #expect(unreadable == ["节点 economic 301 的小计格 \(slot) 的小计 9223372036854775807 分超出上限"])
         #expect(throws: WorkspaceError.self) { try ws.budgetWithKeptRollup() }
+        // So does every write that would move that node, and the write changes nothing.
+        let before = try ws.budgetWithItems().items.count
+        #expect(throws: WorkspaceError.self) {
+            try ws.add(LineItem(unit: "080001", function: "2080501", economic: "30101", amount: Money(fen: 5)), author: "t")
+        }
+        #expect(try ws.budgetWithItems().items.count == before)
+        // A BLOB that is not whole records (which the schema refuses unless told not to check), and
+        // records out of order, do not read back either.
+        let setSlots = "UPDATE rollup_node SET slots = ? WHERE kind = 'economic' AND a = '301'"
+        #expect(throws: DatabaseError.self) { try q.write { db in try db.execute(sql: setSlots, arguments: [Data([0]) + blob301]) } }
+        try q.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: setSlots, arguments: [Data([0]) + blob301])
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        #expect((try ws.verify()).unreadable.contains { $0.contains("不是 17 的倍数") })
+        try q.write { db in try db.execute(sql: setSlots, arguments: [blob301.prefix(17) + blob301.prefix(17)]) }
+        #expect((try ws.verify()).unreadable.contains { $0.contains("重复或未按顺序") })
     }
 
     @Test("an old workspace (before v5-subtotals) opens with kept sums computed from its lines")
@@ -73,7 +107,7 @@ struct KeptRollupTests {
         try ws.add(LineItem(unit: "080001", function: "2080501", economic: "30302", amount: Money(fen: 5)), author: "t")
         try ws.close()
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "DROP TABLE rollup_sum; DROP TABLE rollup_node; DELETE FROM grdb_migrations WHERE identifier IN ('v5-subtotals', 'v6-slot-lines')")
+            try db.execute(sql: "DROP TABLE rollup_node; DELETE FROM grdb_migrations WHERE identifier IN ('v5-subtotals', 'v6-slot-lines', 'v7-slot-blob')")
         }
         let reopened = try Workspace.open(path)
         try expectConsistent(reopened, "migrated")
