@@ -135,10 +135,11 @@ extension Workspace {
     /// The kept nodes as stored, and the rows that could not be read back (an unknown kind, a text
     /// that is not UTF-8, slots that do not decode, a sum or count out of the budget's limits):
     /// `verify` reports them, and such a node is left out.
-    static func readKept(_ db: Database) throws -> (nodes: [Rollup.KeptNode], bad: [String]) {
-        var nodes: [Rollup.KeptNode] = [], bad: [String] = []
+    static func readKept(_ db: Database) throws -> (nodes: Rollup.FlatKept, bad: [String]) {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollup_node") ?? 0
+        var nodes = Rollup.FlatKept(capacity: count), bad: [String] = []
         let limit = BudgetLimits.budgetTotal.fen
-        let none = Array(repeating: Int64(0), count: Slot.count)
+        var sums = Array(repeating: Int64(0), count: Slot.count), counts = sums
         // Through SQLite's C API, columns by position: a GRDB Row per node cost `budget tree` a
         // good part of its time at 10^6 lines.
         let sql = "SELECT id, kind, a, b, lines, slots FROM rollup_node ORDER BY id"
@@ -158,12 +159,12 @@ extension Workspace {
             guard let kind = text(1), let a = text(2), let b = text(3) else { bad.append("节点 #\(id) 的文字无法读取"); continue }
             guard let n = node(kind: kind, a: a, b: b) else { bad.append("未知的节点种类 `\(kind)`（\(a) \(b)）"); continue }
             if lines <= 0 { bad.append("节点 \(keyText(kind, a, b)) 的明细条数 \(lines) 超出范围"); continue }
-            var sums = none, counts = none
+            for k in 0..<Slot.count { sums[k] = 0; counts[k] = 0 }
             let blob = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 5), count: Int(sqlite3_column_bytes(s, 5)))
             if let problem = KeptSlots.decode(blob, limit: limit, maxLines: lines, sums: &sums, lines: &counts) {
                 bad.append(problem.text(keyText(kind, a, b))); continue
             }
-            nodes.append(Rollup.KeptNode(node: n, lines: lines, sums: sums, slotLines: counts))
+            nodes.add(n, lines: lines, sums: sums, slotLines: counts)
         }
         return (nodes, bad)
     }
@@ -173,7 +174,7 @@ extension Workspace {
     static func keptRollup(_ db: Database, budget: Budget) throws -> Rollup {
         let (nodes, bad) = try readKept(db)
         if let first = bad.first { throw unreadableKept(first) }
-        return Rollup(kept: budget.codes, units: budget.units, nodes: nodes)
+        return Rollup(kept: budget.codes, units: budget.units, flat: nodes)
     }
 
     /// The budget without its line items and the kept roll-up, in one read: what a reader of

@@ -49,7 +49,8 @@ extension Workspace {
     public func verify() throws -> VerifyReport {
         try dbWriter.read { db in
             var report = VerifyReport()
-            let (kept, bad) = try Workspace.readKept(db)
+            let (flat, bad) = try Workspace.readKept(db)
+            let kept = flat.list
             report.unreadable = bad
             var recomputed = try Workspace.rollupDelta(db)
             let items = try Workspace.fetchItems(db, tail: "ORDER BY id")

@@ -173,4 +173,35 @@ struct RollupTests {
         expected.insert(line, id: 1)
         for n in expected.knownNodes { #expect(free.slotSums(n) == expected.slotSums(n), "\(n)") }
     }
+
+    /// The flat layout a store reads kept sums into must give the roll-up the list of nodes gives,
+    /// in any order (the department need not come first), and one node kept twice is summed, as
+    /// `init(kept:units:nodes:)` sums it.
+    @Test("a roll-up over flat kept nodes equals one over the same nodes listed, shuffled or repeated", arguments: [UInt64(5), 6])
+    func flatKeptEqualsList(seed: UInt64) {
+        let budget = SyntheticBudget.make(items: 1_500, units: 3, projectsPerUnit: 4, functionLeaves: 30, seed: seed)
+        var free = Rollup(kept: budget.codes, units: budget.units, nodes: [])
+        for item in budget.items { free.add(item, sign: 1) }
+        var kept = free.keptNodes.filter { !$0.isEmpty }
+        var rng = SyntheticBudget.RNG(seed: seed)
+        for i in kept.indices.reversed() where i > 0 { kept.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        #expect(kept.first?.node != .department)
+        for nodes in [kept, kept + kept.prefix(3)] {
+            var flat = Rollup.FlatKept(capacity: nodes.count)
+            for k in nodes { flat.add(k.node, lines: k.lines, sums: k.sums, slotLines: k.slotLines) }
+            let listed = Rollup(kept: budget.codes, units: budget.units, nodes: nodes)
+            let fromFlat = Rollup(kept: budget.codes, units: budget.units, flat: flat)
+            #expect(Set(fromFlat.knownNodes) == Set(listed.knownNodes))
+            for n in listed.knownNodes { #expect(fromFlat.slotSums(n) == listed.slotSums(n), "\(n)") }
+            #expect(Set(flat.list) == Set(nodes) || nodes.count != kept.count)
+            // Both go on moving by lines alike.
+            var a = fromFlat, b = listed
+            a.add(budget.items[0], sign: -1); b.add(budget.items[0], sign: -1)
+            for n in listed.knownNodes { #expect(a.slotSums(n) == b.slotSums(n), "\(n)") }
+        }
+        // No node at all: the department alone, empty, and `list` leaves it out.
+        let none = Rollup.FlatKept()
+        #expect(none.list.isEmpty)
+        #expect(Rollup(kept: budget.codes, units: budget.units, flat: none).total(.department) == .zero)
+    }
 }

@@ -96,6 +96,65 @@ public struct Rollup: Sendable {
         }
     }
 
+    /// A roll-up without lines over kept nodes in the layout the roll-up itself uses (`FlatKept`):
+    /// its arrays are taken as they are, with no copy per node. Reading 10^4 kept nodes as a
+    /// `KeptNode` each cost `budget export` a tenth of its time at 10^5 lines, most of it in
+    /// first touches of freshly allocated memory. The same roll-up as `init(kept:units:nodes:)`
+    /// with `flat.list`, which it falls back to when a node is there twice.
+    public init(kept codes: CodeBook, units: [BudgetUnit], flat: FlatKept) {
+        var index: [RollupNode: Int32] = [:]
+        index.reserveCapacity(flat.nodes.count)
+        var unique = true
+        for (i, n) in flat.nodes.enumerated() where index.updateValue(Int32(i), forKey: n) != nil { unique = false; break }
+        if unique {
+            self.init(codes: codes, units: units) // the department is node 0, here and in `flat`
+            nodes = flat.nodes; nodeIndex = index; sums = flat.sums; slotLines = flat.slotLines
+        } else {
+            self.init(kept: codes, units: units, nodes: flat.list)
+        }
+    }
+
+    /// Kept nodes, node-major: `Slot.count` sums and line counts per node, the department first
+    /// (a roll-up's node 0) even when no line reaches it.
+    public struct FlatKept: Sendable {
+        public private(set) var nodes: [RollupNode] = [.department]
+        /// How many lines reach each node, as kept.
+        public private(set) var lines: [Int64] = [0]
+        public private(set) var sums = [Int64](repeating: 0, count: Slot.count)
+        public private(set) var slotLines = [Int64](repeating: 0, count: Slot.count)
+
+        public init(capacity: Int = 0) {
+            nodes.reserveCapacity(capacity + 1); lines.reserveCapacity(capacity + 1)
+            sums.reserveCapacity((capacity + 1) * Slot.count); slotLines.reserveCapacity((capacity + 1) * Slot.count)
+        }
+
+        /// Adds a node with its line count and its 40 sums and counts (the department's go to
+        /// its place at the front, the first time).
+        public mutating func add(_ node: RollupNode, lines count: Int64, sums s: [Int64], slotLines l: [Int64]) {
+            precondition(s.count == Slot.count && l.count == Slot.count)
+            let base: Int
+            if node == .department && lines[0] == 0 && !sums[0..<Slot.count].contains(where: { $0 != 0 }) {
+                base = 0
+                lines[0] = count
+            } else {
+                base = sums.count
+                nodes.append(node); lines.append(count)
+                sums.append(contentsOf: repeatElement(0, count: Slot.count))
+                slotLines.append(contentsOf: repeatElement(0, count: Slot.count))
+            }
+            for k in 0..<Slot.count { sums[base + k] = s[k]; slotLines[base + k] = l[k] }
+        }
+
+        /// The nodes one by one, the department left out when nothing was kept for it.
+        public var list: [KeptNode] {
+            nodes.indices.compactMap { i in
+                let r = (i * Slot.count)..<((i + 1) * Slot.count)
+                if i == 0 && lines[0] == 0 && !sums[r].contains(where: { $0 != 0 }) && !slotLines[r].contains(where: { $0 != 0 }) { return nil }
+                return KeptNode(node: nodes[i], lines: lines[i], sums: Array(sums[r]), slotLines: Array(slotLines[r]))
+            }
+        }
+    }
+
     /// A node's sums as kept: how many lines reach it, its 40 slot sums, and how many lines are in
     /// each slot (a rule that lists lines, such as 项目支出 with a personnel code, counts them
     /// without reading them; a slot of zero-amount lines still has lines).
