@@ -80,9 +80,7 @@ extension Workspace {
                 }
                 if let bad { throw unreadableKept(bad.text(name)) }
             }
-            func inconsistent() -> WorkspaceError {
-                .database("小计节点 \(name) 的保存值与这次改动不一致（会成为负数）：请运行 budget verify 查看，并用 budget load 重建工作区")
-            }
+            func inconsistent() -> WorkspaceError { inconsistentKept(name) }
             for s in 0..<Slot.count {
                 let (f, o1) = sums[s].addingReportingOverflow(k.sums[s])
                 let (n, o2) = counts[s].addingReportingOverflow(k.slotLines[s])
@@ -111,6 +109,11 @@ extension Workspace {
         let nodes = try RowBatch(db, "INSERT INTO rollup_node(kind, a, b, lines, slots) VALUES ", columns: 5)
         for k in rollup.keptNodes where !k.isEmpty {
             let (kind, a, b) = key(k.node)
+            // Into an empty table a delta can only add: a line taken out here means the kept sums
+            // had lost it (the schema checked each sum when it was a row; the BLOB is checked here).
+            guard k.lines > 0, !k.sums.contains(where: { $0 < 0 }), !k.slotLines.contains(where: { $0 < 0 }) else {
+                throw inconsistentKept(keyText(kind, a, b))
+            }
             try nodes.add([.text(kind), .text(a), .text(b), .int(k.lines), .blob(KeptSlots.encode(sums: k.sums, lines: k.slotLines))])
         }
         try nodes.finish()
@@ -123,6 +126,11 @@ extension Workspace {
         var r = try rollupDelta(db)
         for s in try fetchItems(db, tail: "ORDER BY id") { r.add(s.item, sign: 1) }
         try keep(r, db)
+    }
+
+    /// The error of a write that would make a kept sum or count negative.
+    static func inconsistentKept(_ name: String) -> WorkspaceError {
+        .database("小计节点 \(name) 的保存值与这次改动不一致（会成为负数）：请运行 budget verify 查看，并用 budget load 重建工作区")
     }
 
     // MARK: Reading

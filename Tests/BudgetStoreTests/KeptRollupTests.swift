@@ -100,6 +100,18 @@ struct KeptRollupTests {
         #expect((try ws.verify()).unreadable.contains { $0.contains("重复或未按顺序") })
     }
 
+    @Test("with the kept nodes deleted by hand, taking a line out fails rather than keep a negative sum; nothing changes")
+    func emptiedKeptNodes() throws {
+        let path = temporaryPath()
+        let ws = try Workspace.create(at: path, budget: try demoBudget())
+        let before = try ws.budgetWithItems().items.count
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "DELETE FROM rollup_node") }
+        let error = #expect(throws: WorkspaceError.self) { try ws.remove(1, author: "t") }
+        #expect("\(String(describing: error))".contains("会成为负数"))
+        #expect(try ws.budgetWithItems().items.count == before && (try ws.item(1)) != nil)
+        #expect(!(try ws.verify()).isClean)
+    }
+
     @Test("an old workspace (before v5-subtotals) opens with kept sums computed from its lines")
     func migration() throws {
         let path = temporaryPath()
