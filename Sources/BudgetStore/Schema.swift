@@ -207,7 +207,7 @@ enum Schema {
         m.registerMigration("v6-slot-lines") { db in
             // How many lines are in each kept slot: a rule that lists lines (personnel codes on
             // project lines, 三公 codes) counts them from here, and a slot row stays while a line is
-            // in it, even at 0 分. Recomputed from the lines once.
+            // in it, even at 0 分.
             try db.execute(sql: "ALTER TABLE rollup_sum ADD COLUMN lines INTEGER NOT NULL DEFAULT 0 CHECK (lines >= 0)")
             // The counts (and sums) of an old workspace's lines are computed by v7-slot-blob, which
             // runs next (this migration once computed them itself, into the tables v7 replaces).
