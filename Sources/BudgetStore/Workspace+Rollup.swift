@@ -80,18 +80,8 @@ extension Workspace {
                 }
                 if let bad { throw unreadableKept(bad.text(name)) }
             }
-            func inconsistent() -> WorkspaceError { inconsistentKept(name) }
-            for s in 0..<Slot.count {
-                let (f, o1) = sums[s].addingReportingOverflow(k.sums[s])
-                let (n, o2) = counts[s].addingReportingOverflow(k.slotLines[s])
-                guard !o1, !o2, f >= 0, n >= 0 else { throw inconsistent() }
-                sums[s] = f; counts[s] = n
-            }
-            let (total, o3) = lines.addingReportingOverflow(k.lines)
-            guard !o3, total >= 0 else { throw inconsistent() }
+            let total = try move(name, sums: &sums, counts: &counts, lines: lines, by: k)
             if total == 0 {
-                // No line reaches it: its slots must be empty too, or the kept sums were wrong.
-                guard sums == none, counts == none else { throw inconsistent() }
                 if let id { try drop.execute(arguments: [id]) }
                 continue
             }
@@ -107,13 +97,13 @@ extension Workspace {
         // its time here once, and the schema's `kind IN (…)` check builds a table of the seven kinds
         // each time a statement runs.
         let nodes = try RowBatch(db, "INSERT INTO rollup_node(kind, a, b, lines, slots) VALUES ", columns: 5)
+        let none = Array(repeating: Int64(0), count: Slot.count)
         for k in rollup.keptNodes where !k.isEmpty {
             let (kind, a, b) = key(k.node)
             // Into an empty table a delta can only add: a line taken out here means the kept sums
-            // had lost it (the schema checked each sum when it was a row; the BLOB is checked here).
-            guard k.lines > 0, !k.sums.contains(where: { $0 < 0 }), !k.slotLines.contains(where: { $0 < 0 }) else {
-                throw inconsistentKept(keyText(kind, a, b))
-            }
+            // had lost it. The same rule as `keep`'s, from nothing.
+            var sums = none, counts = none
+            _ = try move(keyText(kind, a, b), sums: &sums, counts: &counts, lines: 0, by: k)
             try nodes.add([.text(kind), .text(a), .text(b), .int(k.lines), .blob(KeptSlots.encode(sums: k.sums, lines: k.slotLines))])
         }
         try nodes.finish()
@@ -126,6 +116,24 @@ extension Workspace {
         var r = try rollupDelta(db)
         for s in try fetchItems(db, tail: "ORDER BY id") { r.add(s.item, sign: 1) }
         try keep(r, db)
+    }
+
+    /// Moves a kept node (its slot sums and counts, and `lines`) by a delta node, in checked
+    /// arithmetic, and returns its line count after. A sum or count that would go negative, or a
+    /// node left with sums but no line, is an inconsistency: the write fails (the schema checked
+    /// each sum when it was a row; the BLOB is checked here).
+    static func move(_ name: String, sums: inout [Int64], counts: inout [Int64], lines: Int64, by k: Rollup.KeptNode) throws -> Int64 {
+        for s in 0..<Slot.count {
+            let (f, o1) = sums[s].addingReportingOverflow(k.sums[s])
+            let (n, o2) = counts[s].addingReportingOverflow(k.slotLines[s])
+            guard !o1, !o2, f >= 0, n >= 0 else { throw inconsistentKept(name) }
+            sums[s] = f; counts[s] = n
+        }
+        let (total, o3) = lines.addingReportingOverflow(k.lines)
+        guard !o3, total >= 0 else { throw inconsistentKept(name) }
+        // No line reaches it: its slots must be empty too, or the kept sums were wrong.
+        if total == 0, sums.contains(where: { $0 != 0 }) || counts.contains(where: { $0 != 0 }) { throw inconsistentKept(name) }
+        return total
     }
 
     /// The error of a write that would make a kept sum or count negative.

@@ -122,6 +122,8 @@ public struct Rollup: Sendable {
         public private(set) var lines: [Int64] = [0]
         public private(set) var sums = [Int64](repeating: 0, count: Slot.count)
         public private(set) var slotLines = [Int64](repeating: 0, count: Slot.count)
+        /// Whether node 0 holds a kept department, or only its place.
+        private var departmentKept = false
 
         public init(capacity: Int = 0) {
             nodes.reserveCapacity(capacity + 1); lines.reserveCapacity(capacity + 1)
@@ -133,9 +135,10 @@ public struct Rollup: Sendable {
         public mutating func add(_ node: RollupNode, lines count: Int64, sums s: [Int64], slotLines l: [Int64]) {
             precondition(s.count == Slot.count && l.count == Slot.count)
             let base: Int
-            if node == .department && lines[0] == 0 && !sums[0..<Slot.count].contains(where: { $0 != 0 }) {
+            if node == .department && !departmentKept {
                 base = 0
                 lines[0] = count
+                departmentKept = true
             } else {
                 base = sums.count
                 nodes.append(node); lines.append(count)
@@ -149,7 +152,7 @@ public struct Rollup: Sendable {
         public var list: [KeptNode] {
             nodes.indices.compactMap { i in
                 let r = (i * Slot.count)..<((i + 1) * Slot.count)
-                if i == 0 && lines[0] == 0 && !sums[r].contains(where: { $0 != 0 }) && !slotLines[r].contains(where: { $0 != 0 }) { return nil }
+                if i == 0 && !departmentKept { return nil }
                 return KeptNode(node: nodes[i], lines: lines[i], sums: Array(sums[r]), slotLines: Array(slotLines[r]))
             }
         }
